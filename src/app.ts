@@ -1,0 +1,437 @@
+import { HEIGHT_RAMP } from './core/color-ramp.ts';
+import { parseUrlState, roundTimeMs, serializeUrlState, type PanelId, type UrlState } from './core/url-state.ts';
+import { chooseCity, loadCatalog, type CatalogEntry, type Notice } from './config/catalog.ts';
+import { DEMO } from './config/cities.ts';
+import { settings } from './config/settings.ts';
+import type { CityConfig } from './config/types.ts';
+import { fetchJson, probe } from './sources/http.ts';
+import { getCameraState, northUp, onCameraMoveEnd, onHeadingChange, orbit, pan, setCameraState, zoom } from './scene/camera.ts';
+import { openCityScene, type CityEvent, type CityScene } from './scene/city-scene.ts';
+import { installBuildingPicking, pickBuildingAt, toWindow } from './scene/interaction.ts';
+import { installStats, tilesetStats, type StatsProbe } from './scene/stats.ts';
+import { setSceneTime, setShadows } from './scene/sun.ts';
+import { createViewer, type ViewerHandle } from './scene/viewer.ts';
+import { getLang, onLangChange, setLang, t, type MessageKey } from './ui/i18n/index.ts';
+import { h } from './ui/dom.ts';
+import { createHelpPanel } from './ui/help-panel.ts';
+import { createInfoPanel } from './ui/info-panel.ts';
+import { createLegendPanel } from './ui/legend.ts';
+import { createMessageCenter, type Level } from './ui/messages.ts';
+import { createSourcesPanel } from './ui/sources-panel.ts';
+import { createTimePanel } from './ui/time-panel.ts';
+import { createToolbar, type CameraAction } from './ui/toolbar.ts';
+import { createTopBar } from './ui/topbar.ts';
+import type { Panel } from './ui/panel.ts';
+
+/**
+ * Boot and wiring: URL state → city → viewer → UI. The URL is the single source of the view
+ * state: every change is written back with `history.replaceState`, so a copied link reproduces
+ * the view (city, camera, time, shadows, language, panels, selection).
+ */
+
+/** The small API the end-to-end tests and the benchmark drive (also handy in the console). */
+export interface JumeauTestApi {
+  ready: Promise<void>;
+  state(): { city: string | null; url: string; selected: string | null; hovered: string | null; messages: { level: Level; text: string }[]; lang: string };
+  camera(): ReturnType<typeof getCameraState> | null;
+  setCamera(state: ReturnType<typeof getCameraState>): void;
+  /** Resolves true when buildings and globe tiles for the view are loaded (false on timeout). */
+  waitForTiles(timeoutMs?: number): Promise<boolean>;
+  stats(): { frame: ReturnType<StatsProbe['read']> | null; tileset: ReturnType<typeof tilesetStats> | null };
+  resetStats(): void;
+  /** Building at a canvas position, without clicking. */
+  pickAt(x: number, y: number): { id: string | null } | null;
+  toWindow(lonDeg: number, latDeg: number, heightM: number): { x: number; y: number } | null;
+  render(): void;
+}
+
+declare global {
+  interface Window {
+    __jumeau?: JumeauTestApi;
+  }
+}
+
+const DEFAULT_PANELS: PanelId[] = ['legend'];
+const FIXED_TIME_MS = Date.UTC(2026, 5, 21, 12, 0);
+
+export async function boot(root: HTMLElement): Promise<void> {
+  const parsed = parseUrlState(location.search);
+  const state: UrlState = parsed.state;
+  const stable = state.extra.stable === '1';
+  const storedLang = (() => {
+    try {
+      return localStorage.getItem('jumeau.lang');
+    } catch {
+      return null;
+    }
+  })();
+  setLang(state.lang ?? (storedLang === 'en' || storedLang === 'fr' ? storedLang : 'fr'));
+  document.documentElement.lang = getLang();
+
+  // ---- Shell -------------------------------------------------------------------------------
+  const viewEl = h('div', { class: 'view', id: 'view', role: 'application', attrs: { tabindex: 0 } });
+  const credits = h('div', { class: 'credits', id: 'credits' });
+  const messages = createMessageCenter();
+  const say = (level: Level, key: MessageKey, params: Record<string, string | number> = {}, dedupe?: string) =>
+    messages.show({ level, text: t(key, params), ...(dedupe !== undefined ? { key: dedupe } : {}) });
+  const sayNotice = (n: Notice) => say(n.level, n.key, n.params, `${n.key}:${JSON.stringify(n.params)}`);
+
+  const openPanels = new Set<PanelId>(state.panels ?? DEFAULT_PANELS);
+  const panels = new Map<PanelId, Panel>();
+  const syncUrl = () => {
+    state.panels = [...openPanels];
+    const query = serializeUrlState(state);
+    history.replaceState(history.state, '', `${location.pathname}${query}${location.hash}`);
+  };
+  const setPanel = (id: PanelId, open: boolean) => {
+    if (open) openPanels.add(id);
+    else openPanels.delete(id);
+    const p = panels.get(id);
+    if (p !== undefined) p.el.hidden = !open;
+    toolbar.setPanelOpen(id, open);
+    if (id === 'info' && !open && state.selected !== undefined) {
+      delete state.selected;
+      city?.buildings.setSelected(null);
+    }
+    syncUrl();
+  };
+
+  const info = createInfoPanel(() => setPanel('info', false));
+  const legend = createLegendPanel(() => setPanel('legend', false));
+  legend.setRamp(HEIGHT_RAMP);
+  const sources = createSourcesPanel(() => setPanel('sources', false));
+  const help = createHelpPanel(() => setPanel('help', false));
+  const time = createTimePanel({
+    onClose: () => setPanel('time', false),
+    onTime: (ms) => {
+      state.timeMs = roundTimeMs(ms);
+      if (viewer !== null) setSceneTime(viewer.widget, ms);
+      syncUrl();
+    },
+    onShadows: (on) => {
+      state.shadows = on;
+      if (viewer !== null) setShadows(viewer.widget, on);
+      city?.buildings.setShadows(on);
+      syncUrl();
+    },
+  });
+  panels.set('info', info).set('legend', legend).set('sources', sources).set('help', help).set('time', time);
+
+  const toolbar = createToolbar({
+    onCamera: (a) => cameraAction(a),
+    onTogglePanel: (id) => setPanel(id, !openPanels.has(id)),
+    onShare: () => void share(),
+  });
+  const topbar = createTopBar({
+    onCity: (id) => void switchCity(id),
+    onLanguage: () => {
+      const next = getLang() === 'fr' ? 'en' : 'fr';
+      setLang(next);
+      state.lang = next;
+      try {
+        localStorage.setItem('jumeau.lang', next);
+      } catch {
+        // Private mode: the URL still carries the language.
+      }
+      syncUrl();
+    },
+  });
+  const rightPanels = h('div', { class: 'panel-stack panel-stack-right' }, info.el, sources.el, help.el);
+  const leftPanels = h('div', { class: 'panel-stack panel-stack-left' }, legend.el, time.el);
+  root.replaceChildren(viewEl, topbar.el, topbar.banner, toolbar.el, leftPanels, rightPanels, messages.el, credits);
+  for (const [id, p] of panels) {
+    p.el.hidden = !openPanels.has(id);
+    toolbar.setPanelOpen(id, openPanels.has(id));
+  }
+  onLangChange(() => {
+    for (const p of panels.values()) p.relabel();
+    toolbar.relabel();
+    topbar.relabel();
+    refreshSources();
+    viewEl.setAttribute('aria-label', t('app.viewLabel', { city: city?.city.name ?? '' }));
+  });
+
+  for (const issue of parsed.issues) {
+    say('warning', 'msg.urlParam', { param: issue.param, value: issue.value, reason: issue.reason }, `url:${issue.param}`);
+  }
+  if (state.offline === true) say('info', 'msg.offline', {}, 'offline');
+
+  // ---- Viewer ------------------------------------------------------------------------------
+  let viewer: ViewerHandle | null = null;
+  let stats: StatsProbe | null = null;
+  try {
+    viewer = createViewer(viewEl, {
+      creditContainer: credits,
+      stable,
+      onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
+    });
+    stats = installStats(viewer.scene);
+  } catch (e) {
+    say('error', 'msg.webgl', { reason: e instanceof Error ? e.message : String(e) }, 'webgl');
+  }
+
+  const timeMs = state.timeMs ?? (stable ? FIXED_TIME_MS : roundTimeMs(Date.now()));
+  state.timeMs = timeMs;
+  time.setTime(timeMs);
+  time.setShadows(state.shadows === true);
+  if (viewer !== null) {
+    setSceneTime(viewer.widget, timeMs);
+    setShadows(viewer.widget, state.shadows === true);
+    onHeadingChange(viewer.scene, (deg) => toolbar.setHeading(deg));
+    onCameraMoveEnd(viewer.scene, () => {
+      if (city === null || viewer === null) return;
+      state.camera = getCameraState(viewer.scene);
+      syncUrl();
+    });
+  }
+
+  // ---- Catalog and city --------------------------------------------------------------------
+  const deps = { packsBaseUrl: settings.packsBaseUrl, fetchJson: (url: string) => fetchJson(url, { timeoutMs: 8000, maxBytes: 8 * 1024 * 1024 }) };
+  const catalog = await loadCatalog(deps);
+  catalog.notices.forEach(sayNotice);
+  const entries: CatalogEntry[] = catalog.entries;
+
+  let city: CityScene | null = null;
+  let removePicking: (() => void) | null = null;
+  let removeWaiter: (() => void) | null = null;
+  let hovered: string | null = null;
+
+  function refreshSources(): void {
+    if (city === null) return;
+    sources.update(city.city.name, city.sources(), city.terrainIsEllipsoid());
+  }
+
+  function onCityEvent(e: CityEvent): void {
+    switch (e.kind) {
+      case 'basemap-failed':
+        say('warning', 'msg.basemapFailed', { name: e.name, reason: e.reason }, 'basemap');
+        break;
+      case 'terrain-failed':
+        say('warning', 'msg.terrainFailed', { name: e.name, reason: e.reason }, 'terrain');
+        break;
+      case 'tile-failed':
+        say('warning', 'msg.tileFailed', { url: e.url, reason: e.reason }, 'tile');
+        break;
+      case 'layer-failed':
+        say('warning', 'msg.tileFailed', { url: e.name, reason: e.reason }, `layer:${e.name}`);
+        break;
+      case 'sources-changed':
+        refreshSources();
+        break;
+    }
+  }
+
+  function showSelection(id: string, props: Record<string, unknown>): void {
+    info.show(`${t('info.title')} ${id}`, props);
+    setPanel('info', true);
+  }
+
+  /** Opens a city; resolves null when its buildings are shown, else the reason they are not. */
+  async function openCity(entry: CatalogEntry, keepView: boolean): Promise<string | null> {
+    closeCity();
+    topbar.setCities(entries, entry.id);
+    let config: CityConfig;
+    try {
+      config = await entry.load();
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      say('error', 'msg.packInvalid', { id: entry.id, reason }, `pack:${entry.id}`);
+      return reason;
+    }
+    viewEl.setAttribute('aria-label', t('app.viewLabel', { city: config.name }));
+    if (viewer === null) return null;
+    const v = viewer;
+    setCameraState(v.scene, keepView && state.camera !== undefined ? state.camera : config.home);
+    try {
+      city = await openCityScene(v.widget, config, {
+        offline: state.offline === true,
+        stable,
+        shadows: state.shadows === true,
+        probeTimeoutMs: settings.probeTimeoutMs,
+        onEvent: onCityEvent,
+      });
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      if (config.id === DEMO.id) say('error', 'msg.demoMissing', {}, 'demo-missing');
+      say('error', 'msg.tilesetFailed', { name: config.name, url: config.buildings?.url ?? '', reason }, `tileset:${config.id}`);
+      return reason;
+    }
+    state.city = config.id;
+    const current = city;
+    removePicking = installBuildingPicking(v.scene, current.buildings, {
+      onHover: (id) => {
+        hovered = id;
+        v.scene.canvas.style.cursor = id === null ? '' : 'pointer';
+      },
+      onSelect: (picked) => {
+        if (picked === null) return; // a click on empty ground keeps the selection
+        const id = picked.id ?? '?';
+        state.selected = id;
+        current.buildings.setSelected(picked.id);
+        showSelection(id, picked.properties);
+      },
+    });
+    if (state.selected !== undefined) {
+      const id = state.selected;
+      current.buildings.setSelected(id);
+      removeWaiter = current.buildings.whenLoaded(id, (f) => {
+        if (state.selected === id && city === current) showSelection(id, current.buildings.featureProperties(f));
+      });
+    }
+    refreshSources();
+    syncUrl();
+    return null;
+  }
+
+  function closeCity(): void {
+    removeWaiter?.();
+    removeWaiter = null;
+    removePicking?.();
+    removePicking = null;
+    city?.dispose();
+    city = null;
+  }
+
+  async function switchCity(id: string): Promise<void> {
+    const entry = entries.find((e) => e.id === id);
+    if (entry === undefined) return;
+    delete state.camera;
+    delete state.selected;
+    info.clear();
+    setPanel('info', false);
+    const failure = await openCity(entry, false);
+    if (failure !== null) await fallbackToDemo(entry, failure);
+  }
+
+  async function fallbackToDemo(failed: CatalogEntry, reason: string): Promise<void> {
+    const demo = entries.find((e) => e.id === settings.fallbackCity);
+    if (demo === undefined || demo === failed) return;
+    say('warning', 'msg.cityUnreachable', { name: failed.name, reason, fallback: demo.name }, 'fallback');
+    delete state.camera;
+    await openCity(demo, false);
+  }
+
+  function cameraAction(a: CameraAction): void {
+    if (viewer === null) return;
+    const s = viewer.scene;
+    switch (a) {
+      case 'home':
+        if (city !== null) setCameraState(s, city.city.home, 1.2);
+        break;
+      case 'zoomIn':
+        zoom(s, 0.35);
+        break;
+      case 'zoomOut':
+        zoom(s, -0.55);
+        break;
+      case 'orbitLeft':
+        orbit(s, -15);
+        break;
+      case 'orbitRight':
+        orbit(s, 15);
+        break;
+      case 'northUp':
+        northUp(s);
+        break;
+    }
+  }
+
+  async function share(): Promise<void> {
+    if (viewer !== null && city !== null) state.camera = getCameraState(viewer.scene);
+    syncUrl();
+    const url = location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      say('info', 'share.copied', {}, 'share');
+    } catch {
+      messages.show({ level: 'info', text: `${t('share.manual')} ${url}`, key: 'share', timeoutMs: 20000 });
+    }
+  }
+
+  // Keyboard: camera moves when the 3D view (or nothing in particular) has the focus.
+  const onKey = (e: KeyboardEvent) => {
+    const target = e.target as HTMLElement | null;
+    if (target !== null && target !== viewEl && target !== document.body && target.closest('input, select, textarea, button, [contenteditable]') !== null) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || viewer === null) return;
+    const s = viewer.scene;
+    const actions: Record<string, () => void> = {
+      ArrowUp: () => pan(s, 0.15, 0),
+      ArrowDown: () => pan(s, -0.15, 0),
+      ArrowLeft: () => pan(s, 0, -0.15),
+      ArrowRight: () => pan(s, 0, 0.15),
+      '+': () => cameraAction('zoomIn'),
+      '=': () => cameraAction('zoomIn'),
+      '-': () => cameraAction('zoomOut'),
+      q: () => cameraAction('orbitLeft'),
+      e: () => cameraAction('orbitRight'),
+      n: () => cameraAction('northUp'),
+      h: () => cameraAction('home'),
+      Escape: () => {
+        const last = [...openPanels].pop();
+        if (last !== undefined) setPanel(last, false);
+      },
+    };
+    const fn = actions[e.key] ?? actions[e.key.toLowerCase()];
+    if (fn !== undefined) {
+      e.preventDefault();
+      fn();
+    }
+  };
+  document.addEventListener('keydown', onKey);
+
+  // ---- Start-up choice ---------------------------------------------------------------------
+  const chosen = await chooseCity(entries, {
+    ...(state.city !== undefined ? { requested: state.city } : {}),
+    defaultCity: settings.defaultCity,
+    fallbackCity: settings.fallbackCity,
+    offline: state.offline === true,
+    probe: async (entry) => {
+      const cfg = await entry.load();
+      return cfg.buildings !== undefined ? probe(cfg.buildings.url, settings.probeTimeoutMs) : { ok: false, reason: 'no buildings' };
+    },
+  });
+  chosen.notices.forEach(sayNotice);
+  if (chosen.notices.some((n) => n.key === 'msg.unknownCity')) delete state.camera;
+  const failure = await openCity(chosen.entry, true);
+  if (failure !== null) await fallbackToDemo(chosen.entry, failure);
+  const ok = city !== null;
+
+  // ---- Test and benchmark API --------------------------------------------------------------
+  const waitForTiles = (timeoutMs = 60000): Promise<boolean> =>
+    new Promise((resolve) => {
+      const start = performance.now();
+      const check = () => {
+        if (viewer === null || city === null) return resolve(false);
+        viewer.scene.requestRender();
+        if (city.buildings.tilesLoaded && viewer.scene.globe.tilesLoaded) return resolve(true);
+        if (performance.now() - start > timeoutMs) return resolve(false);
+        setTimeout(check, 100);
+      };
+      check();
+    });
+  window.__jumeau = {
+    ready: Promise.resolve(),
+    state: () => ({
+      city: city?.city.id ?? null,
+      url: location.href,
+      selected: state.selected ?? null,
+      hovered,
+      messages: messages.history().map((m) => ({ level: m.level, text: m.text })),
+      lang: getLang(),
+    }),
+    camera: () => (viewer === null ? null : getCameraState(viewer.scene)),
+    setCamera: (c) => {
+      if (viewer === null) return;
+      setCameraState(viewer.scene, c);
+      state.camera = getCameraState(viewer.scene);
+      syncUrl();
+    },
+    waitForTiles,
+    stats: () => ({ frame: stats?.read() ?? null, tileset: city !== null ? tilesetStats(city.buildings.tileset) : null }),
+    resetStats: () => stats?.reset(),
+    pickAt: (x, y) => (viewer === null || city === null ? null : pickBuildingAt(viewer.scene, city.buildings, x, y)),
+    toWindow: (lon, lat, hgt) => (viewer === null ? null : toWindow(viewer.scene, lon, lat, hgt)),
+    render: () => viewer?.scene.render(),
+  };
+  root.dataset.ready = ok ? 'true' : 'error';
+}

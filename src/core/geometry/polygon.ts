@@ -1,0 +1,128 @@
+/**
+ * Planar polygon helpers on flat coordinate arrays `[x0, y0, x1, y1, …]` in metres (x east,
+ * y north). Rings are open: the closing vertex is not repeated.
+ */
+
+/** Twice the signed area would overflow nothing here; this is the signed area (CCW positive). */
+export function signedArea(ring: ArrayLike<number>): number {
+  const n = ring.length >> 1;
+  let a = 0;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    a += (ring[2 * j]! - ring[2 * i]!) * (ring[2 * j + 1]! + ring[2 * i + 1]!);
+  }
+  return a / 2;
+}
+
+/** Reverses a flat ring in place-free fashion. */
+export function reverseRing(ring: ArrayLike<number>): number[] {
+  const n = ring.length >> 1;
+  const out = new Array<number>(ring.length);
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = ring[2 * (n - 1 - i)]!;
+    out[2 * i + 1] = ring[2 * (n - 1 - i) + 1]!;
+  }
+  return out;
+}
+
+/**
+ * Removes a repeated closing vertex, consecutive duplicates (closer than `tolM`) and spikes
+ * (vertices where the ring turns back on itself). Returns a new open ring.
+ */
+export function cleanRing(ring: ArrayLike<number>, tolM = 1e-3): number[] {
+  const tol2 = tolM * tolM;
+  let pts: number[] = [];
+  for (let i = 0; i + 1 < ring.length; i += 2) {
+    const x = ring[i]!, y = ring[i + 1]!;
+    const m = pts.length;
+    if (m >= 2) {
+      const dx = x - pts[m - 2]!, dy = y - pts[m - 1]!;
+      if (dx * dx + dy * dy <= tol2) continue;
+    }
+    pts.push(x, y);
+  }
+  // Drop closing duplicates.
+  while (pts.length >= 4) {
+    const dx = pts[0]! - pts[pts.length - 2]!, dy = pts[1]! - pts[pts.length - 1]!;
+    if (dx * dx + dy * dy <= tol2) pts.length -= 2;
+    else break;
+  }
+  // Remove zero-area spikes (a → b → a) and exactly collinear back-tracks, repeatedly.
+  let changed = true;
+  while (changed && pts.length >= 6) {
+    changed = false;
+    const n = pts.length >> 1;
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = (i + n - 1) % n, q = (i + 1) % n;
+      const ax = pts[2 * p]!, ay = pts[2 * p + 1]!;
+      const bx = pts[2 * i]!, by = pts[2 * i + 1]!;
+      const cx = pts[2 * q]!, cy = pts[2 * q + 1]!;
+      const cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
+      const dot = (bx - ax) * (cx - bx) + (by - ay) * (cy - by);
+      const l1 = Math.hypot(bx - ax, by - ay), l2 = Math.hypot(cx - bx, cy - by);
+      // A spike: the ring reverses direction at b with (nearly) no area.
+      if (Math.abs(cross) <= 1e-9 * Math.max(1, l1 * l2) && dot < 0) {
+        changed = true;
+        continue;
+      }
+      keep.push(bx, by);
+    }
+    pts = keep;
+  }
+  return pts;
+}
+
+/** Perimeter of an open ring, metres. */
+export function ringPerimeter(ring: ArrayLike<number>): number {
+  const n = ring.length >> 1;
+  let p = 0;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    p += Math.hypot(ring[2 * i]! - ring[2 * j]!, ring[2 * i + 1]! - ring[2 * j + 1]!);
+  }
+  return p;
+}
+
+function segmentsIntersect(
+  ax: number, ay: number, bx: number, by: number,
+  cx: number, cy: number, dx: number, dy: number,
+): boolean {
+  const d1 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx);
+  const d2 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
+  const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+/**
+ * Whether a set of rings has a proper crossing between two non-adjacent edges (a bow-tie, or a
+ * hole crossing the outer ring). Touching at a vertex is allowed. Uses a sweep over x-sorted
+ * edges: O(n log n + k) for typical footprints.
+ */
+export function ringsSelfIntersect(rings: readonly ArrayLike<number>[]): boolean {
+  interface Edge { ax: number; ay: number; bx: number; by: number; minX: number; maxX: number; ring: number; i: number; n: number }
+  const edges: Edge[] = [];
+  rings.forEach((ring, r) => {
+    const n = ring.length >> 1;
+    for (let i = 0; i < n; i++) {
+      const j = (i + 1) % n;
+      const ax = ring[2 * i]!, ay = ring[2 * i + 1]!, bx = ring[2 * j]!, by = ring[2 * j + 1]!;
+      edges.push({ ax, ay, bx, by, minX: Math.min(ax, bx), maxX: Math.max(ax, bx), ring: r, i, n });
+    }
+  });
+  edges.sort((e, f) => e.minX - f.minX);
+  const active: Edge[] = [];
+  for (const e of edges) {
+    for (let k = active.length - 1; k >= 0; k--) {
+      if (active[k]!.maxX < e.minX) active.splice(k, 1);
+    }
+    for (const f of active) {
+      if (e.ring === f.ring) {
+        const d = Math.abs(e.i - f.i);
+        if (d === 1 || d === e.n - 1) continue; // adjacent edges share a vertex
+      }
+      if (segmentsIntersect(e.ax, e.ay, e.bx, e.by, f.ax, f.ay, f.bx, f.by)) return true;
+    }
+    active.push(e);
+  }
+  return false;
+}

@@ -1,0 +1,147 @@
+import type { CesiumWidget } from 'cesium';
+import { NATURAL_EARTH_ATTRIBUTION, OSM_BASEMAP } from '../config/cities.ts';
+import type { CityConfig } from '../config/types.ts';
+import type { Attribution } from '../core/schemas/attribution.ts';
+import { groundFromGeoJson } from '../layers/ground.ts';
+import { fetchJson } from '../sources/http.ts';
+import { addBasemap, setTerrain, type OnlineResult } from './basemap.ts';
+import { loadBuildings, type BuildingsHandle } from './buildings.ts';
+import { addGroundShapes } from './ground.ts';
+
+/**
+ * Everything one city puts in the scene (basemap, terrain, buildings, ground layers), owned by
+ * one handle: `dispose()` removes all of it, so switching cities leaves nothing behind.
+ */
+
+export type SourceRole = 'buildings' | 'terrain' | 'basemap' | 'imagery' | 'layer';
+
+export interface SourceStatus {
+  role: SourceRole;
+  attribution: Attribution;
+  shown: boolean;
+  reason?: string;
+}
+
+export type CityEvent =
+  | { kind: 'basemap-failed'; name: string; reason: string }
+  | { kind: 'terrain-failed'; name: string; reason: string }
+  | { kind: 'tile-failed'; url: string; reason: string }
+  | { kind: 'layer-failed'; name: string; reason: string }
+  | { kind: 'sources-changed' };
+
+export interface CityScene {
+  readonly city: CityConfig;
+  readonly buildings: BuildingsHandle;
+  sources(): SourceStatus[];
+  terrainIsEllipsoid(): boolean;
+  dispose(): void;
+}
+
+export interface CitySceneOptions {
+  offline: boolean;
+  stable: boolean;
+  shadows: boolean;
+  probeTimeoutMs: number;
+  onEvent(e: CityEvent): void;
+}
+
+/**
+ * Loads a city. Rejects only when its buildings cannot be loaded (the caller falls back to
+ * another city); basemap, terrain and layer failures are reported as events and fall back.
+ */
+export async function openCityScene(widget: CesiumWidget, city: CityConfig, o: CitySceneOptions): Promise<CityScene> {
+  if (city.buildings === undefined) throw new Error('this city has no buildings tileset');
+  const statuses: SourceStatus[] = [{ role: 'imagery', attribution: NATURAL_EARTH_ATTRIBUTION, shown: true }];
+  const disposers: (() => void)[] = [];
+  let disposed = false;
+  let ellipsoid = true;
+
+  const buildings = await loadBuildings(widget.scene, city.buildings, {
+    stable: o.stable,
+    shadows: o.shadows,
+    onTileError: (url, reason) => o.onEvent({ kind: 'tile-failed', url, reason }),
+  });
+  disposers.push(() => buildings.dispose());
+  statuses.push({ role: 'buildings', attribution: city.buildings.attribution, shown: true });
+
+  const centre = { lonDeg: (city.bbox[0] + city.bbox[2]) / 2, latDeg: (city.bbox[1] + city.bbox[3]) / 2 };
+  const basemap = city.basemap ?? OSM_BASEMAP;
+  const basemapStatus: SourceStatus = { role: 'basemap', attribution: basemap.attribution, shown: false, reason: '…' };
+  statuses.push(basemapStatus);
+  const track = (r: OnlineResult) => {
+    if (disposed) r.dispose();
+    else disposers.push(() => r.dispose());
+  };
+  if (o.offline) {
+    basemapStatus.reason = 'offline mode';
+  } else {
+    void addBasemap(widget, basemap, centre, o.probeTimeoutMs, (reason) => {
+      basemapStatus.shown = false;
+      basemapStatus.reason = reason;
+      o.onEvent({ kind: 'basemap-failed', name: basemap.attribution.title, reason });
+      o.onEvent({ kind: 'sources-changed' });
+    }).then((r) => {
+      track(r);
+      basemapStatus.shown = r.ok;
+      if (r.ok) delete basemapStatus.reason;
+      else {
+        basemapStatus.reason = r.reason ?? '';
+        if (!disposed) o.onEvent({ kind: 'basemap-failed', name: basemap.attribution.title, reason: r.reason ?? '' });
+      }
+      if (!disposed) o.onEvent({ kind: 'sources-changed' });
+    });
+  }
+
+  if (city.terrain !== undefined) {
+    const terrain = city.terrain;
+    const st: SourceStatus = { role: 'terrain', attribution: terrain.attribution, shown: false, reason: o.offline ? 'offline mode' : '…' };
+    statuses.push(st);
+    if (!o.offline) {
+      void setTerrain(widget, terrain, o.probeTimeoutMs).then((r) => {
+        track(r);
+        st.shown = r.ok;
+        ellipsoid = !r.ok;
+        if (r.ok) delete st.reason;
+        else {
+          st.reason = r.reason ?? '';
+          if (!disposed) o.onEvent({ kind: 'terrain-failed', name: terrain.attribution.title, reason: r.reason ?? '' });
+        }
+        if (!disposed) o.onEvent({ kind: 'sources-changed' });
+      });
+    }
+  }
+
+  // Ground layers shipped with the pack (the demo's streets and squares).
+  for (const l of city.packLayers ?? []) {
+    if (l.layer !== 'demo-streets' && l.layer !== 'demo-squares') continue;
+    const st: SourceStatus = { role: 'layer', attribution: l.attribution, shown: false, reason: '…' };
+    statuses.push(st);
+    void fetchJson(l.file, { timeoutMs: 10000, maxBytes: 20 * 1024 * 1024 })
+      .then((json) => {
+        if (disposed) return;
+        const shapes = groundFromGeoJson(json);
+        disposers.push(addGroundShapes(widget.scene, shapes));
+        st.shown = true;
+        delete st.reason;
+        o.onEvent({ kind: 'sources-changed' });
+      })
+      .catch((e: unknown) => {
+        if (disposed) return;
+        st.reason = e instanceof Error ? e.message : String(e);
+        o.onEvent({ kind: 'layer-failed', name: l.title, reason: st.reason });
+        o.onEvent({ kind: 'sources-changed' });
+      });
+  }
+
+  return {
+    city,
+    buildings,
+    sources: () => statuses.map((s) => ({ ...s })),
+    terrainIsEllipsoid: () => ellipsoid,
+    dispose() {
+      disposed = true;
+      for (const d of disposers.splice(0).reverse()) d();
+      widget.scene.requestRender();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { Cesium3DTileStyle } from 'cesium';
+import type { Rgb, SteppedRamp } from '../core/color-ramp.ts';
+
+/**
+ * A Cesium 3D Tiles style that colours buildings by height with a stepped ramp. Works with any
+ * tileset: the height is the first of the candidate properties a feature has, converted with
+ * Number() so strings and missing values fall back to the no-data colour instead of failing.
+ */
+
+/** Escapes a property name for `${feature['name']}`. */
+function propRef(name: string): string {
+  return `\${feature['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']}`;
+}
+
+/** The height expression: the first defined candidate, as a number (NaN when none). */
+export function heightExpression(candidates: readonly string[]): string {
+  if (candidates.length === 0) return 'NaN';
+  const [first, ...rest] = candidates;
+  const ref = propRef(first!);
+  return rest.length === 0 ? `Number(${ref})` : `(${ref} !== undefined ? Number(${ref}) : ${heightExpression(rest)})`;
+}
+
+function colorString([r, g, b]: Rgb, alpha = 1): string {
+  return `color('rgb(${r}, ${g}, ${b})', ${alpha})`;
+}
+
+/**
+ * Builds the style. `selectedId` (with `idCandidates`) is drawn in the selection colour, so the
+ * selection survives tiles being unloaded and reloaded.
+ */
+export function createHeightStyle(
+  ramp: SteppedRamp,
+  heightCandidates: readonly string[],
+  selected?: { id: string; idCandidates: readonly string[] },
+): Cesium3DTileStyle {
+  const hExpr = heightExpression(heightCandidates);
+  const conditions: [string, string][] = [];
+  if (selected !== undefined) {
+    const id = JSON.stringify(selected.id).replace(/^"|"$/g, '').replace(/'/g, "\\'");
+    const test = selected.idCandidates.map((p) => `String(${propRef(p)}) === '${id}'`).join(' || ');
+    if (test.length > 0) conditions.push([test, "color('#00e5ff')"]);
+  }
+  conditions.push([`isNaN(${hExpr})`, colorString(ramp.noData)]);
+  for (const c of ramp.classes) {
+    if (Number.isFinite(c.max)) conditions.push([`${hExpr} < ${c.max}`, colorString(c.color)]);
+    else conditions.push(['true', colorString(c.color)]);
+  }
+  return new Cesium3DTileStyle({ color: { conditions } });
+}

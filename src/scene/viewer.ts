@@ -1,0 +1,75 @@
+import {
+  buildModuleUrl,
+  CesiumWidget,
+  Color,
+  EllipsoidTerrainProvider,
+  ImageryLayer,
+  Ion,
+  JulianDate,
+  TileMapServiceImageryProvider,
+  type Scene,
+} from 'cesium';
+
+/**
+ * The Cesium widget, configured for offline use: no Ion token and no Ion assets, the
+ * NaturalEarthII imagery shipped with Cesium as the base layer, the WGS84 ellipsoid as terrain
+ * until a city provides its own, rendering on demand.
+ */
+
+export interface ViewerHandle {
+  readonly widget: CesiumWidget;
+  readonly scene: Scene;
+  /** Asks for a frame (the scene renders on demand). */
+  requestRender(): void;
+  dispose(): void;
+}
+
+export interface ViewerOptions {
+  /** Element that receives Cesium's own credits (data attributions Cesium requires). */
+  creditContainer: HTMLElement;
+  /** Called when the render loop throws (the widget stops rendering). */
+  onRenderError(reason: string): void;
+  /** Screenshots and benchmarks: fixed clock, no animation. */
+  stable: boolean;
+}
+
+/** Creates the widget. Throws (with WebGL's reason) when WebGL is unavailable. */
+export function createViewer(container: HTMLElement, options: ViewerOptions): ViewerHandle {
+  Ion.defaultAccessToken = '';
+  const widget = new CesiumWidget(container, {
+    baseLayer: ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))),
+    terrainProvider: new EllipsoidTerrainProvider(),
+    creditContainer: options.creditContainer,
+    requestRenderMode: true,
+    maximumRenderTimeChange: Infinity,
+    shouldAnimate: false,
+    scene3DOnly: true,
+    showRenderLoopErrors: false,
+    msaaSamples: options.stable ? 1 : 4,
+    contextOptions: { webgl: { preserveDrawingBuffer: options.stable } },
+  });
+  const scene = widget.scene;
+  scene.globe.baseColor = Color.fromCssColorString('#5a6b5e');
+  scene.globe.depthTestAgainstTerrain = true;
+  scene.globe.enableLighting = false;
+  scene.globe.tileCacheSize = 200;
+  scene.fog.enabled = true;
+  scene.highDynamicRange = false;
+  scene.screenSpaceCameraController.enableCollisionDetection = true;
+  scene.screenSpaceCameraController.minimumZoomDistance = 5;
+  scene.screenSpaceCameraController.maximumZoomDistance = 2.5e7;
+  widget.clock.shouldAnimate = false;
+  if (options.stable) widget.clock.currentTime = JulianDate.fromIso8601('2026-06-21T12:00:00Z');
+  const removeError = scene.renderError.addEventListener((_scene: Scene, error: unknown) => {
+    options.onRenderError(error instanceof Error ? error.message : String(error));
+  });
+  return {
+    widget,
+    scene,
+    requestRender: () => scene.requestRender(),
+    dispose() {
+      removeError();
+      if (!widget.isDestroyed()) widget.destroy();
+    },
+  };
+}

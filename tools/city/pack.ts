@@ -1,0 +1,188 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { metresPerDegree } from '../../src/core/geodesy.ts';
+import type { Attribution } from '../../src/core/schemas/attribution.ts';
+import { cityPackSchema, packIndexSchema, type CityPackInput, type PackIndex } from '../../src/core/schemas/city-pack.ts';
+import type { CameraState } from '../../src/core/url-state.ts';
+import { writeTileGlb } from './glb.ts';
+import { buildTileset, tileFrame } from './tileset.ts';
+import { buildTileTree, walkTiles, type TilerOptions, type TileNode } from './tiler.ts';
+import type { BuildingRecord } from './types.ts';
+
+/**
+ * Writes a city pack: `tileset.json`, `tiles/*.glb`, `city.json`; then refreshes the packs
+ * folder's `index.json`. Deterministic: the same buildings and options give the same bytes.
+ */
+
+export interface PackLayerFile {
+  id: string;
+  title: string;
+  /** Path inside the pack. */
+  file: string;
+  format: 'geojson' | 'csv' | 'gtfs';
+  layer?: string;
+  attribution: Attribution;
+  /** File content to write. */
+  bytes: Uint8Array | string;
+}
+
+export interface WritePackOptions {
+  outDir: string;
+  id: string;
+  name: string;
+  description?: string;
+  synthetic: boolean;
+  sourceCrs: string;
+  /** First entry describes the buildings. */
+  sources: Attribution[];
+  home?: CameraState;
+  rejected?: { index: number; id: string | null; reason: string }[];
+  warnings?: string[];
+  layers?: PackLayerFile[];
+  compress?: boolean;
+  tiler?: TilerOptions;
+  /** Called after each tile is written. */
+  onTile?: (done: number, total: number) => void;
+}
+
+export interface PackStats {
+  tiles: number;
+  features: number;
+  featuresPerTile: { min: number; max: number; mean: number };
+  glbBytes: number;
+  tilesetBytes: number;
+  vertices: number;
+  triangles: number;
+  depth: number;
+}
+
+/** A camera looking north over a bbox, far enough back to see all of it. */
+export function homeForBbox([w, s, e, n]: readonly [number, number, number, number]): CameraState {
+  const m = metresPerDegree((s + n) / 2);
+  const sizeM = Math.max((e - w) * m.lonM, (n - s) * m.latM, 200);
+  const pitchDeg = -35;
+  const distance = sizeM * 0.9;
+  const heightM = distance * Math.sin((-pitchDeg * Math.PI) / 180);
+  const backM = distance * Math.cos((-pitchDeg * Math.PI) / 180);
+  return {
+    lonDeg: (w + e) / 2,
+    latDeg: (s + n) / 2 - backM / m.latM,
+    heightM: Math.round(heightM),
+    headingDeg: 0,
+    pitchDeg,
+    rollDeg: 0,
+  };
+}
+
+function bboxOf(buildings: readonly BuildingRecord[]): [number, number, number, number] {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (const b of buildings) {
+    for (const p of b.polygons) {
+      for (let i = 0; i < p.outer.length; i += 2) {
+        w = Math.min(w, p.outer[i]!);
+        e = Math.max(e, p.outer[i]!);
+        s = Math.min(s, p.outer[i + 1]!);
+        n = Math.max(n, p.outer[i + 1]!);
+      }
+    }
+  }
+  const r = (v: number) => Math.round(v * 1e7) / 1e7;
+  return [r(w), r(s), r(e), r(n)];
+}
+
+/** Writes the pack and returns statistics about it. */
+export async function writeCityPack(buildings: readonly BuildingRecord[], options: WritePackOptions): Promise<PackStats> {
+  const outDir = resolve(options.outDir);
+  await rm(join(outDir, 'tiles'), { recursive: true, force: true });
+  await mkdir(join(outDir, 'tiles'), { recursive: true });
+  const tree = buildTileTree(buildings, options.tiler);
+  const tiles = [...walkTiles(tree)];
+  const ids = new Map<TileNode, number>();
+  tiles.forEach((t, i) => ids.set(t, i));
+  const uriOf = (t: TileNode) => `tiles/${t.level}/${ids.get(t)}.glb`;
+  let glbBytes = 0, vertices = 0, triangles = 0, depth = 0, done = 0;
+  const counts: number[] = [];
+  for (const t of tiles) {
+    depth = Math.max(depth, t.level);
+    if (t.content.length === 0) continue;
+    const subset = t.content.map((i) => buildings[i]!);
+    const r = await writeTileGlb(subset, tileFrame(t), { compress: options.compress ?? true });
+    await mkdir(join(outDir, 'tiles', String(t.level)), { recursive: true });
+    await writeFile(join(outDir, uriOf(t)), r.glb);
+    glbBytes += r.glb.byteLength;
+    vertices += r.vertices;
+    triangles += r.triangles;
+    counts.push(subset.length);
+    options.onTile?.(++done, tiles.length);
+  }
+  const tileset = buildTileset(tree, uriOf);
+  const tilesetJson = JSON.stringify(tileset);
+  await writeFile(join(outDir, 'tileset.json'), tilesetJson);
+
+  const layers = options.layers ?? [];
+  for (const l of layers) {
+    const path = join(outDir, l.file);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, l.bytes);
+  }
+  const bbox = bboxOf(buildings);
+  const manifest: CityPackInput = {
+    format: 'jumeau-city-pack',
+    version: 1,
+    id: options.id,
+    name: options.name,
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    synthetic: options.synthetic,
+    bbox,
+    home: options.home ?? homeForBbox(bbox),
+    sourceCrs: options.sourceCrs,
+    tileset: 'tileset.json',
+    heightProperty: 'heightM',
+    idProperty: 'id',
+    sources: options.sources,
+    layers: layers.map(({ bytes: _bytes, ...l }) => l),
+    report: { buildings: buildings.length, rejected: options.rejected ?? [], warnings: options.warnings ?? [] },
+  };
+  const checked = cityPackSchema.parse(manifest);
+  await writeFile(join(outDir, 'city.json'), JSON.stringify(checked, null, 2) + '\n');
+  await refreshPackIndex(resolve(outDir, '..'));
+  return {
+    tiles: counts.length,
+    features: buildings.length,
+    featuresPerTile: {
+      min: Math.min(...counts),
+      max: Math.max(...counts),
+      mean: counts.reduce((a, b) => a + b, 0) / counts.length,
+    },
+    glbBytes,
+    tilesetBytes: Buffer.byteLength(tilesetJson),
+    vertices,
+    triangles,
+    depth,
+  };
+}
+
+/** Rewrites `<packsDir>/index.json` from the valid packs found in the folder. */
+export async function refreshPackIndex(packsDir: string): Promise<PackIndex> {
+  const entries = await readdir(packsDir, { withFileTypes: true }).catch(() => []);
+  const packs: PackIndex['packs'] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!e.isDirectory()) continue;
+    try {
+      const raw = JSON.parse(await readFile(join(packsDir, e.name, 'city.json'), 'utf8')) as unknown;
+      const pack = cityPackSchema.parse(raw);
+      if (pack.id !== e.name) continue;
+      packs.push({ id: pack.id, name: pack.name, synthetic: pack.synthetic });
+    } catch {
+      // Not a pack, or an invalid one: left out of the index.
+    }
+  }
+  const index = packIndexSchema.parse({ format: 'jumeau-pack-index', version: 1, packs });
+  await writeFile(join(packsDir, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+  return index;
+}
+
+/** Default packs folder: `$JUMEAU_PACKS_DIR`, else `packs/` in the project. */
+export function packsDir(): string {
+  return resolve(process.env.JUMEAU_PACKS_DIR ?? join(import.meta.dirname, '..', '..', 'packs'));
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vite';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
+
+/**
+ * Cesium's static files (Workers, Assets, ThirdParty, Widgets) are copied under /cesium/ and
+ * CESIUM_BASE_URL points there. The packs folder and the API are served by our own server
+ * (server/main.ts), which hosts Vite in development.
+ */
+const cesiumSource = 'node_modules/cesium/Build/Cesium';
+const cesiumBaseUrl = 'cesium';
+
+export default defineConfig({
+  define: {
+    CESIUM_BASE_URL: JSON.stringify(`/${cesiumBaseUrl}/`),
+  },
+  plugins: [
+    viteStaticCopy({
+      targets: ['ThirdParty', 'Workers', 'Assets', 'Widgets'].map((dir) => ({
+        src: `${cesiumSource}/${dir}`,
+        dest: cesiumBaseUrl,
+      })),
+    }),
+  ],
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 6000,
+    sourcemap: false,
+  },
+  server: {
+    fs: { strict: true },
+  },
+});
