@@ -42,6 +42,8 @@ export interface JumeauTestApi {
   /** Building at a canvas position, without clicking. */
   pickAt(x: number, y: number): { id: string | null } | null;
   toWindow(lonDeg: number, latDeg: number, heightM: number): { x: number; y: number } | null;
+  /** Shows or hides the buildings tileset (comparisons with the empty globe). */
+  setBuildingsShown(show: boolean): void;
   render(): void;
 }
 
@@ -163,6 +165,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     viewer = createViewer(viewEl, {
       creditContainer: credits,
       stable,
+      quality: state.extra.quality === 'low' ? 'low' : 'high',
       onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
     });
     stats = installStats(viewer.scene);
@@ -431,6 +434,11 @@ export async function boot(root: HTMLElement): Promise<void> {
     resetStats: () => stats?.reset(),
     pickAt: (x, y) => (viewer === null || city === null ? null : pickBuildingAt(viewer.scene, city.buildings, x, y)),
     toWindow: (lon, lat, hgt) => (viewer === null ? null : toWindow(viewer.scene, lon, lat, hgt)),
+    setBuildingsShown: (show) => {
+      if (city === null || viewer === null) return;
+      city.buildings.tileset.show = show;
+      viewer.scene.requestRender();
+    },
     render: () => viewer?.scene.render(),
   };
   root.dataset.ready = ok ? 'true' : 'error';

@@ -1,4 +1,4 @@
-import { Cesium3DTileFeature, Cesium3DTileset, ShadowMode, type Scene } from 'cesium';
+import { type Cesium3DTileFeature, Cesium3DTileset, ShadowMode, type Scene } from 'cesium';
 import { HEIGHT_RAMP } from '../core/color-ramp.ts';
 import type { BuildingsSource } from '../config/types.ts';
 import { createHeightStyle } from './style.ts';

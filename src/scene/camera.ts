@@ -5,7 +5,7 @@ import {
   HeadingPitchRange,
   Math as CesiumMath,
   Matrix4,
-  Ray,
+  type Ray,
   Transforms,
   type Scene,
 } from 'cesium';

@@ -7,9 +7,21 @@ import type { Rgb, SteppedRamp } from '../core/color-ramp.ts';
  * Number() so strings and missing values fall back to the no-data colour instead of failing.
  */
 
-/** Escapes a property name for `${feature['name']}`. */
+/**
+ * A string literal in Cesium's style language, which has no escapes (backslashes are kept as
+ * they are): pieces between single quotes are quoted with ' and the quotes themselves with ".
+ */
+export function styleString(value: string): string {
+  return value
+    .split("'")
+    .map((piece) => `'${piece}'`)
+    .join(` + "'" + `);
+}
+
+/** Reference to a feature property, `${feature['name']}`. Names with a quote cannot be styled. */
 function propRef(name: string): string {
-  return `\${feature['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']}`;
+  if (name.includes("'")) throw new Error(`property names with a quote cannot be styled: ${name}`);
+  return `\${feature['${name}']}`;
 }
 
 /** The height expression: the first defined candidate, as a number (NaN when none). */
@@ -36,8 +48,8 @@ export function createHeightStyle(
   const hExpr = heightExpression(heightCandidates);
   const conditions: [string, string][] = [];
   if (selected !== undefined) {
-    const id = JSON.stringify(selected.id).replace(/^"|"$/g, '').replace(/'/g, "\\'");
-    const test = selected.idCandidates.map((p) => `String(${propRef(p)}) === '${id}'`).join(' || ');
+    const literal = styleString(selected.id);
+    const test = selected.idCandidates.map((p) => `String(${propRef(p)}) === (${literal})`).join(' || ');
     if (test.length > 0) conditions.push([test, "color('#00e5ff')"]);
   }
   conditions.push([`isNaN(${hExpr})`, colorString(ramp.noData)]);

@@ -31,6 +31,11 @@ export interface ViewerOptions {
   onRenderError(reason: string): void;
   /** Screenshots and benchmarks: fixed clock, no animation. */
   stable: boolean;
+  /**
+   * Rendering quality. 'low' (slow or software GPUs, low-power mode): half resolution, no
+   * anti-aliasing, no fog or sky atmosphere.
+   */
+  quality: 'high' | 'low';
 }
 
 /** Creates the widget. Throws (with WebGL's reason) when WebGL is unavailable. */
@@ -45,7 +50,7 @@ export function createViewer(container: HTMLElement, options: ViewerOptions): Vi
     shouldAnimate: false,
     scene3DOnly: true,
     showRenderLoopErrors: false,
-    msaaSamples: options.stable ? 1 : 4,
+    msaaSamples: options.stable || options.quality === 'low' ? 1 : 4,
     contextOptions: { webgl: { preserveDrawingBuffer: options.stable } },
   });
   const scene = widget.scene;
@@ -58,6 +63,13 @@ export function createViewer(container: HTMLElement, options: ViewerOptions): Vi
   scene.screenSpaceCameraController.enableCollisionDetection = true;
   scene.screenSpaceCameraController.minimumZoomDistance = 5;
   scene.screenSpaceCameraController.maximumZoomDistance = 2.5e7;
+  if (options.quality === 'low') {
+    widget.resolutionScale = 0.5;
+    widget.useBrowserRecommendedResolution = true;
+    scene.fog.enabled = false;
+    if (scene.skyAtmosphere !== undefined) scene.skyAtmosphere.show = false;
+    scene.globe.showGroundAtmosphere = false;
+  }
   widget.clock.shouldAnimate = false;
   if (options.stable) widget.clock.currentTime = JulianDate.fromIso8601('2026-06-21T12:00:00Z');
   const removeError = scene.renderError.addEventListener((_scene: Scene, error: unknown) => {

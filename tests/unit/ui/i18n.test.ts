@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { catalogs, setLang, t, tValue } from '../../../src/ui/i18n/index.ts';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('message catalogs', () => {
+  it('have the same keys, no empty messages and the same placeholders in every language', () => {
+    const fr = catalogs.fr, en = catalogs.en;
+    expect(Object.keys(en).sort()).toEqual(Object.keys(fr).sort());
+    for (const key of Object.keys(fr) as (keyof typeof fr)[]) {
+      expect(fr[key].trim(), key).not.toBe('');
+      expect(en[key].trim(), key).not.toBe('');
+      expect(placeholders(en[key]), key).toEqual(placeholders(fr[key]));
+    }
+  });
+  it('fills placeholders and switches language', () => {
+    setLang('fr');
+    expect(t('app.loading', { name: 'Rennes' })).toBe('Chargement de Rennes…');
+    setLang('en');
+    expect(t('app.loading', { name: 'Rennes' })).toBe('Loading Rennes…');
+    expect(tValue('residential')).toBe('residential');
+    expect(tValue('unknown-value')).toBe('unknown-value');
+    setLang('fr');
+    expect(tValue('residential')).toBe('résidentiel');
+  });
+});

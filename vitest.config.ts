@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Unit tests (tests/unit, fast and offline) and integration tests (tests/integration: a real
+ * database, the pipeline on ../shared/data). End-to-end tests run under Playwright
+ * (playwright.config.ts), not here.
+ */
+export default defineConfig({
+  define: { CESIUM_BASE_URL: JSON.stringify('/cesium/') },
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.integration.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
