@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
-import { ALL_EXTENSIONS, type FeatureID } from '@gltf-transform/extensions';
+import { ALL_EXTENSIONS, type Features } from '@gltf-transform/extensions';
 import validator from 'gltf-validator';
 import { MeshoptDecoder } from 'meshoptimizer';
 import { ecefToGeodetic, type Mat4 } from '../../src/core/geodesy.ts';
@@ -99,7 +99,7 @@ export async function checkPack(dir: string, options: CheckOptions = {}): Promis
         if (mesh === null) continue;
         const world = multiply(transform, multiply(Y_UP_TO_Z_UP, Float64Array.from(node.getWorldMatrix())));
         for (const prim of mesh.listPrimitives()) {
-          const features = prim.getExtension<{ listFeatureIDs(): FeatureID[] }>('EXT_mesh_features');
+          const features = prim.getExtension<Features>('EXT_mesh_features');
           result.features += features?.listFeatureIDs()[0]?.getFeatureCount() ?? 0;
           const pos = prim.getAttribute('POSITION');
           if (pos === null) continue;

@@ -1,4 +1,4 @@
-import { Cesium3DTileStyle, Color } from 'cesium';
+import { type Cesium3DTileStyle, Color } from 'cesium';
 import { describe, expect, it } from 'vitest';
 import { HEIGHT_RAMP } from '../../../src/core/color-ramp.ts';
 import { createHeightStyle, heightExpression } from '../../../src/scene/style.ts';
