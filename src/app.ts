@@ -439,7 +439,11 @@ export async function boot(root: HTMLElement): Promise<void> {
       city.buildings.tileset.show = show;
       viewer.scene.requestRender();
     },
-    render: () => viewer?.scene.render(),
+    render: () => {
+      // The scene renders on demand: ask for a frame, then render it now.
+      viewer?.scene.requestRender();
+      viewer?.scene.render();
+    },
   };
   root.dataset.ready = ok ? 'true' : 'error';
 }

@@ -4,8 +4,9 @@ import { packsDir } from './city/pack.ts';
 import { createServer } from '../server/app.ts';
 
 /**
- * `npx tsx tools/screenshot.ts [query] [out.png] [WxH]`: serves the built app, opens it with the
- * query string, waits for the tiles and writes a PNG. Used for the README and to look at changes.
+ * `npx tsx tools/screenshot.ts [query] [out.png|out.jpg] [WxH] [--select]`: serves the built app,
+ * opens it with the query string, waits for the tiles and writes the image (`--select` clicks the
+ * building nearest the centre first). Used for the README and to look at changes.
  */
 const query = process.argv[2] ?? '?city=demo&offline=1&stable=1';
 const out = resolve(process.argv[3] ?? 'screenshot.png');
@@ -24,8 +25,24 @@ try {
   await page.goto(`http://127.0.0.1:${port}/${query}`);
   await page.waitForFunction(() => document.getElementById('app')?.dataset.ready !== 'false', null, { timeout: 120000 });
   const loaded = await page.evaluate(() => window.__jumeau?.waitForTiles(120000));
+  if (process.argv.includes('--select')) {
+    const p = await page.evaluate(() => {
+      const c = document.querySelector('#view canvas') as HTMLCanvasElement;
+      for (let r = 0; r < 200; r += 8)
+        for (let a = 0; a < 6.28; a += 0.5) {
+          const x = c.clientWidth / 2 + r * Math.cos(a), y = c.clientHeight * 0.55 + r * Math.sin(a);
+          if (window.__jumeau?.pickAt(x, y)?.id) return { x, y };
+        }
+      return null;
+    });
+    if (p !== null) {
+      await page.mouse.click(p.x, p.y);
+      await page.mouse.move(1, 1);
+      await page.evaluate(() => window.__jumeau?.waitForTiles(60000));
+    }
+  }
   await page.waitForTimeout(500);
-  await page.screenshot({ path: out });
+  await page.screenshot(out.endsWith('.jpg') ? { path: out, type: 'jpeg', quality: 82 } : { path: out });
   const state = await page.evaluate(() => ({ s: window.__jumeau?.state(), stats: window.__jumeau?.stats() }));
   console.log(JSON.stringify({ out, loaded, ms: Date.now() - t0, ...state }, null, 1));
 } finally {
