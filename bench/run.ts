@@ -23,7 +23,7 @@ const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : null;
 
-let server: Awaited<ReturnType<typeof createServer>> | null = null;
+let server = null as Awaited<ReturnType<typeof createServer>> | null;
 const ctx: BenchContext = {
   root,
   log: (l) => console.log(`  ${l}`),
