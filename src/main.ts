@@ -1,6 +1,6 @@
 import 'cesium/Build/Cesium/Widgets/CesiumWidget/CesiumWidget.css';
 import '../assets/styles/app.css';
-import { boot } from './app.ts';
+import { boot } from './app/boot.ts';
 
 /** Entry point: Cesium's static files are served under CESIUM_BASE_URL (see vite.config.ts). */
 declare const CESIUM_BASE_URL: string;

@@ -22,7 +22,11 @@ export interface CameraState {
 }
 
 /** Panels whose open state is kept in the URL. */
-export const PANEL_IDS = ['info', 'legend', 'sources', 'time', 'layers', 'help'] as const;
+export const PANEL_IDS = [
+  'info', 'legend', 'sources', 'time', 'help',
+  // Panels of later features, reserved here so links stay stable.
+  'layers', 'search', 'sim', 'method', 'scenario', 'compare', 'measure', 'tour', 'consult', 'data',
+] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
 export const LANGS = ['fr', 'en'] as const;

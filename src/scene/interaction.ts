@@ -1,33 +1,25 @@
-import { Cartesian2, Cartesian3, SceneTransforms, type Scene } from 'cesium';
+import { Cartesian3, Cesium3DTileFeature, Color, SceneTransforms, type Scene } from 'cesium';
 import type { BuildingsHandle } from './buildings.ts';
-import { installPicking } from './picking.ts';
+import type { PickHandler } from './picking.ts';
 
-/** Picking of buildings expressed in ids and plain properties, for the UI. */
+/** Pick handling for the city's buildings, and screen projection helpers. */
 
-export interface PickedBuilding {
-  id: string | null;
-  properties: Record<string, unknown>;
-}
+const HOVER_COLOR = Color.WHITE;
 
-export function installBuildingPicking(
-  scene: Scene,
-  buildings: BuildingsHandle,
-  cb: { onHover(id: string | null): void; onSelect(picked: PickedBuilding | null): void },
-): () => void {
-  return installPicking(scene, {
-    accept: (f) => f.tileset === buildings.tileset,
-    onHover: (f) => cb.onHover(f === null ? null : buildings.featureId(f)),
-    onClick: (f) => cb.onSelect(f === null ? null : { id: buildings.featureId(f), properties: buildings.featureProperties(f) }),
-  });
-}
-
-/** The building under a window position (CSS pixels from the canvas's top-left), or null. */
-export function pickBuildingAt(scene: Scene, buildings: BuildingsHandle, x: number, y: number): PickedBuilding | null {
-  const picked: unknown = scene.pick(new Cartesian2(x, y));
-  const f = picked as { tileset?: unknown } | undefined;
-  if (f === undefined || f === null || f.tileset !== buildings.tileset) return null;
-  const feature = picked as Parameters<BuildingsHandle['featureId']>[0];
-  return { id: buildings.featureId(feature), properties: buildings.featureProperties(feature) };
+/** A pick handler for the buildings tileset: id and all properties; a light tint on hover. */
+export function buildingPickHandler(buildings: BuildingsHandle): PickHandler {
+  const own = (picked: unknown): picked is Cesium3DTileFeature => picked instanceof Cesium3DTileFeature && picked.tileset === buildings.tileset;
+  return {
+    resolve: (picked) => (own(picked) ? { layerId: 'buildings', id: buildings.featureId(picked), properties: buildings.featureProperties(picked) } : null),
+    highlight: (picked) => {
+      if (!own(picked)) return () => undefined;
+      const before = Color.clone(picked.color);
+      picked.color = Color.lerp(before, HOVER_COLOR, 0.55, new Color());
+      return () => {
+        picked.color = before;
+      };
+    },
+  };
 }
 
 /** Window position of a geodetic point, or null when it is behind the camera. */

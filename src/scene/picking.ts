@@ -1,68 +1,110 @@
-import { Cesium3DTileFeature, Color, ScreenSpaceEventHandler, ScreenSpaceEventType, type Cartesian2, type Scene } from 'cesium';
+import { Cartesian2, ScreenSpaceEventHandler, ScreenSpaceEventType, type Scene } from 'cesium';
 
 /**
- * Hover highlight and click selection of 3D Tiles features. Hover picks at most once per frame
- * (picking renders a frame, so it is throttled); the hovered feature is tinted and restored.
+ * Picking for every pickable layer through one event handler. Each layer registers a handler
+ * that recognises its own picked objects and says how to tint them on hover; the router picks at
+ * most once per frame on mouse move (picking renders, so it is throttled) and on click.
  */
 
-export interface PickingOptions {
-  /** Whether a picked feature belongs to the layer being picked. */
-  accept(feature: Cesium3DTileFeature): boolean;
-  onHover(feature: Cesium3DTileFeature | null): void;
-  onClick(feature: Cesium3DTileFeature | null): void;
+/** What the UI shows about a picked object: plain values only. */
+export interface PickedItem {
+  /** The layer it belongs to ('buildings' for the city's buildings). */
+  layerId: string;
+  id: string | null;
+  properties: Record<string, unknown>;
 }
 
-const HOVER_COLOR = Color.fromCssColorString('#ffffff').withAlpha(1);
+export interface PickHandler {
+  /** The item for a picked Cesium object, or null when it is not this layer's. */
+  resolve(picked: unknown): PickedItem | null;
+  /** Tints a picked object for hover; returns the function that restores it. */
+  highlight?(picked: unknown): () => void;
+}
 
-export function installPicking(scene: Scene, options: PickingOptions): () => void {
-  const handler = new ScreenSpaceEventHandler(scene.canvas);
-  let hovered: { feature: Cesium3DTileFeature; color: Color } | null = null;
+export interface PickRouter {
+  /** Adds a handler; returns the function that removes it. */
+  add(handler: PickHandler): () => void;
+  /** The item under a window position (CSS pixels from the canvas's top-left), without events. */
+  pickAt(x: number, y: number): PickedItem | null;
+  dispose(): void;
+}
+
+export interface PickRouterCallbacks {
+  onHover(item: PickedItem | null): void;
+  onClick(item: PickedItem | null): void;
+}
+
+export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRouter {
+  const handlers: PickHandler[] = [];
+  const events = new ScreenSpaceEventHandler(scene.canvas);
+  let hovered: { picked: unknown; item: PickedItem; restore: () => void } | null = null;
   let pending: Cartesian2 | null = null;
   let frame = 0;
 
-  const pickFeature = (pos: Cartesian2): Cesium3DTileFeature | null => {
-    const picked: unknown = scene.pick(pos);
-    return picked instanceof Cesium3DTileFeature && options.accept(picked) ? picked : null;
+  const resolve = (pos: Cartesian2): { picked: unknown; item: PickedItem; handler: PickHandler } | null => {
+    let picked: unknown;
+    try {
+      picked = scene.pick(pos);
+    } catch {
+      return null;
+    }
+    if (picked === undefined || picked === null) return null;
+    for (const handler of handlers) {
+      const item = handler.resolve(picked);
+      if (item !== null) return { picked, item, handler };
+    }
+    return null;
   };
   const clearHover = () => {
-    if (hovered !== null) {
-      try {
-        hovered.feature.color = hovered.color;
-      } catch {
-        // The feature's tile was unloaded: nothing to restore.
-      }
-      hovered = null;
-      options.onHover(null);
-      scene.requestRender();
+    if (hovered === null) return;
+    try {
+      hovered.restore();
+    } catch {
+      // The object was unloaded or destroyed: nothing to restore.
     }
+    hovered = null;
+    cb.onHover(null);
+    scene.requestRender();
   };
   const hover = () => {
     frame = 0;
     if (pending === null) return;
-    const f = pickFeature(pending);
+    const r = resolve(pending);
     pending = null;
-    if (hovered !== null && f === hovered.feature) return;
+    if (hovered !== null && r !== null && r.picked === hovered.picked) return;
     clearHover();
-    if (f !== null) {
-      hovered = { feature: f, color: Color.clone(f.color) };
-      f.color = Color.lerp(f.color, HOVER_COLOR, 0.55, new Color());
-      options.onHover(f);
-      scene.requestRender();
-    }
+    if (r === null) return;
+    hovered = { picked: r.picked, item: r.item, restore: r.handler.highlight?.(r.picked) ?? (() => undefined) };
+    cb.onHover(r.item);
+    scene.requestRender();
   };
-  handler.setInputAction((e: { endPosition: Cartesian2 }) => {
+  events.setInputAction((e: { endPosition: Cartesian2 }) => {
     pending = e.endPosition.clone();
     if (frame === 0) frame = requestAnimationFrame(hover);
   }, ScreenSpaceEventType.MOUSE_MOVE);
-  handler.setInputAction((e: { position: Cartesian2 }) => {
-    options.onClick(pickFeature(e.position));
+  events.setInputAction((e: { position: Cartesian2 }) => {
+    cb.onClick(resolve(e.position)?.item ?? null);
   }, ScreenSpaceEventType.LEFT_CLICK);
   const onLeave = () => clearHover();
   scene.canvas.addEventListener('mouseleave', onLeave);
-  return () => {
-    if (frame !== 0) cancelAnimationFrame(frame);
-    scene.canvas.removeEventListener('mouseleave', onLeave);
-    clearHover();
-    handler.destroy();
+  return {
+    add(handler) {
+      handlers.push(handler);
+      return () => {
+        const i = handlers.indexOf(handler);
+        if (i >= 0) handlers.splice(i, 1);
+        if (hovered !== null && handler.resolve(hovered.picked) !== null) clearHover();
+      };
+    },
+    pickAt(x, y) {
+      return resolve(new Cartesian2(x, y))?.item ?? null;
+    },
+    dispose() {
+      if (frame !== 0) cancelAnimationFrame(frame);
+      scene.canvas.removeEventListener('mouseleave', onLeave);
+      clearHover();
+      events.destroy();
+      handlers.length = 0;
+    },
   };
 }

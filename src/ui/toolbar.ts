@@ -11,6 +11,10 @@ export interface Toolbar {
   readonly el: HTMLElement;
   setHeading(deg: number): void;
   setPanelOpen(panel: PanelId, open: boolean): void;
+  /** Adds a button that toggles a feature's panel (before the share button). */
+  addPanelButton(panel: PanelId, label: MessageKey, paths: readonly string[]): HTMLButtonElement;
+  /** Adds an action button (before the share button); returns it and its remover. */
+  addButton(id: string, label: MessageKey, paths: readonly string[], onClick: () => void): { el: HTMLButtonElement; remove(): void };
   relabel(): void;
 }
 
@@ -36,6 +40,7 @@ export function createToolbar(cb: ToolbarCallbacks): Toolbar {
     panelButtons.set(id, el);
     return el;
   };
+  const featureGroup = h('div', { class: 'toolbar-group', role: 'group' });
   const needle = icon(ICONS.north, 'icon compass-needle');
   const compass = h('button', { class: 'icon-button compass', type: 'button', id: 'btn-compass', on: { click: () => cb.onCamera('northUp') } }, needle);
   const el = h(
@@ -53,6 +58,7 @@ export function createToolbar(cb: ToolbarCallbacks): Toolbar {
     panel('time', 'toolbar.time', ICONS.sun),
     panel('sources', 'toolbar.sources', ICONS.sources),
     panel('help', 'toolbar.help', ICONS.help),
+    featureGroup,
     button('toolbar.share', ICONS.share, () => cb.onShare(), 'btn-share'),
   );
   let heading = 0;
@@ -81,6 +87,25 @@ export function createToolbar(cb: ToolbarCallbacks): Toolbar {
       if (b === undefined) return;
       b.setAttribute('aria-expanded', String(open));
       b.classList.toggle('active', open);
+    },
+    addPanelButton(id, key, paths) {
+      const el = panel(id, key, paths);
+      featureGroup.append(el);
+      relabel();
+      return el;
+    },
+    addButton(id, key, paths, onClick) {
+      const el = button(key, paths, onClick, id);
+      featureGroup.append(el);
+      relabel();
+      return {
+        el,
+        remove() {
+          el.remove();
+          const i = labelled.findIndex((l) => l.el === el);
+          if (i >= 0) labelled.splice(i, 1);
+        },
+      };
     },
     relabel,
   };

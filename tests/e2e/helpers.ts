@@ -57,7 +57,7 @@ export async function findBuildingPoint(page: Page): Promise<{ x: number; y: num
         const r = canvas.getBoundingClientRect();
         if (document.elementFromPoint(r.left + x, r.top + y) !== canvas) continue;
         const p = window.__jumeau!.pickAt(x, y);
-        if (p !== null && p.id !== null) return { x, y, id: p.id };
+        if (p !== null && p.layerId === 'buildings' && p.id !== null) return { x, y, id: p.id };
       }
     }
     return null;

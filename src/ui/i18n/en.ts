@@ -1,7 +1,7 @@
-import type { MessageKey } from './fr.ts';
+import type { CoreMessageKey } from './fr.ts';
 
 /** English message catalog: same keys as the French one. */
-export const en: Record<MessageKey, string> = {
+export const en: Record<CoreMessageKey, string> = {
   'app.title': 'Jumeau',
   'app.tagline': 'City digital twin',
   'app.loading': 'Loading {name}…',

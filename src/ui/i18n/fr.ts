@@ -110,4 +110,5 @@ export const fr = {
   'msg.offline': 'Mode hors ligne : aucun service en ligne n’est contacté.',
 } as const;
 
-export type MessageKey = keyof typeof fr;
+/** Keys of the core bundle. */
+export type CoreMessageKey = keyof typeof fr;

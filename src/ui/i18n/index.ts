@@ -1,15 +1,19 @@
 import type { Lang } from '../../core/url-state.ts';
-import { en } from './en.ts';
-import { fr, type MessageKey } from './fr.ts';
+import type { KeysOf } from './bundle.ts';
+import { BUNDLES } from './bundles.ts';
 
 /**
  * Message catalogs and the current language. French is the default. `t()` fills `{name}`
  * placeholders with the given values (as text: callers put the result in `textContent`).
  */
 
-export type { MessageKey };
+/** Every message key of every bundle. */
+export type MessageKey = KeysOf<(typeof BUNDLES)[number]>;
 
-const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };
+const catalogs: Record<Lang, Record<MessageKey, string>> = {
+  fr: Object.assign({}, ...BUNDLES.map((b) => b.fr)) as Record<MessageKey, string>,
+  en: Object.assign({}, ...BUNDLES.map((b) => b.en)) as Record<MessageKey, string>,
+};
 
 let current: Lang = 'fr';
 const listeners = new Set<(lang: Lang) => void>();
@@ -50,4 +54,4 @@ export function formatNumber(value: number, maximumFractionDigits = 1): string {
   return new Intl.NumberFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits }).format(value);
 }
 
-export { catalogs };
+export { catalogs, BUNDLES };

@@ -24,3 +24,17 @@ describe('message catalogs', () => {
     expect(tValue('residential')).toBe('résidentiel');
   });
 });
+
+describe('message bundles', () => {
+  it('never define the same key twice across bundles, and every bundle is complete in both languages', async () => {
+    const { BUNDLES } = await import('../../../src/ui/i18n/index.ts');
+    const seen = new Map<string, number>();
+    BUNDLES.forEach((b, i) => {
+      expect(Object.keys(b.en).sort(), `bundle ${i}`).toEqual(Object.keys(b.fr).sort());
+      for (const k of Object.keys(b.fr)) {
+        expect(seen.has(k), `key ${k} in bundles ${seen.get(k)} and ${i}`).toBe(false);
+        seen.set(k, i);
+      }
+    });
+  });
+});

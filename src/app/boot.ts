@@ -1,32 +1,35 @@
-import { HEIGHT_RAMP } from './core/color-ramp.ts';
-import { parseUrlState, roundTimeMs, serializeUrlState, type PanelId, type UrlState } from './core/url-state.ts';
-import { chooseCity, loadCatalog, type CatalogEntry, type Notice } from './config/catalog.ts';
-import { DEMO } from './config/cities.ts';
-import { settings } from './config/settings.ts';
-import type { CityConfig } from './config/types.ts';
-import { fetchJson, probe } from './sources/http.ts';
-import { getCameraState, northUp, onCameraMoveEnd, onHeadingChange, orbit, pan, setCameraState, zoom } from './scene/camera.ts';
-import { openCityScene, type CityEvent, type CityScene } from './scene/city-scene.ts';
-import { installBuildingPicking, pickBuildingAt, toWindow } from './scene/interaction.ts';
-import { installStats, tilesetStats, type StatsProbe } from './scene/stats.ts';
-import { setSceneTime, setShadows } from './scene/sun.ts';
-import { createViewer, type ViewerHandle } from './scene/viewer.ts';
-import { getLang, onLangChange, setLang, t, type MessageKey } from './ui/i18n/index.ts';
-import { h } from './ui/dom.ts';
-import { createHelpPanel } from './ui/help-panel.ts';
-import { createInfoPanel } from './ui/info-panel.ts';
-import { createLegendPanel } from './ui/legend.ts';
-import { createMessageCenter, type Level } from './ui/messages.ts';
-import { createSourcesPanel } from './ui/sources-panel.ts';
-import { createTimePanel } from './ui/time-panel.ts';
-import { createToolbar, type CameraAction } from './ui/toolbar.ts';
-import { createTopBar } from './ui/topbar.ts';
-import type { Panel } from './ui/panel.ts';
+import { HEIGHT_RAMP } from '../core/color-ramp.ts';
+import { parseUrlState, roundTimeMs, serializeUrlState, type PanelId, type UrlState } from '../core/url-state.ts';
+import { chooseCity, loadCatalog, type CatalogEntry, type Notice } from '../config/catalog.ts';
+import { DEMO } from '../config/cities.ts';
+import { settings } from '../config/settings.ts';
+import type { CityConfig } from '../config/types.ts';
+import { fetchJson, probe } from '../sources/http.ts';
+import { getCameraState, northUp, onCameraMoveEnd, onHeadingChange, orbit, pan, setCameraState, zoom } from '../scene/camera.ts';
+import { openCityScene, type CityEvent } from '../scene/city-scene.ts';
+import { buildingPickHandler, toWindow } from '../scene/interaction.ts';
+import { createPickRouter, type PickedItem, type PickRouter } from '../scene/picking.ts';
+import { installStats, tilesetStats, type StatsProbe } from '../scene/stats.ts';
+import { setSceneTime, setShadows } from '../scene/sun.ts';
+import { createViewer, type ViewerHandle } from '../scene/viewer.ts';
+import { getLang, onLangChange, setLang, t, type MessageKey } from '../ui/i18n/index.ts';
+import { h } from '../ui/dom.ts';
+import { createHelpPanel } from '../ui/help-panel.ts';
+import { createInfoPanel } from '../ui/info-panel.ts';
+import { createLegendPanel } from '../ui/legend.ts';
+import { createMessageCenter, type Level } from '../ui/messages.ts';
+import type { Panel } from '../ui/panel.ts';
+import { createSourcesPanel, type SourceEntry } from '../ui/sources-panel.ts';
+import { createTimePanel } from '../ui/time-panel.ts';
+import { createToolbar, type CameraAction } from '../ui/toolbar.ts';
+import { createTopBar } from '../ui/topbar.ts';
+import type { AppContext, OpenCity } from './context.ts';
+import { FEATURES } from './features.ts';
 
 /**
- * Boot and wiring: URL state → city → viewer → UI. The URL is the single source of the view
- * state: every change is written back with `history.replaceState`, so a copied link reproduces
- * the view (city, camera, time, shadows, language, panels, selection).
+ * Boot and wiring: URL state → city → viewer → UI → features. The URL is the single source of
+ * the view state: every change is written back with `history.replaceState`, so a copied link
+ * reproduces the view (city, camera, time, shadows, language, panels, selection).
  */
 
 /** The small API the end-to-end tests and the benchmark drive (also handy in the console). */
@@ -39,8 +42,8 @@ export interface JumeauTestApi {
   waitForTiles(timeoutMs?: number): Promise<boolean>;
   stats(): { frame: ReturnType<StatsProbe['read']> | null; tileset: ReturnType<typeof tilesetStats> | null };
   resetStats(): void;
-  /** Building at a canvas position, without clicking. */
-  pickAt(x: number, y: number): { id: string | null } | null;
+  /** The pickable item at a canvas position, without clicking. */
+  pickAt(x: number, y: number): { layerId: string; id: string | null } | null;
   toWindow(lonDeg: number, latDeg: number, heightM: number): { x: number; y: number } | null;
   /** Shows or hides the buildings tileset (comparisons with the empty globe). */
   setBuildingsShown(show: boolean): void;
@@ -55,6 +58,12 @@ declare global {
 
 const DEFAULT_PANELS: PanelId[] = ['legend'];
 const FIXED_TIME_MS = Date.UTC(2026, 5, 21, 12, 0);
+
+/** The selection as the URL keeps it: a building id, or `<layer>:<id>` for other layers. */
+export function selectionKey(item: PickedItem): string | null {
+  if (item.id === null) return null;
+  return item.layerId === 'buildings' ? item.id : `${item.layerId}:${item.id}`;
+}
 
 export async function boot(root: HTMLElement): Promise<void> {
   const parsed = parseUrlState(location.search);
@@ -93,7 +102,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     toolbar.setPanelOpen(id, open);
     if (id === 'info' && !open && state.selected !== undefined) {
       delete state.selected;
-      city?.buildings.setSelected(null);
+      city?.scene.buildings.setSelected(null);
     }
     syncUrl();
   };
@@ -103,6 +112,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   legend.setRamp(HEIGHT_RAMP);
   const sources = createSourcesPanel(() => setPanel('sources', false));
   const help = createHelpPanel(() => setPanel('help', false));
+  let viewer: ViewerHandle | null = null;
   const time = createTimePanel({
     onClose: () => setPanel('time', false),
     onTime: (ms) => {
@@ -113,11 +123,10 @@ export async function boot(root: HTMLElement): Promise<void> {
     onShadows: (on) => {
       state.shadows = on;
       if (viewer !== null) setShadows(viewer.widget, on);
-      city?.buildings.setShadows(on);
+      city?.scene.buildings.setShadows(on);
       syncUrl();
     },
   });
-  panels.set('info', info).set('legend', legend).set('sources', sources).set('help', help).set('time', time);
 
   const toolbar = createToolbar({
     onCamera: (a) => cameraAction(a),
@@ -138,19 +147,37 @@ export async function boot(root: HTMLElement): Promise<void> {
       syncUrl();
     },
   });
-  const rightPanels = h('div', { class: 'panel-stack panel-stack-right' }, info.el, sources.el, help.el);
-  const leftPanels = h('div', { class: 'panel-stack panel-stack-left' }, legend.el, time.el);
-  root.replaceChildren(viewEl, topbar.el, topbar.banner, toolbar.el, leftPanels, rightPanels, messages.el, credits);
-  for (const [id, p] of panels) {
-    p.el.hidden = !openPanels.has(id);
+  const stacks = {
+    left: h('div', { class: 'panel-stack panel-stack-left' }),
+    right: h('div', { class: 'panel-stack panel-stack-right' }),
+  };
+  const addPanel = (id: PanelId, panel: Panel, where: 'left' | 'right', button?: { label: MessageKey; icon: readonly string[] }) => {
+    panels.set(id, panel);
+    stacks[where].append(panel.el);
+    panel.el.hidden = !openPanels.has(id);
+    const b = button !== undefined ? toolbar.addPanelButton(id, button.label, button.icon) : null;
     toolbar.setPanelOpen(id, openPanels.has(id));
-  }
+    return () => {
+      panels.delete(id);
+      panel.el.remove();
+      b?.remove();
+    };
+  };
+  addPanel('legend', legend, 'left');
+  addPanel('time', time, 'left');
+  addPanel('info', info, 'right');
+  addPanel('sources', sources, 'right');
+  addPanel('help', help, 'right');
+  root.replaceChildren(viewEl, topbar.el, topbar.banner, toolbar.el, stacks.left, stacks.right, messages.el, credits);
+
+  const langListeners = new Set<() => void>();
   onLangChange(() => {
     for (const p of panels.values()) p.relabel();
     toolbar.relabel();
     topbar.relabel();
     refreshSources();
-    viewEl.setAttribute('aria-label', t('app.viewLabel', { city: city?.city.name ?? '' }));
+    viewEl.setAttribute('aria-label', t('app.viewLabel', { city: city?.config.name ?? '' }));
+    for (const fn of langListeners) fn();
   });
 
   for (const issue of parsed.issues) {
@@ -159,8 +186,9 @@ export async function boot(root: HTMLElement): Promise<void> {
   if (state.offline === true) say('info', 'msg.offline', {}, 'offline');
 
   // ---- Viewer ------------------------------------------------------------------------------
-  let viewer: ViewerHandle | null = null;
   let stats: StatsProbe | null = null;
+  let picking: PickRouter | null = null;
+  let hovered: PickedItem | null = null;
   try {
     viewer = createViewer(viewEl, {
       creditContainer: credits,
@@ -169,6 +197,16 @@ export async function boot(root: HTMLElement): Promise<void> {
       onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
     });
     stats = installStats(viewer.scene);
+    const v = viewer;
+    picking = createPickRouter(v.scene, {
+      onHover: (item) => {
+        hovered = item;
+        v.scene.canvas.style.cursor = item === null ? '' : 'pointer';
+      },
+      onClick: (item) => {
+        if (item !== null) select(item); // a click on empty ground keeps the selection
+      },
+    });
   } catch (e) {
     say('error', 'msg.webgl', { reason: e instanceof Error ? e.message : String(e) }, 'webgl');
   }
@@ -188,21 +226,38 @@ export async function boot(root: HTMLElement): Promise<void> {
     });
   }
 
+  // ---- Selection and sources ---------------------------------------------------------------
+  const itemTitles = new Map<string, (item: PickedItem) => string>([['buildings', (item) => `${t('info.title')} ${item.id ?? '?'}`]]);
+  function select(item: PickedItem | null): void {
+    if (item === null) {
+      setPanel('info', false);
+      return;
+    }
+    const key = selectionKey(item);
+    if (key !== null) state.selected = key;
+    else delete state.selected;
+    city?.scene.buildings.setSelected(item.layerId === 'buildings' ? item.id : null);
+    info.show((itemTitles.get(item.layerId) ?? ((i: PickedItem) => `${i.layerId} ${i.id ?? ''}`))(item), item.properties);
+    setPanel('info', true);
+  }
+
+  const extraSources = new Set<() => SourceEntry[]>();
+  function refreshSources(): void {
+    if (city === null) return;
+    const entries: SourceEntry[] = [...city.scene.sources()];
+    for (const fn of extraSources) entries.push(...fn());
+    sources.update(city.config.name, entries, city.scene.terrainIsEllipsoid());
+  }
+
   // ---- Catalog and city --------------------------------------------------------------------
   const deps = { packsBaseUrl: settings.packsBaseUrl, fetchJson: (url: string) => fetchJson(url, { timeoutMs: 8000, maxBytes: 8 * 1024 * 1024 }) };
   const catalog = await loadCatalog(deps);
   catalog.notices.forEach(sayNotice);
   const entries: CatalogEntry[] = catalog.entries;
 
-  let city: CityScene | null = null;
-  let removePicking: (() => void) | null = null;
-  let removeWaiter: (() => void) | null = null;
-  let hovered: string | null = null;
-
-  function refreshSources(): void {
-    if (city === null) return;
-    sources.update(city.city.name, city.sources(), city.terrainIsEllipsoid());
-  }
+  let city: OpenCity | null = null;
+  const cityListeners = new Set<(c: OpenCity) => void | (() => void)>();
+  const cityDisposers: (() => void)[] = [];
 
   function onCityEvent(e: CityEvent): void {
     switch (e.kind) {
@@ -224,9 +279,13 @@ export async function boot(root: HTMLElement): Promise<void> {
     }
   }
 
-  function showSelection(id: string, props: Record<string, unknown>): void {
-    info.show(`${t('info.title')} ${id}`, props);
-    setPanel('info', true);
+  function runCityListener(c: OpenCity, fn: (c: OpenCity) => void | (() => void)): void {
+    try {
+      const off = fn(c);
+      if (typeof off === 'function') cityDisposers.push(off);
+    } catch (e) {
+      console.error(e);
+    }
   }
 
   /** Opens a city; resolves null when its buildings are shown, else the reason they are not. */
@@ -245,8 +304,9 @@ export async function boot(root: HTMLElement): Promise<void> {
     if (viewer === null) return null;
     const v = viewer;
     setCameraState(v.scene, keepView && state.camera !== undefined ? state.camera : config.home);
+    let scene;
     try {
-      city = await openCityScene(v.widget, config, {
+      scene = await openCityScene(v.widget, config, {
         offline: state.offline === true,
         stable,
         shadows: state.shadows === true,
@@ -260,38 +320,33 @@ export async function boot(root: HTMLElement): Promise<void> {
       return reason;
     }
     state.city = config.id;
-    const current = city;
-    removePicking = installBuildingPicking(v.scene, current.buildings, {
-      onHover: (id) => {
-        hovered = id;
-        v.scene.canvas.style.cursor = id === null ? '' : 'pointer';
-      },
-      onSelect: (picked) => {
-        if (picked === null) return; // a click on empty ground keeps the selection
-        const id = picked.id ?? '?';
-        state.selected = id;
-        current.buildings.setSelected(picked.id);
-        showSelection(id, picked.properties);
-      },
-    });
-    if (state.selected !== undefined) {
-      const id = state.selected;
-      current.buildings.setSelected(id);
-      removeWaiter = current.buildings.whenLoaded(id, (f) => {
-        if (state.selected === id && city === current) showSelection(id, current.buildings.featureProperties(f));
-      });
+    const current: OpenCity = { config, scene };
+    city = current;
+    if (picking !== null) cityDisposers.push(picking.add(buildingPickHandler(scene.buildings)));
+    const sel = state.selected;
+    if (sel !== undefined && !sel.includes(':')) {
+      scene.buildings.setSelected(sel);
+      cityDisposers.push(
+        scene.buildings.whenLoaded(sel, (f) => {
+          if (state.selected === sel && city === current) select({ layerId: 'buildings', id: sel, properties: scene.buildings.featureProperties(f) });
+        }),
+      );
     }
+    for (const fn of cityListeners) runCityListener(current, fn);
     refreshSources();
     syncUrl();
     return null;
   }
 
   function closeCity(): void {
-    removeWaiter?.();
-    removeWaiter = null;
-    removePicking?.();
-    removePicking = null;
-    city?.dispose();
+    for (const d of cityDisposers.splice(0).reverse()) {
+      try {
+        d();
+      } catch (e) {
+        console.error(e);
+      }
+    }
+    city?.scene.dispose();
     city = null;
   }
 
@@ -319,7 +374,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     const s = viewer.scene;
     switch (a) {
       case 'home':
-        if (city !== null) setCameraState(s, city.city.home, 1.2);
+        if (city !== null) setCameraState(s, city.config.home, 1.2);
         break;
       case 'zoomIn':
         zoom(s, 0.35);
@@ -382,6 +437,52 @@ export async function boot(root: HTMLElement): Promise<void> {
   };
   document.addEventListener('keydown', onKey);
 
+  // ---- Features ----------------------------------------------------------------------------
+  const ctx: AppContext = {
+    state,
+    stable,
+    viewer,
+    messages,
+    toolbar,
+    picking,
+    say,
+    syncUrl,
+    addPanel,
+    setPanelOpen: setPanel,
+    isPanelOpen: (id) => openPanels.has(id),
+    city: () => city,
+    onCity(fn) {
+      cityListeners.add(fn);
+      if (city !== null) runCityListener(city, fn);
+      return () => cityListeners.delete(fn);
+    },
+    select,
+    setItemTitle(layerId, title) {
+      itemTitles.set(layerId, title);
+      return () => itemTitles.delete(layerId);
+    },
+    addSources(fn) {
+      extraSources.add(fn);
+      refreshSources();
+      return () => {
+        extraSources.delete(fn);
+        refreshSources();
+      };
+    },
+    refreshSources,
+    onLangChange(fn) {
+      langListeners.add(fn);
+      return () => langListeners.delete(fn);
+    },
+  };
+  for (const f of FEATURES) {
+    try {
+      f.install(ctx);
+    } catch (e) {
+      console.error(`feature ${f.id} failed to install`, e);
+    }
+  }
+
   // ---- Start-up choice ---------------------------------------------------------------------
   const chosen = await chooseCity(entries, {
     ...(state.city !== undefined ? { requested: state.city } : {}),
@@ -406,7 +507,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       const check = () => {
         if (viewer === null || city === null) return resolve(false);
         viewer.scene.requestRender();
-        if (city.buildings.tilesLoaded && viewer.scene.globe.tilesLoaded) return resolve(true);
+        if (city.scene.buildings.tilesLoaded && viewer.scene.globe.tilesLoaded) return resolve(true);
         if (performance.now() - start > timeoutMs) return resolve(false);
         setTimeout(check, 100);
       };
@@ -415,10 +516,10 @@ export async function boot(root: HTMLElement): Promise<void> {
   window.__jumeau = {
     ready: Promise.resolve(),
     state: () => ({
-      city: city?.city.id ?? null,
+      city: city?.config.id ?? null,
       url: location.href,
       selected: state.selected ?? null,
-      hovered,
+      hovered: hovered?.id ?? null,
       messages: messages.history().map((m) => ({ level: m.level, text: m.text })),
       lang: getLang(),
     }),
@@ -430,13 +531,16 @@ export async function boot(root: HTMLElement): Promise<void> {
       syncUrl();
     },
     waitForTiles,
-    stats: () => ({ frame: stats?.read() ?? null, tileset: city !== null ? tilesetStats(city.buildings.tileset) : null }),
+    stats: () => ({ frame: stats?.read() ?? null, tileset: city !== null ? tilesetStats(city.scene.buildings.tileset) : null }),
     resetStats: () => stats?.reset(),
-    pickAt: (x, y) => (viewer === null || city === null ? null : pickBuildingAt(viewer.scene, city.buildings, x, y)),
+    pickAt: (x, y) => {
+      const item = picking?.pickAt(x, y) ?? null;
+      return item === null ? null : { layerId: item.layerId, id: item.id };
+    },
     toWindow: (lon, lat, hgt) => (viewer === null ? null : toWindow(viewer.scene, lon, lat, hgt)),
     setBuildingsShown: (show) => {
       if (city === null || viewer === null) return;
-      city.buildings.tileset.show = show;
+      city.scene.buildings.tileset.show = show;
       viewer.scene.requestRender();
     },
     render: () => {

@@ -1,0 +1,69 @@
+import type { CityConfig } from '../config/types.ts';
+import type { PanelId, UrlState } from '../core/url-state.ts';
+import type { CityScene } from '../scene/city-scene.ts';
+import type { PickedItem, PickRouter } from '../scene/picking.ts';
+import type { ViewerHandle } from '../scene/viewer.ts';
+import type { MessageKey } from '../ui/i18n/index.ts';
+import type { Level, MessageCenter } from '../ui/messages.ts';
+import type { Panel } from '../ui/panel.ts';
+import type { SourceEntry } from '../ui/sources-panel.ts';
+import type { Toolbar } from '../ui/toolbar.ts';
+
+/**
+ * What a feature (layers, simulations, scenarios, tours, consultation, …) gets from the app.
+ * A feature is `{ id, install(ctx) }` listed in `src/app/features.ts`; `install` returns the
+ * function that removes everything it added (DESIGN.md convention 5).
+ */
+
+/** A city that is open: its configuration and the scene objects it owns. */
+export interface OpenCity {
+  readonly config: CityConfig;
+  readonly scene: CityScene;
+}
+
+export interface AppContext {
+  /** The live view state; call `syncUrl()` after changing it. */
+  readonly state: UrlState;
+  /** Screenshot/benchmark mode (fixed clock). */
+  readonly stable: boolean;
+  /** The 3D viewer, or null when WebGL is unavailable (the UI still works). */
+  readonly viewer: ViewerHandle | null;
+  readonly messages: MessageCenter;
+  readonly toolbar: Toolbar;
+  /** Picking for every layer (null without WebGL). */
+  readonly picking: PickRouter | null;
+
+  /** Shows a translated message; `dedupe` replaces an earlier message with the same key. */
+  say(level: Level, key: MessageKey, params?: Record<string, string | number>, dedupe?: string): void;
+  /** Writes the state to the URL (history.replaceState). */
+  syncUrl(): void;
+
+  /** Adds a panel to the left or right stack, with an optional toolbar button; returns its remover. */
+  addPanel(id: PanelId, panel: Panel, where: 'left' | 'right', button?: { label: MessageKey; icon: readonly string[] }): () => void;
+  setPanelOpen(id: PanelId, open: boolean): void;
+  isPanelOpen(id: PanelId): boolean;
+
+  /** The city shown now. */
+  city(): OpenCity | null;
+  /**
+   * Calls `fn` for the city open now (if any) and every city opened later; what `fn` returns is
+   * called when that city closes. Returns the unsubscribe function.
+   */
+  onCity(fn: (city: OpenCity) => void | (() => void)): () => void;
+
+  /** Shows an item in the info panel and makes it the selection (null clears). */
+  select(item: PickedItem | null): void;
+  /** How the info panel titles items of a layer (default: the layer id). */
+  setItemTitle(layerId: string, title: (item: PickedItem) => string): () => void;
+
+  /** Adds entries to the sources panel (a layer's attribution); returns the remover. */
+  addSources(entries: () => SourceEntry[]): () => void;
+  refreshSources(): void;
+  /** Called when the language changes (re-render texts). Returns the unsubscribe function. */
+  onLangChange(fn: () => void): () => void;
+}
+
+export interface Feature {
+  id: string;
+  install(ctx: AppContext): () => void;
+}
