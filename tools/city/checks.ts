@@ -46,14 +46,14 @@ function outsideBy(lonRad: number, latRad: number, h: number, r: Region): number
 }
 
 export interface CheckOptions {
-  /** Tolerance for vertices outside their region, metres (quantization). Default 0.05. */
+  /** Tolerance for vertices outside their region, metres. Default 0.001 (regions are padded for quantization). */
   toleranceM?: number;
   /** Run the glTF validator on every tile (default true). */
   validate?: boolean;
 }
 
 export async function checkPack(dir: string, options: CheckOptions = {}): Promise<PackCheckResult> {
-  const tolM = options.toleranceM ?? 0.05;
+  const tolM = options.toleranceM ?? 0.001;
   const errors: string[] = [];
   const tileset = JSON.parse(await readFile(join(dir, 'tileset.json'), 'utf8')) as Tileset;
   if (tileset.asset?.version !== '1.1') errors.push(`asset.version is ${String(tileset.asset?.version)}, expected "1.1"`);

@@ -74,6 +74,12 @@ export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary
   });
 }
 
+/**
+ * Padding of every region, metres: vertices are quantized to 16 bits over their tile, which can
+ * move them a few centimetres past the exact footprint; bounding volumes must still contain them.
+ */
+export const REGION_PAD_M = 0.1;
+
 function regionOf(items: readonly BuildingSummary[]): Region | null {
   if (items.length === 0) return null;
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity, lo = Infinity, hi = -Infinity;
@@ -85,7 +91,9 @@ function regionOf(items: readonly BuildingSummary[]): Region | null {
     if (b.minH < lo) lo = b.minH;
     if (b.maxH > hi) hi = b.maxH;
   }
-  return [w * DEG, s * DEG, e * DEG, n * DEG, lo, hi];
+  const padLat = REGION_PAD_M / 6_356_752;
+  const padLon = padLat / Math.max(0.01, Math.cos(((s + n) / 2) * DEG));
+  return [w * DEG - padLon, s * DEG - padLat, e * DEG + padLon, n * DEG + padLat, lo - REGION_PAD_M, hi + REGION_PAD_M];
 }
 
 /** Union of regions (null entries ignored). */

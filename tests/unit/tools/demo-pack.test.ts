@@ -96,7 +96,7 @@ describe('demo district', () => {
     const check = await checkPack(dir);
     expect(check.errors).toEqual([]);
     expect(check.features).toBe(result.district.buildings.length);
-    expect(check.worstOutsideM).toBeLessThan(0.05);
+    expect(check.worstOutsideM).toBeLessThan(0.001);
     expect(check.vertices).toBeGreaterThan(100_000);
     const manifest = cityPackSchema.parse(JSON.parse(await readFile(join(dir, 'city.json'), 'utf8')));
     expect(manifest.synthetic).toBe(true);
