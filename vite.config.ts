@@ -21,6 +21,8 @@ export default defineConfig({
       })),
     }),
   ],
+  // The layers worker imports loaders.gl and fflate: an ES-module worker keeps their chunks.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,

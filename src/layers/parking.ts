@@ -40,7 +40,7 @@ export async function parseParking(inputs: LayerInputs, ctx: ParseContext): Prom
       const free = toNumber(r.free ?? null), max = toNumber(r.max ?? null);
       if (free === null || max === null || max <= 0 || free < 0) return pushIssue(issues, { where: `${where} line ${line} (free, max)`, reason: `invalid counts free=${JSON.stringify(r.free)} max=${JSON.stringify(r.max)}` });
       if (free > max) pushIssue(issues, { where: `${where} line ${line}`, reason: `more free spaces (${free}) than capacity (${max}): occupancy taken as 0` });
-      const minute = Math.round(t / 60000) * 60000;
+      const minute = Math.floor(t / 60000) * 60000;
       let snap = snapshots.get(minute);
       if (snap === undefined) snapshots.set(minute, (snap = new Map()));
       snap.set(f.id, Math.min(1, Math.max(0, 1 - free / max)));
@@ -122,7 +122,7 @@ export const parkingLayer = {
   ],
   prefer: 'online',
   parse: parseParking,
-  variants: [{ id: 'gauges', label: 'layers.variant.gauges', symbols: [{ kind: 'gauge', heightM: 60, radiusM: { field: 'max', minM: 12, maxM: 40, maxValue: 1000 }, color: OCCUPANCY_RULE }] }],
+  variants: [{ id: 'gauges', label: 'layers.variant.gauges', symbols: [{ kind: 'gauge', heightM: 80, radiusM: { field: 'max', minM: 8, maxM: 24, maxValue: 1000 }, color: OCCUPANCY_RULE }] }],
   label: { maxDistanceM: 6000, sizePx: 14 },
   legend: { title: 'layers.parking.legend', note: 'layers.parking.legendNote' },
   keyProperties: ['key', 'max', 'free', 'tarif_1h_eur', 'orgahoraires', 'operator', 'type'],

@@ -43,7 +43,7 @@ export const streetsLayer = {
   description: 'layers.streets.description',
   inputs: [
     {
-      name: 'ways', packLayer: 'streets', format: 'geojson', maxBytes: 100 * 1024 * 1024,
+      name: 'ways', packLayer: 'osm-streets', format: 'geojson', maxBytes: 100 * 1024 * 1024,
       samples: [{
         path: 'rennes/streets/osm_highways_rennes_2014.geojson', pack: 'demo', title: 'Rues nommées de Rennes (OSM 2014)',
         attribution: recorded({ title: 'Voies nommées de Rennes et nœuds de voirie (OpenStreetMap, 2013–2014)', publisher: 'OpenStreetMap contributors', licence: 'ODbL 1.0 (© OpenStreetMap contributors)', licenceUrl: ODBL_URL, date: '2014-10-11', origin: 'pmauduit/opendatacamp-rennes-genre in/rennes.geojson @ 67f5872' }),
