@@ -100,7 +100,7 @@ export const wifiLayer = {
               { value: 'En déploiement', color: [156, 204, 101], label: 'layers.wifi.deploying' },
               { value: 'En étude', color: [189, 189, 189], label: 'layers.wifi.study' },
             ],
-            other: [0, 188, 212],
+            other: [120, 144, 156],
             otherLabel: 'layers.wifi.other',
           },
           sizePx: { field: 'nombre_de_borne_wifi', min: 1, max: 30, minPx: 7, maxPx: 22, unit: 'bornes' },

@@ -160,6 +160,7 @@ async function readPack(plan: PackPlan, deps: LoadDeps): Promise<{ inputs: Recor
   const names: Record<string, string> = {};
   const provenance = plan.files.map((f) => ({ input: f.input.name, title: f.file.title, attribution: f.file.attribution }));
   for (const { input, file } of plan.files) {
+    if (deps.signal?.aborted === true) return { where: file.file, reason: 'cancelled', provenance };
     try {
       inputs[input.name] = await getBytes(file.file, input.maxBytes, deps, 1);
       names[input.name] = file.file.split('/').pop() ?? file.file;
@@ -181,6 +182,7 @@ async function parse(def: LayerDefinition, inputs: Record<string, Uint8Array>, n
 export async function loadLayer(def: LayerDefinition, plan: SourcePlan, deps: LoadDeps): Promise<LoadResult> {
   const notes: LayerNote[] = [];
   if (plan.kind === 'unavailable') return { ok: false, where: def.id, reason: plan.reason, provenance: [], notes };
+  if (deps.signal?.aborted === true) return { ok: false, where: def.id, reason: 'cancelled', provenance: [], notes };
   const t0 = deps.now();
   let inputs: Record<string, Uint8Array>;
   let names: Record<string, string>;
@@ -227,6 +229,7 @@ export async function loadLayer(def: LayerDefinition, plan: SourcePlan, deps: Lo
     const failed = await fromPack(plan);
     if (failed !== null) return { ok: false, ...failed, notes };
   }
+  if (deps.signal?.aborted === true) return { ok: false, where: def.id, reason: 'cancelled', provenance: provenance!, notes };
   const fetchMs = deps.now() - t0;
   const { r, bytes } = await parse(def, inputs!, names!, deps, fetchedAtMs);
   if (!r.ok) return { ok: false, where: r.error.where, reason: r.error.reason, provenance: provenance!, notes };

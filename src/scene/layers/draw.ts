@@ -456,8 +456,9 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
         const n = c.members.length;
         const pos = new Cartesian3(sx / n, sy / n, sz / n);
         const first = clustered[c.members[0]!]!;
-        clusterCollection!.add({ position: pos, pixelSize: 16 + Math.min(22, Math.sqrt(n) * 3), color: toColor(first.color, 0.9 * opacity), outlineColor: toColor([255, 255, 255], opacity), outlineWidth: 2, disableDepthTestDistance: Number.POSITIVE_INFINITY, id: { jumeauLayer: def.id, index: first.index, cluster: n } });
-        clusterLabels!.add({ position: pos, text: String(n), font: '700 12px system-ui, sans-serif', fillColor: Color.WHITE, outlineColor: Color.BLACK, outlineWidth: 3, style: LabelStyle.FILL_AND_OUTLINE, horizontalOrigin: HorizontalOrigin.CENTER, verticalOrigin: VerticalOrigin.CENTER, disableDepthTestDistance: Number.POSITIVE_INFINITY });
+        // A dark disc ringed with the members' colour, and the count in white.
+        clusterCollection!.add({ position: pos, pixelSize: 20 + Math.min(20, Math.sqrt(n) * 2.5), color: toColor([38, 50, 56], 0.92 * opacity), outlineColor: toColor(first.color, opacity), outlineWidth: 3, disableDepthTestDistance: Number.POSITIVE_INFINITY, id: { jumeauLayer: def.id, index: first.index, cluster: n } });
+        clusterLabels!.add({ position: pos, text: String(n), font: '700 14px system-ui, sans-serif', fillColor: Color.WHITE.withAlpha(opacity), horizontalOrigin: HorizontalOrigin.CENTER, verticalOrigin: VerticalOrigin.CENTER, disableDepthTestDistance: Number.POSITIVE_INFINITY });
       }
     }
     for (const p of pointPrims) if (!hiddenByCluster.has(p.index)) p.p.show = shown;
