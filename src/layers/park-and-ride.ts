@@ -45,7 +45,7 @@ export const parkAndRideLayer = {
   ],
   prefer: 'online',
   parse: parseParkAndRide,
-  variants: [{ id: 'gauges', label: 'layers.variant.gauges', symbols: [{ kind: 'gauge', heightM: 80, radiusM: { field: 'max', minM: 8, maxM: 24, maxValue: 1000 }, color: OCCUPANCY_RULE }] }],
+  variants: [{ id: 'gauges', label: 'layers.variant.gauges', symbols: [{ kind: 'gauge', heightM: 120, radiusM: { field: 'max', minM: 10, maxM: 28, maxValue: 1000 }, color: OCCUPANCY_RULE }] }],
   label: { maxDistanceM: 15000, sizePx: 13 },
   legend: { title: 'layers.parking.legend' },
 } satisfies LayerDefinition;

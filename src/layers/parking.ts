@@ -122,7 +122,7 @@ export const parkingLayer = {
   ],
   prefer: 'online',
   parse: parseParking,
-  variants: [{ id: 'gauges', label: 'layers.variant.gauges', symbols: [{ kind: 'gauge', heightM: 80, radiusM: { field: 'max', minM: 8, maxM: 24, maxValue: 1000 }, color: OCCUPANCY_RULE }] }],
+  variants: [{ id: 'gauges', label: 'layers.variant.gauges', symbols: [{ kind: 'gauge', heightM: 120, radiusM: { field: 'max', minM: 10, maxM: 28, maxValue: 1000 }, color: OCCUPANCY_RULE }] }],
   label: { maxDistanceM: 6000, sizePx: 14 },
   legend: { title: 'layers.parking.legend', note: 'layers.parking.legendNote' },
   keyProperties: ['key', 'max', 'free', 'tarif_1h_eur', 'orgahoraires', 'operator', 'type'],

@@ -5,7 +5,7 @@ import { cityPackSchema, type CityPackInput } from '../../src/core/schemas/city-
 import { LAYERS } from '../../src/layers/catalog.ts';
 import type { LayerDefinition, PackInput } from '../../src/layers/types.ts';
 import { addLayer } from '../city/add-layer.ts';
-import { homeForBbox, refreshPackIndex } from '../city/pack.ts';
+import { refreshPackIndex } from '../city/pack.ts';
 
 /**
  * The offline city's open data: the recorded files of ../shared/data that the layer definitions
@@ -62,7 +62,7 @@ export async function buildParisPack(outDir: string, dataDir = sharedDataDir(), 
     description: 'Open-data layers of Paris without buildings (none are stored offline): public wifi hotspots, arrondissements and Vélib’ stations, recorded snapshots.',
     synthetic: false,
     bbox: [...PARIS_BBOX],
-    home: { ...homeForBbox(PARIS_BBOX), heightM: 9000, pitchDeg: -50 },
+    home: { lonDeg: (PARIS_BBOX[0] + PARIS_BBOX[2]) / 2, latDeg: (PARIS_BBOX[1] + PARIS_BBOX[3]) / 2 - 9000 / Math.tan((50 * Math.PI) / 180) / 111_320, heightM: 9000, headingDeg: 0, pitchDeg: -50, rollDeg: 0 },
     sourceCrs: 'EPSG:4326',
     tileset: null,
     sources: [wifi.sample.attribution],
