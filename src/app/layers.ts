@@ -7,6 +7,7 @@ import type { LayerDefinition, ParsedLayer } from '../layers/types.ts';
 import { formatClock, parseClock, parseLayersParam, serializeLayersParam, type LayerUrlEntry } from '../layers/url.ts';
 import type { PickedItem } from '../scene/picking.ts';
 import { drawLayer, flyToSphere, groundHeightFn, isFeatureTag, unionSpheres, type DrawnLayer, type Sphere } from '../scene/layers/draw.ts';
+import { drawAsEntities } from '../scene/layers/entities.ts';
 import { addWmtsLayer, type ImageryHandle } from '../scene/layers/imagery.ts';
 import { createBrowserCache, createWorkerParser, loadLayer, type InputProvenance, type LayerNote, type LayerParser, type LoadResult } from '../sources/layers.ts';
 import { h } from '../ui/dom.ts';
@@ -42,6 +43,13 @@ export interface LayersTestApi {
   select(layerId: string, featureId: string): boolean;
   /** Window position of a feature's anchor, or null. */
   featureWindowPosition(layerId: string, featureId: string): { x: number; y: number } | null;
+  /**
+   * Benchmark only: draws a loaded layer again as one Entity per feature (hidden batched copy),
+   * waits until Cesium has built it, and returns the creation time; call the result to remove it.
+   */
+  drawAsEntities(layerId: string): Promise<{ count: number; createMs: number; remove: () => void } | null>;
+  /** Benchmark only: redraws a loaded layer with batched primitives and waits until they are built. */
+  redrawBatched(layerId: string): Promise<{ createMs: number } | null>;
 }
 
 declare global {
@@ -78,6 +86,8 @@ export const layersFeature: Feature = {
     let timeMin = DEFAULT_TIME_MIN;
     let playing: ReturnType<typeof setInterval> | null = null;
     let searchIndex: SearchIndex | null = null;
+    /** Layers the user switched in this session (defaults no longer apply to them). */
+    const userChanged = new Set<string>();
 
     // ---- URL state ------------------------------------------------------------------------------
     const urlLayers = ctx.state.extra.layers;
@@ -271,6 +281,7 @@ export const layersFeature: Feature = {
     function setOn(id: string, on: boolean): void {
       const l = layers.get(id);
       if (l === undefined) return;
+      userChanged.add(id);
       l.on = on;
       if (on) {
         if (l.result === null && l.status.kind !== 'loading') void load(l);
@@ -433,6 +444,8 @@ export const layersFeature: Feature = {
         const cfl = cityForLayers(c);
         for (const l of layers.values()) {
           l.plan = planLayer(l.def, cfl, ctx.state.offline === true);
+          // Default layers (the demo's streets) only where they exist, unless the link asks for them.
+          if (urlLayers === undefined && !userChanged.has(l.def.id) && l.def.defaultOn === true) l.on = l.plan.kind !== 'unavailable';
           l.status = l.on ? { kind: 'loading' } : { kind: 'off' };
           l.result = null;
           l.notes = [];
@@ -507,6 +520,27 @@ export const layersFeature: Feature = {
         selectFeature(l, index, false);
         return true;
       },
+      async drawAsEntities(layerId) {
+        const l = layers.get(layerId);
+        const parsed = l !== undefined ? parsedOf(l) : null;
+        const v = ctx.viewer;
+        if (l === undefined || parsed === null || v === null) return null;
+        const t0 = performance.now();
+        const e = drawAsEntities(v.widget, l.def, parsed);
+        await untilReady(() => e.ready(), () => v.scene.render());
+        return { count: e.count, createMs: performance.now() - t0, remove: e.dispose };
+      },
+      async redrawBatched(layerId) {
+        const l = layers.get(layerId);
+        const v = ctx.viewer;
+        if (l === undefined || parsedOf(l) === null || v === null) return null;
+        l.drawn?.dispose();
+        l.drawn = null;
+        const t0 = performance.now();
+        draw(l);
+        await untilReady(() => l.drawn?.ready() ?? true, () => v.scene.render());
+        return { createMs: performance.now() - t0 };
+      },
       featureWindowPosition(layerId, featureId) {
         const l = layers.get(layerId);
         const f = l !== undefined ? parsedOf(l)?.features.find((x) => x.id === featureId) : undefined;
@@ -523,6 +557,16 @@ export const layersFeature: Feature = {
     };
   },
 };
+
+/** Renders frames until `done()` (primitives build over several frames), at most 60 s. */
+async function untilReady(done: () => boolean, render: () => void): Promise<void> {
+  const start = performance.now();
+  while (performance.now() - start < 60_000) {
+    render();
+    if (done()) return;
+    await new Promise((r) => setTimeout(r, 16));
+  }
+}
 
 function unavailableStatus(plan: Extract<SourcePlan, { kind: 'unavailable' }>): LayerStatus {
   return { kind: 'unavailable', reason: t(plan.reason === 'offline' ? 'layers.why.offline' : 'layers.why.noSource') };

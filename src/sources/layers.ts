@@ -100,6 +100,8 @@ export type LoadResult =
   | { ok: true; kind: 'imagery'; source: Extract<OnlineSource, { kind: 'wmts' }>; provenance: InputProvenance[]; notes: LayerNote[] }
   | { ok: false; where: string; reason: string; provenance: InputProvenance[]; notes: LayerNote[] };
 
+const isAborted = (deps: LoadDeps): boolean => deps.signal?.aborted === true;
+
 const reasonOf = (e: unknown) => (e instanceof FetchError ? e.reason : e instanceof Error ? e.message : String(e));
 
 async function getBytes(url: string, maxBytes: number, deps: LoadDeps, retries = 2): Promise<Uint8Array> {
@@ -160,7 +162,7 @@ async function readPack(plan: PackPlan, deps: LoadDeps): Promise<{ inputs: Recor
   const names: Record<string, string> = {};
   const provenance = plan.files.map((f) => ({ input: f.input.name, title: f.file.title, attribution: f.file.attribution }));
   for (const { input, file } of plan.files) {
-    if (deps.signal?.aborted === true) return { where: file.file, reason: 'cancelled', provenance };
+    if (isAborted(deps)) return { where: file.file, reason: 'cancelled', provenance };
     try {
       inputs[input.name] = await getBytes(file.file, input.maxBytes, deps, 1);
       names[input.name] = file.file.split('/').pop() ?? file.file;
@@ -182,7 +184,7 @@ async function parse(def: LayerDefinition, inputs: Record<string, Uint8Array>, n
 export async function loadLayer(def: LayerDefinition, plan: SourcePlan, deps: LoadDeps): Promise<LoadResult> {
   const notes: LayerNote[] = [];
   if (plan.kind === 'unavailable') return { ok: false, where: def.id, reason: plan.reason, provenance: [], notes };
-  if (deps.signal?.aborted === true) return { ok: false, where: def.id, reason: 'cancelled', provenance: [], notes };
+  if (isAborted(deps)) return { ok: false, where: def.id, reason: 'cancelled', provenance: [], notes };
   const t0 = deps.now();
   let inputs: Record<string, Uint8Array>;
   let names: Record<string, string>;
@@ -229,7 +231,7 @@ export async function loadLayer(def: LayerDefinition, plan: SourcePlan, deps: Lo
     const failed = await fromPack(plan);
     if (failed !== null) return { ok: false, ...failed, notes };
   }
-  if (deps.signal?.aborted === true) return { ok: false, where: def.id, reason: 'cancelled', provenance: provenance!, notes };
+  if (isAborted(deps)) return { ok: false, where: def.id, reason: 'cancelled', provenance: provenance!, notes };
   const fetchMs = deps.now() - t0;
   const { r, bytes } = await parse(def, inputs!, names!, deps, fetchedAtMs);
   if (!r.ok) return { ok: false, where: r.error.where, reason: r.error.reason, provenance: provenance!, notes };

@@ -70,8 +70,10 @@ export interface DrawnLayer {
   highlight(index: number): () => void;
   /** A sphere around a feature, for flying to it. */
   featureSphere(index: number): BoundingSphere | null;
+  /** Whether every primitive has been built (they build asynchronously, in Cesium's workers). */
+  ready(): boolean;
   /** Counts for the benchmark and tests. */
-  stats(): { primitives: number; points: number; labels: number; instances: number; labelsShown: number; clusters: number; debug?: string };
+  stats(): { primitives: number; points: number; labels: number; instances: number; labelsShown: number; clusters: number };
   dispose(): void;
 }
 
@@ -567,6 +569,7 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
       const corner = Cartesian3.fromDegrees(e, n, h);
       return new BoundingSphere(centre, Math.max(120, Cartesian3.distance(centre, corner)));
     },
+    ready: () => primitives.every((p) => (p as { ready?: boolean }).ready === true) && gaugeParts.every((g) => g.fill.ready && g.shell.ready),
     stats: () => ({
       primitives: primitives.length + gaugeParts.length * 2 + (pointCollection !== null ? 1 : 0) + (labels !== null ? 1 : 0),
       points: pointPrims.length,
@@ -574,7 +577,6 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
       instances: batches.reduce((s, b) => s + b.tags.length, 0),
       labelsShown,
       clusters,
-      debug: JSON.stringify({ shown, p0: pointPrims[0] ? [pointPrims[0].p.show, pointPrims[0].p.position, pointCollection?.show, pointCollection?.isDestroyed()] : null, g0: gaugeParts[0] ? [gaugeParts[0].shell.show, gaugeParts[0].shell.ready] : null, inScene: pointCollection ? scene.primitives.contains(pointCollection) : null }),
     }),
     dispose() {
       removeMoveEnd();
