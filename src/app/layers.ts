@@ -252,12 +252,12 @@ export const layersFeature: Feature = {
       restoreSelection();
     }
 
-    function draw(l: LayerState): void {
+    function draw(l: LayerState, o: { labels?: boolean } = {}): void {
       const v = ctx.viewer;
       const parsed = parsedOf(l);
       if (v === null || parsed === null || l.drawn !== null) return;
       try {
-        l.drawn = drawLayer(v.scene, l.def, l.variant, parsed, { opacity: l.opacity, groundHeight: groundHeightFn(v.scene) });
+        l.drawn = drawLayer(v.scene, l.def, l.variant, parsed, { opacity: l.opacity, groundHeight: groundHeightFn(v.scene), ...o });
       } catch (e) {
         l.status = { kind: 'error', where: l.def.id, reason: `drawing failed (${e instanceof Error ? e.message : String(e)})` };
         return;
@@ -527,7 +527,8 @@ export const layersFeature: Feature = {
         if (l === undefined || parsed === null || v === null) return null;
         const t0 = performance.now();
         const e = drawAsEntities(v.widget, l.def, parsed);
-        await untilReady(() => e.ready(), () => v.scene.render());
+        // The widget's render updates the entity display (scene.render alone does not).
+        await untilReady(() => e.ready(), () => v.widget.render());
         return { count: e.count, createMs: performance.now() - t0, remove: e.dispose };
       },
       async redrawBatched(layerId) {
@@ -537,7 +538,7 @@ export const layersFeature: Feature = {
         l.drawn?.dispose();
         l.drawn = null;
         const t0 = performance.now();
-        draw(l);
+        draw(l, { labels: false });
         await untilReady(() => l.drawn?.ready() ?? true, () => v.scene.render());
         return { createMs: performance.now() - t0 };
       },

@@ -8,7 +8,6 @@ import {
   ColorGeometryInstanceAttribute,
   CorridorGeometry,
   CylinderGeometry,
-  DistanceDisplayCondition,
   EllipsoidGeometry,
   EllipsoidTerrainProvider,
   HeadingPitchRange,
@@ -79,9 +78,14 @@ export interface DrawnLayer {
 
 export interface DrawOptions {
   opacity: number;
+  /** Draw the labels (default true; the benchmark compares geometry alone). */
+  labels?: boolean;
   /** Ground height under a position (terrain), metres; 0 on the ellipsoid. */
   groundHeight(lonDeg: number, latDeg: number): number;
 }
+
+/** Most labels one layer shows at once. */
+const MAX_LABELS = 250;
 
 const toColor = (c: Rgb, alpha: number) => new Color(c[0] / 255, c[1] / 255, c[2] / 255, alpha);
 const HIGHLIGHT = (c: Rgb): Rgb => [c[0] + (255 - c[0]) * 0.6, c[1] + (255 - c[1]) * 0.6, c[2] + (255 - c[2]) * 0.6];
@@ -92,8 +96,6 @@ interface Batch {
   tags: FeatureTag[];
   colors: Rgb[];
   alphas: number[];
-  /** Index → instance id, for hover. */
-  byFeature: Map<number, FeatureTag[]>;
 }
 
 function centroid(ring: readonly Position[]): Position {
@@ -171,7 +173,9 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
   const add = (key: string, kind: 'ground-line' | 'ground-fill' | 'primitive-line' | 'primitive-fill', inst: Inst, closed = false) => {
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { kind, insts: [], closed }));
-    g.insts.push(inst);
+    // Each instance gets its own id object (Cesium keys instance attributes by id), so every part
+    // of a feature (rings, trunk and crown) follows opacity and hover.
+    g.insts.push({ ...inst, tag: { jumeauLayer: inst.tag.jumeauLayer, index: inst.tag.index } });
   };
   const points: { index: number; spec: Extract<SymbolSpec, { kind: 'point' }> }[] = [];
   const gauges: { index: number; spec: Extract<SymbolSpec, { kind: 'gauge' }> }[] = [];
@@ -285,25 +289,16 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
     }
     scene.primitives.add(primitive);
     primitives.push(primitive);
-    const byFeature = new Map<number, FeatureTag[]>();
-    g.insts.forEach((i) => {
-      const list = byFeature.get(i.tag.index);
-      if (list === undefined) byFeature.set(i.tag.index, [i.tag]);
-      else list.push(i.tag);
-    });
-    batches.push({ primitive, tags: g.insts.map((i) => i.tag), colors: g.insts.map((i) => i.color), alphas: g.insts.map((i) => i.alpha), byFeature });
+    batches.push({ primitive, tags: g.insts.map((i) => i.tag), colors: g.insts.map((i) => i.color), alphas: g.insts.map((i) => i.alpha) });
   }
 
-  // Instance colours: a feature may have several instances with the same tag; Cesium keys the
-  // attributes by id, so every instance of a feature shares one colour per primitive.
+  // Instance colours follow opacity, hover and computed values; instances are visited in order,
+  // which keeps Cesium's id look-up constant time.
   const highlighted = new Set<number>();
   const recolorBatch = (b: Batch): boolean => {
     const p = b.primitive as { ready?: boolean; getGeometryInstanceAttributes(id: unknown): { color?: Uint8Array } | undefined };
     if (p.ready !== true) return false;
-    const done = new Set<FeatureTag>();
     b.tags.forEach((tag, k) => {
-      if (done.has(tag)) return;
-      done.add(tag);
       const attrs = p.getGeometryInstanceAttributes(tag);
       if (attrs === undefined) return;
       const c = b.colors[k]!;
@@ -391,8 +386,10 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
   // ---- Labels ----------------------------------------------------------------------------------
   const labelSpec: LabelSpec | undefined = def.label;
   const labels = labelSpec !== undefined ? scene.primitives.add(new LabelCollection()) as LabelCollection : null;
-  const labelItems: { label: Label; index: number; position: Cartesian3; halfW: number; halfH: number; priority: number }[] = [];
-  if (labels !== null && labelSpec !== undefined) {
+  // Label candidates are data; Label objects exist only for the labels placed by the declutter
+  // (at most MAX_LABELS), so a layer with thousands of names (streets) costs what is on screen.
+  const labelItems: { label: Label | null; text: string; point: boolean; index: number; position: Cartesian3; halfW: number; halfH: number; priority: number }[] = [];
+  if (labels !== null && labelSpec !== undefined && o.labels !== false) {
     features.forEach((f, index) => {
       const raw = labelSpec.field !== undefined ? f.properties[labelSpec.field] : f.name;
       if (raw === null || raw === undefined || String(raw).trim() === '') return;
@@ -400,27 +397,27 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
       const a = anchorOf(f);
       const lift = gaugeParts.some((g) => g.index === index) ? gaugeParts.find((g) => g.index === index)!.heightM + 6 : f.geometry.type === 'point' ? 4 : 2;
       const position = Cartesian3.fromDegrees(a[0], a[1], o.groundHeight(a[0], a[1]) + lift);
-      const label = labels.add({
-        position,
-        text,
-        font: `600 ${labelSpec.sizePx}px system-ui, sans-serif`,
-        fillColor: Color.WHITE,
-        outlineColor: Color.fromBytes(20, 24, 30, 255),
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
-        horizontalOrigin: HorizontalOrigin.CENTER,
-        verticalOrigin: f.geometry.type === 'point' ? VerticalOrigin.BOTTOM : VerticalOrigin.CENTER,
-        pixelOffset: f.geometry.type === 'point' && gaugeParts.length === 0 ? new Cartesian2(0, -8) : Cartesian2.ZERO,
-        distanceDisplayCondition: new DistanceDisplayCondition(0, labelSpec.maxDistanceM),
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
-        id: tags[index],
-        show: false,
-      });
+      const label = null;
       const p = labelSpec.priorityField !== undefined ? toNumber(f.properties[labelSpec.priorityField] ?? null) ?? 0 : f.geometry.type === 'polygon' ? ringArea(anchorPolygon(f)) * 1e6 : -text.length;
-      labelItems.push({ label, index, position, halfW: (text.length * labelSpec.sizePx * 0.56) / 2 + 2, halfH: labelSpec.sizePx * 0.7, priority: p });
+      labelItems.push({ label, text, point: f.geometry.type === 'point', index, position, halfW: (text.length * labelSpec.sizePx * 0.56) / 2 + 2, halfH: labelSpec.sizePx * 0.7, priority: p });
     });
   }
   const order = labelItems.map((_, i) => i).sort((a, b) => labelItems[b]!.priority - labelItems[a]!.priority);
+  const makeLabel = (l: (typeof labelItems)[number]): Label =>
+    labels!.add({
+      position: l.position,
+      text: l.text,
+      font: `600 ${labelSpec!.sizePx}px system-ui, sans-serif`,
+      fillColor: Color.WHITE,
+      outlineColor: Color.fromBytes(20, 24, 30, 255),
+      outlineWidth: 3,
+      style: LabelStyle.FILL_AND_OUTLINE,
+      horizontalOrigin: HorizontalOrigin.CENTER,
+      verticalOrigin: l.point ? VerticalOrigin.BOTTOM : VerticalOrigin.CENTER,
+      pixelOffset: l.point && gaugeParts.length === 0 ? new Cartesian2(0, -8) : Cartesian2.ZERO,
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      id: tags[l.index],
+    });
   let labelsShown = 0;
   let clusters = 0;
 
@@ -474,11 +471,18 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
     });
     const visible = declutter(boxes, order);
     labelsShown = 0;
-    labelItems.forEach((l, i) => {
-      l.label.show = visible[i]!;
-      if (visible[i]) labelsShown++;
-      l.label.fillColor = Color.WHITE.withAlpha(Math.max(0.3, opacity));
-    });
+    for (const i of order) {
+      const l = labelItems[i]!;
+      const on = visible[i]! && labelsShown < MAX_LABELS;
+      if (on) {
+        labelsShown++;
+        if (l.label === null) l.label = makeLabel(l);
+        l.label.fillColor = Color.WHITE.withAlpha(Math.max(0.3, opacity));
+      } else if (l.label !== null) {
+        labels!.remove(l.label);
+        l.label = null;
+      }
+    }
     scene.requestRender();
   };
   const removeMoveEnd = scene.camera.moveEnd.addEventListener(layout);

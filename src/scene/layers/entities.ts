@@ -1,4 +1,4 @@
-import { ArcType, Cartesian3, ClassificationType, Color, PolygonHierarchy, type CesiumWidget, type Entity } from 'cesium';
+import { ArcType, Cartesian3, ClassificationType, Color, PolygonHierarchy, PrimitiveCollection, type CesiumWidget, type Entity } from 'cesium';
 import { colorOf, symbolsFor } from '../../layers/style.ts';
 import type { LayerDefinition, ParsedLayer, Position } from '../../layers/types.ts';
 
@@ -26,11 +26,23 @@ export function drawAsEntities(widget: CesiumWidget, def: LayerDefinition, parse
   widget.entities.resumeEvents();
   widget.scene.requestRender();
   return {
-    ready: () => widget.dataSourceDisplay.ready,
+    // Entities become primitives over several widget updates: ready when the display says so and
+    // every primitive it made has been built.
+    ready: () => widget.dataSourceDisplay.ready && allBuilt(widget.scene.primitives) && allBuilt(widget.scene.groundPrimitives),
     count: added.length,
     dispose() {
       for (const e of added) widget.entities.remove(e);
       widget.scene.requestRender();
     },
   };
+}
+
+function allBuilt(c: PrimitiveCollection): boolean {
+  for (let i = 0; i < c.length; i++) {
+    const p = c.get(i) as { ready?: boolean; show?: boolean };
+    if (p instanceof PrimitiveCollection) {
+      if (!allBuilt(p)) return false;
+    } else if (p.show !== false && p.ready === false) return false;
+  }
+  return true;
 }
