@@ -25,7 +25,7 @@ function fakeFetch(route: Route, log: string[] = []): typeof fetch {
     log.push(url);
     const r = route(url);
     if (r === 'network') throw new TypeError('Failed to fetch');
-    return new Response(r.body, { status: r.status });
+    return new Response(r.body as unknown as BodyInit, { status: r.status });
   }) as typeof fetch;
 }
 
