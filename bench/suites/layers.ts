@@ -106,14 +106,18 @@ export const layersSuite: BenchSuite = {
         await page.evaluate(() => window.__jumeauLayers!.setAllOn(false));
         await page.evaluate((l) => window.__jumeauLayers!.setOn(l, true), id);
         await page.evaluate(() => window.__jumeauLayers!.idle(300_000));
-        const b = await page.evaluate((l) => window.__jumeauLayers!.redrawBatched(l), id);
+        const b = await page.evaluate(async (l) => {
+          const r = await window.__jumeauLayers!.redrawBatched(l);
+          return r === null ? null : { createMs: r.createMs, opacityMs: await r.opacity(0.5) };
+        }, id);
         const batched = await steady();
         await page.evaluate((l) => window.__jumeauLayers!.setOn(l, false), id);
         const e = await page.evaluate(async (l) => {
           const r = await window.__jumeauLayers!.drawAsEntities(l);
           if (r === null) return null;
           (window as unknown as { __remove: () => void }).__remove = r.remove;
-          return { count: r.count, createMs: r.createMs };
+          const opacityMs = await r.opacity(0.5);
+          return { count: r.count, createMs: r.createMs, opacityMs };
         }, id);
         const entities = await steady();
         await page.evaluate(() => (window as unknown as { __remove: () => void }).__remove());
@@ -123,6 +127,8 @@ export const layersSuite: BenchSuite = {
           { suite: 'layers', metric: `${id}: batched primitives, frame`, value: batched.meanFrameMs, unit: 'ms', note: `${batched.lastDrawCalls} draw calls` },
           { suite: 'layers', metric: `${id}: one Entity per feature, build`, value: e?.createMs ?? NaN, unit: 'ms', note: `${e?.count ?? 0} entities` },
           { suite: 'layers', metric: `${id}: one Entity per feature, frame`, value: entities.meanFrameMs, unit: 'ms', note: `${entities.lastDrawCalls} draw calls` },
+          { suite: 'layers', metric: `${id}: opacity change, batched (instance colours)`, value: b?.opacityMs ?? NaN, unit: 'ms' },
+          { suite: 'layers', metric: `${id}: opacity change, entities (new materials, re-batched)`, value: e?.opacityMs ?? NaN, unit: 'ms' },
         );
       }
       await page.close();

@@ -47,9 +47,9 @@ export interface LayersTestApi {
    * Benchmark only: draws a loaded layer again as one Entity per feature (hidden batched copy),
    * waits until Cesium has built it, and returns the creation time; call the result to remove it.
    */
-  drawAsEntities(layerId: string): Promise<{ count: number; createMs: number; remove: () => void } | null>;
+  drawAsEntities(layerId: string): Promise<{ count: number; createMs: number; opacity: (alpha: number) => Promise<number>; remove: () => void } | null>;
   /** Benchmark only: redraws a loaded layer with batched primitives and waits until they are built. */
-  redrawBatched(layerId: string): Promise<{ createMs: number } | null>;
+  redrawBatched(layerId: string): Promise<{ createMs: number; opacity: (alpha: number) => Promise<number> } | null>;
 }
 
 declare global {
@@ -529,7 +529,14 @@ export const layersFeature: Feature = {
         const e = drawAsEntities(v.widget, l.def, parsed);
         // The widget's render updates the entity display (scene.render alone does not).
         await untilReady(() => e.ready(), () => v.widget.render());
-        return { count: e.count, createMs: performance.now() - t0, remove: e.dispose };
+        const opacity = async (alpha: number) => {
+          const t1 = performance.now();
+          e.setAlpha(alpha);
+          v.widget.render();
+          await untilReady(() => e.ready(), () => v.widget.render());
+          return performance.now() - t1;
+        };
+        return { count: e.count, createMs: performance.now() - t0, opacity, remove: e.dispose };
       },
       async redrawBatched(layerId) {
         const l = layers.get(layerId);
@@ -540,7 +547,13 @@ export const layersFeature: Feature = {
         const t0 = performance.now();
         draw(l, { labels: false });
         await untilReady(() => l.drawn?.ready() ?? true, () => v.scene.render());
-        return { createMs: performance.now() - t0 };
+        const opacity = async (alpha: number) => {
+          const t1 = performance.now();
+          l.drawn?.setOpacity(alpha);
+          v.scene.render();
+          return performance.now() - t1;
+        };
+        return { createMs: performance.now() - t0, opacity };
       },
       featureWindowPosition(layerId, featureId) {
         const l = layers.get(layerId);

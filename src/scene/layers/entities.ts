@@ -1,4 +1,4 @@
-import { ArcType, Cartesian3, ClassificationType, Color, PolygonHierarchy, PrimitiveCollection, type CesiumWidget, type Entity } from 'cesium';
+import { ArcType, Cartesian3, ClassificationType, Color, ColorMaterialProperty, PolygonHierarchy, PrimitiveCollection, type CesiumWidget, type Entity } from 'cesium';
 import { colorOf, symbolsFor } from '../../layers/style.ts';
 import type { LayerDefinition, ParsedLayer, Position } from '../../layers/types.ts';
 
@@ -7,7 +7,7 @@ import type { LayerDefinition, ParsedLayer, Position } from '../../layers/types.
  * polygons, point graphics). Not used by the app: bench/suites/layers.ts compares it with the
  * batched primitives of draw.ts, which is how the choice was measured rather than assumed.
  */
-export function drawAsEntities(widget: CesiumWidget, def: LayerDefinition, parsed: ParsedLayer): { ready(): boolean; count: number; dispose(): void } {
+export function drawAsEntities(widget: CesiumWidget, def: LayerDefinition, parsed: ParsedLayer): { ready(): boolean; count: number; setAlpha(alpha: number): void; dispose(): void } {
   const variant = def.variants[0];
   const added: Entity[] = [];
   const flat = (l: readonly Position[]) => Cartesian3.fromDegreesArray(l.flatMap((p) => [p[0], p[1]]));
@@ -30,6 +30,18 @@ export function drawAsEntities(widget: CesiumWidget, def: LayerDefinition, parse
     // every primitive it made has been built.
     ready: () => widget.dataSourceDisplay.ready && allBuilt(widget.scene.primitives) && allBuilt(widget.scene.groundPrimitives),
     count: added.length,
+    /** What the layer's opacity slider would do with entities: a new material for each one. */
+    setAlpha(alpha) {
+      widget.entities.suspendEvents();
+      for (const e of added) {
+        const g = e.polyline ?? e.polygon;
+        const m = g?.material as ColorMaterialProperty | undefined;
+        if (g !== undefined && m !== undefined) g.material = new ColorMaterialProperty(m.color!.getValue()!.withAlpha(alpha));
+        if (e.point !== undefined) e.point.color = e.point.color!.getValue()!.withAlpha(alpha) as never;
+      }
+      widget.entities.resumeEvents();
+      widget.scene.requestRender();
+    },
     dispose() {
       for (const e of added) widget.entities.remove(e);
       widget.scene.requestRender();
