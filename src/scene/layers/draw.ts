@@ -1,4 +1,5 @@
 import {
+  ArcType,
   BoundingSphere,
   Cartesian2,
   Cartesian3,
@@ -78,11 +79,17 @@ export interface DrawnLayer {
 
 export interface DrawOptions {
   opacity: number;
+  /** Clamp lines and fills to the terrain (default: when the globe has real terrain). */
+  clampToTerrain?: boolean;
   /** Draw the labels (default true; the benchmark compares geometry alone). */
   labels?: boolean;
   /** Ground height under a position (terrain), metres; 0 on the ellipsoid. */
   groundHeight(lonDeg: number, latDeg: number): number;
 }
+
+/** Heights of unclamped lines and fills above the ellipsoid: above the imagery, under the buildings. */
+const LINE_HEIGHT_M = 1.5;
+const FILL_HEIGHT_M = 0.3;
 
 /** Most labels one layer shows at once. */
 const MAX_LABELS = 250;
@@ -167,6 +174,9 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
   const primitives: (Primitive | GroundPrimitive | GroundPolylinePrimitive)[] = [];
   let pendingRecolor = true;
 
+  // On real terrain, lines and fills are clamped to it (ground primitives); on the ellipsoid (packs
+  // without terrain) plain primitives just above it look the same and cost less (bench).
+  const clamp = o.clampToTerrain ?? !(scene.terrainProvider instanceof EllipsoidTerrainProvider);
   // Collect instances per kind of batch.
   type Inst = { tag: FeatureTag; color: Rgb; alpha: number; geometry: unknown };
   const groups = new Map<string, { kind: 'ground-line' | 'ground-fill' | 'primitive-line' | 'primitive-fill'; insts: Inst[]; closed?: boolean }>();
@@ -196,7 +206,8 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
         case 'outline': {
           const lines = g.type === 'line' ? g.lines : g.type === 'polygon' ? g.polygons.flatMap((p) => p.map((r) => [...r, r[0]!])) : [];
           for (const l of lines) {
-            add(`ground-line:${s.widthPx}`, 'ground-line', { tag, color, alpha: 1, geometry: new GroundPolylineGeometry({ positions: flat(l), width: s.widthPx }) });
+            if (clamp) add(`ground-line:${s.widthPx}`, 'ground-line', { tag, color, alpha: 1, geometry: new GroundPolylineGeometry({ positions: flat(l), width: s.widthPx }) });
+            else add(`line:${s.widthPx}`, 'primitive-line', { tag, color, alpha: 1, geometry: new PolylineGeometry({ positions: Cartesian3.fromDegreesArrayHeights(l.flatMap((p) => [p[0], p[1], LINE_HEIGHT_M])), width: s.widthPx, vertexFormat: PolylineColorAppearance.VERTEX_FORMAT, arcType: ArcType.GEODESIC }) });
           }
           break;
         }
@@ -213,7 +224,8 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
           if (g.type !== 'polygon') break;
           for (const p of g.polygons) {
             const hierarchy = new PolygonHierarchy(flat(p[0]!), p.slice(1).map((h) => new PolygonHierarchy(flat(h))));
-            add(`ground-fill:${s.alpha}`, 'ground-fill', { tag, color, alpha: s.alpha, geometry: new PolygonGeometry({ polygonHierarchy: hierarchy, vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT }) });
+            if (clamp) add(`ground-fill:${s.alpha}`, 'ground-fill', { tag, color, alpha: s.alpha, geometry: new PolygonGeometry({ polygonHierarchy: hierarchy, vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT }) });
+            else add(`fill:${s.alpha}`, 'primitive-fill', { tag, color, alpha: s.alpha, geometry: new PolygonGeometry({ polygonHierarchy: hierarchy, height: FILL_HEIGHT_M, vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT }) });
           }
           break;
         }
@@ -284,7 +296,7 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
     } else if (g.kind === 'primitive-line') {
       primitive = new Primitive({ geometryInstances: instances, appearance: new PolylineColorAppearance({ translucent: true }), asynchronous: true });
     } else {
-      const flatShaded = key === 'ribbon';
+      const flatShaded = key === 'ribbon' || key.startsWith('fill:');
       primitive = new Primitive({ geometryInstances: instances, appearance: new PerInstanceColorAppearance({ flat: flatShaded, translucent: true, closed: g.closed === true }), asynchronous: true });
     }
     scene.primitives.add(primitive);
