@@ -3,35 +3,35 @@ import { ETALAB_URL, MASTERSIGAT, recorded } from './provenance.ts';
 import type { LayerDefinition, LayerInputs, ParseContext, ParsedLayer } from './types.ts';
 
 /**
- * People commuting to Rennes from each commune: a circle per origin commune (area ∝ commuters)
- * and an arc to Rennes. The row whose origin is Rennes itself is kept as published and flagged
- * (SOURCES.md: "not internal commuting in the usual sense").
+ * Daily commuters from each commune of residence to the employment pole it depends on: a circle
+ * per origin commune (area ∝ commuters, colour = destination pole) and an arc to the pole. The
+ * file's `Commune` is the destination pole (Rennes, Saint-Malo, Vitré, Fougères, Redon) and
+ * `Xrennes`/`Yrennes` its position — SOURCES.md calls every row "to Rennes", but 136 of the 315
+ * go to the four other poles; the origin commune's name is not in the file (no labels).
  */
-const read = geoJsonParser('flows', { nameFields: ['Commune', 'commune', 'nom'], numericFields: ['Nb', 'Xcomm', 'Ycomm', 'Xrennes', 'Yrennes'], geometry: ['point'] });
+const read = geoJsonParser('flows', { numericFields: ['Nb', 'Xcomm', 'Ycomm', 'Xrennes', 'Yrennes'], geometry: ['point'] });
 
 export function parseCommuters(inputs: LayerInputs, ctx: ParseContext): ParsedLayer {
   const parsed = read(inputs, ctx);
   const where = ctx.names.flows ?? 'flows';
   for (const f of parsed.features) {
-    if (toNumber(f.properties.Nb ?? null) === null) pushIssue(parsed.issues, { where: `${where} ${f.name ?? f.id} (Nb)`, reason: 'no number of commuters' });
-    if (f.name !== null && f.name.trim().toLowerCase() === 'rennes') pushIssue(parsed.issues, { where: `${where} ${f.name}`, reason: 'origin is the destination commune: kept as published, not internal commuting in the usual sense (SOURCES.md)' });
+    if (toNumber(f.properties.Nb ?? null) === null) pushIssue(parsed.issues, { where: `${where} feature ${f.id} (Nb)`, reason: 'no number of commuters' });
+    if (toNumber(f.properties.Xrennes ?? null) === null || toNumber(f.properties.Yrennes ?? null) === null) pushIssue(parsed.issues, { where: `${where} feature ${f.id} (Xrennes, Yrennes)`, reason: 'no destination: drawn without its arc' });
   }
   return parsed;
 }
 
-const COMMUTERS = {
-  kind: 'steps',
-  field: 'Nb',
-  ramp: {
-    unit: 'actifs',
-    noData: [150, 150, 150],
-    classes: [
-      { min: -Infinity, max: 100, color: [254, 229, 217] },
-      { min: 100, max: 300, color: [252, 174, 145] },
-      { min: 300, max: 1000, color: [251, 106, 74] },
-      { min: 1000, max: Infinity, color: [203, 24, 29] },
-    ],
-  },
+const POLES = {
+  kind: 'category',
+  field: 'Commune',
+  classes: [
+    { value: 'Rennes', color: [240, 18, 190] },
+    { value: 'Saint-Malo', color: [0, 116, 217] },
+    { value: 'Vitré', color: [255, 133, 27] },
+    { value: 'Fougères', color: [46, 204, 64] },
+    { value: 'Redon', color: [255, 220, 0] },
+  ],
+  other: [170, 170, 170],
 } as const;
 
 export const commutersLayer = {
@@ -44,7 +44,7 @@ export const commutersLayer = {
       name: 'flows', packLayer: 'commuters', format: 'geojson', maxBytes: 10 * 1024 * 1024,
       samples: [{
         path: 'rennes/population/commuters_to_rennes_by_commune_35.geojson', pack: 'demo', title: 'Navetteurs vers Rennes par commune',
-        attribution: recorded({ title: 'Actifs venant travailler à Rennes, par commune de résidence', publisher: 'INSEE mobilités professionnelles (derived by a course author)', licence: 'INSEE data Licence Ouverte; derived file licence unknown — to verify', licenceUrl: ETALAB_URL, date: 'unknown year', origin: `${MASTERSIGAT}, Mobilitequotienne35.geojson` }),
+        attribution: recorded({ title: 'Navetteurs quotidiens vers les pôles d’emploi, par commune de résidence', publisher: 'INSEE mobilités professionnelles (derived by a course author)', licence: 'INSEE data Licence Ouverte; derived file licence unknown — to verify', licenceUrl: ETALAB_URL, date: 'unknown year', origin: `${MASTERSIGAT}, Mobilitequotienne35.geojson` }),
       }],
     },
   ],
@@ -55,12 +55,12 @@ export const commutersLayer = {
     {
       id: 'flows', label: 'layers.variant.flows',
       symbols: [
-        { kind: 'flow', color: COMMUTERS, widthPx: 2, toLonField: 'Xrennes', toLatField: 'Yrennes' },
-        { kind: 'point', color: COMMUTERS, sizePx: { field: 'Nb', min: 0, max: 2700, minPx: 5, maxPx: 30, unit: 'actifs' }, outline: [80, 20, 20] },
+        { kind: 'flow', color: POLES, widthPx: 2, toLonField: 'Xrennes', toLatField: 'Yrennes' },
+        { kind: 'point', color: POLES, sizePx: { field: 'Nb', min: 0, max: 2700, minPx: 5, maxPx: 30, unit: 'actifs' }, outline: [40, 40, 40] },
       ],
     },
   ],
-  label: { maxDistanceM: 60000, sizePx: 12, priorityField: 'Nb' },
   legend: { title: 'layers.commuters.legend', note: 'layers.commuters.note' },
+  searchable: false,
   keyProperties: ['Commune', 'Nb'],
 } satisfies LayerDefinition;

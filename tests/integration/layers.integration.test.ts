@@ -134,9 +134,13 @@ describe('real data specifics', () => {
     expect(ms).toBeLessThan(30_000);
   });
 
-  it('commuters: the Rennes row is kept and flagged', async () => {
+  it('commuters: `Commune` is the destination pole (179 rows to Rennes, the rest to four other poles)', async () => {
     const parsed = await parseSamples(layerById('commuters')!, 'demo');
-    expect(parsed.issues.some((i) => /origin is the destination commune/.test(i.reason))).toBe(true);
+    const poles = new Map<string, number>();
+    for (const f of parsed.features) poles.set(String(f.properties.Commune), (poles.get(String(f.properties.Commune)) ?? 0) + 1);
+    expect(poles.get('Rennes')).toBe(179);
+    expect([...poles.keys()].sort()).toEqual(['Fougères', 'Redon', 'Rennes', 'Saint-Malo', 'Vitré']);
+    expect(parsed.issues).toEqual([]);
   });
 });
 
