@@ -368,7 +368,7 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
         asynchronous: false,
         modelMatrix: frame,
       });
-    const shell = scene.primitives.add(unit(r * 1.04, [230, 233, 238], 0.35 * opacity)) as Primitive;
+    const shell = scene.primitives.add(unit(r * 1.04, [225, 230, 238], 0.2 * opacity)) as Primitive;
     shell.modelMatrix = columnMatrix(frame, spec.heightM);
     const fill = scene.primitives.add(unit(r, colorOf(spec.color, f.properties), 0.95)) as Primitive;
     fill.modelMatrix = columnMatrix(frame, 0.01);
@@ -390,7 +390,7 @@ export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string,
         else pendingRecolor = true;
       }
       const sattrs = g.shell.ready ? g.shell.getGeometryInstanceAttributes(tags[g.index]) : undefined;
-      if (sattrs !== undefined) sattrs.color = ColorGeometryInstanceAttribute.toValue(toColor(highlighted.has(g.index) ? [255, 255, 255] : [230, 233, 238], (highlighted.has(g.index) ? 0.55 : 0.35) * opacity), sattrs.color);
+      if (sattrs !== undefined) sattrs.color = ColorGeometryInstanceAttribute.toValue(toColor(highlighted.has(g.index) ? [255, 255, 255] : [225, 230, 238], (highlighted.has(g.index) ? 0.45 : 0.2) * opacity), sattrs.color);
       g.shell.show = shown;
     }
   };
