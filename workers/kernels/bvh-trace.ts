@@ -71,7 +71,8 @@ export function createTracer(g: TraceGeometry): Tracer {
 
   const traverse = (ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMax: number, anyHit: boolean, out: Hit | null): boolean => {
     count++;
-    const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
+    // A zero component would give 0 × ∞ = NaN on a slab boundary: use a tiny one instead.
+    const ix = 1 / (dx === 0 ? 1e-30 : dx), iy = 1 / (dy === 0 ? 1e-30 : dy), iz = 1 / (dz === 0 ? 1e-30 : dz);
     let best = tMax;
     let found = false;
     for (const { f32, u32, u16 } of roots) {
@@ -101,7 +102,6 @@ export function createTracer(g: TraceGeometry): Tracer {
           if (t1 > tn) tn = t1;
           if (t0 < tf) tf = t0;
         }
-        // NaN (a zero direction component on a slab boundary) fails these tests: keep the node.
         if (tn > tf || tf < 0 || tn > best) continue;
         const n16 = n * 2;
         if (u16[n16 + 15] === LEAF_FLAG) {
