@@ -166,14 +166,14 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
   } else if (kind !== 'glTF' && head[0] !== 0x7b /* '{' glTF JSON */) {
     throw new TileError(url, `not a glTF or b3dm tile (starts with ${JSON.stringify(kind)})`);
   }
-  let gltf: { nodes?: GltfNode[]; scene?: { nodes?: GltfNode[] }; scenes?: { nodes?: GltfNode[] }[]; json?: { extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } } };
+  let gltf: { nodes?: GltfNode[]; scene?: { nodes?: GltfNode[] }; scenes?: { nodes?: GltfNode[] }[]; json?: { extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } }; extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } };
   try {
     const raw = await parse(glb, GLTFLoader, { gltf: { loadImages: false, decompressMeshes: true }, worker: false } as never);
     gltf = postProcessGLTF(raw as never) as never;
   } catch (e) {
     throw new TileError(url, `cannot be read as glTF (${e instanceof Error ? e.message : String(e)})`);
   }
-  const tables = gltf.json?.extensions?.EXT_structural_metadata?.propertyTables;
+  const tables = (gltf.extensions ?? gltf.json?.extensions)?.EXT_structural_metadata?.propertyTables;
   const base = sel.upAxis === 'Y' ? multiply(sel.transform, Y_UP_TO_Z_UP) : sel.transform;
   const rtcMatrix = rtc !== null ? multiply(sel.transform, Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, rtc[0], rtc[1], rtc[2], 1])) : null;
   const positions: number[] = [];
