@@ -168,7 +168,9 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
   }
   let gltf: { nodes?: GltfNode[]; scene?: { nodes?: GltfNode[] }; scenes?: { nodes?: GltfNode[] }[]; json?: { extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } }; extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } };
   try {
-    const raw = await parse(glb, GLTFLoader, { gltf: { loadImages: false, decompressMeshes: true }, worker: false } as never);
+    // Geometry only: no images, and no texture-format probes (they need Image, absent in workers).
+    const noTextures = { EXT_texture_avif: false, EXT_texture_webp: false, KHR_texture_basisu: false, KHR_texture_transform: false };
+    const raw = await parse(glb, GLTFLoader, { gltf: { loadImages: false, decompressMeshes: true, excludeExtensions: noTextures }, worker: false } as never);
     gltf = postProcessGLTF(raw as never) as never;
   } catch (e) {
     throw new TileError(url, `cannot be read as glTF (${e instanceof Error ? e.message : String(e)})`);
