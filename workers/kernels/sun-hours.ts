@@ -233,28 +233,46 @@ function groundModel(info: BuildingInfo, bounds: [number, number, number, number
   if (bases.length === 0) return (x, y) => ellipsoidZ(x, y, 0);
   bases.sort((a, b) => a - b);
   const median = bases[bases.length >> 1]!;
-  const near: { d2: number; z: number }[] = [];
-  const reach = Math.ceil(GROUND_RADIUS_M / bucket);
+  // The four nearest bases within the radius, by rings of buckets around the point.
+  const bestD = new Float64Array(4), bestZ = new Float64Array(4);
+  const maxRing = Math.ceil(GROUND_RADIUS_M / bucket);
+  const r2max = GROUND_RADIUS_M * GROUND_RADIUS_M;
   return (x, y) => {
-    near.length = 0;
+    let found = 0;
     const i0 = Math.floor(x / bucket), j0 = Math.floor(y / bucket);
-    for (let i = i0 - reach; i <= i0 + reach; i++) {
-      for (let j = j0 - reach; j <= j0 + reach; j++) {
-        const list = cells.get(key(i, j));
-        if (list === undefined) continue;
-        for (const b of list) {
-          const d2 = (info.cx[b]! - x) ** 2 + (info.cy[b]! - y) ** 2;
-          if (d2 <= GROUND_RADIUS_M * GROUND_RADIUS_M) near.push({ d2, z: info.baseZ[b]! });
+    for (let ring = 0; ring <= maxRing; ring++) {
+      // Points in ring k are at least (k − 1) buckets away: stop when the 4th nearest is closer.
+      if (found === 4 && ((ring - 1) * bucket) ** 2 > bestD[3]!) break;
+      for (let i = i0 - ring; i <= i0 + ring; i++) {
+        for (let j = j0 - ring; j <= j0 + ring; j++) {
+          if (Math.max(Math.abs(i - i0), Math.abs(j - j0)) !== ring) continue;
+          const list = cells.get(key(i, j));
+          if (list === undefined) continue;
+          for (const b of list) {
+            const d2 = (info.cx[b]! - x) ** 2 + (info.cy[b]! - y) ** 2;
+            if (d2 > r2max) continue;
+            const z = info.baseZ[b]!;
+            // Insert into the sorted top four (ties broken by height, for determinism).
+            let k = Math.min(found, 3);
+            if (found === 4 && (d2 > bestD[3]! || (d2 === bestD[3]! && z >= bestZ[3]!))) continue;
+            while (k > 0 && (bestD[k - 1]! > d2 || (bestD[k - 1] === d2 && bestZ[k - 1]! > z))) {
+              bestD[k] = bestD[k - 1]!;
+              bestZ[k] = bestZ[k - 1]!;
+              k--;
+            }
+            bestD[k] = d2;
+            bestZ[k] = z;
+            if (found < 4) found++;
+          }
         }
       }
     }
-    if (near.length === 0) return median;
-    near.sort((a, b) => a.d2 - b.d2 || a.z - b.z);
+    if (found === 0) return median;
     let sw = 0, sz = 0;
-    for (let k = 0; k < Math.min(4, near.length); k++) {
-      const w = 1 / Math.max(near[k]!.d2, 1);
+    for (let k = 0; k < found; k++) {
+      const w = 1 / Math.max(bestD[k]!, 1);
       sw += w;
-      sz += w * near[k]!.z;
+      sz += w * bestZ[k]!;
     }
     return sz / sw;
   };
@@ -337,6 +355,8 @@ export function* sunHoursKernel(plan: SunHoursPlan, geometry: CityGeometry): Ker
   let done = 0;
   yield { stage: 'rays', done, total };
 
+  const ns = steps.length;
+  const SX = Float64Array.from(steps, (s) => s.dx), SY = Float64Array.from(steps, (s) => s.dy), SZ = Float64Array.from(steps, (s) => s.dz), SH = Float64Array.from(steps, (s) => s.hours);
   const zTop = Math.max(info.maxZ, 0) + 10;
   const hit: Hit = { t: 0, triangle: 0 };
   const tMaxDown = zTop - Math.min(info.minZ, 0) + 1000;
@@ -363,7 +383,7 @@ export function* sunHoursKernel(plan: SunHoursPlan, geometry: CityGeometry): Ker
       heightM[i] = z;
       const oz = z + ORIGIN_OFFSET_M;
       let h = 0;
-      for (const s of steps) if (!tracer.occluded(x, y, oz, s.dx, s.dy, s.dz, horizon)) h += s.hours;
+      for (let k = 0; k < ns; k++) if (!tracer.occluded(x, y, oz, SX[k]!, SY[k]!, SZ[k]!, horizon)) h += SH[k]!;
       sunHours[i] = h / Math.max(1, plan.days.length);
     }
     done += steps.length * countRow(mask, r, grid.cols);
