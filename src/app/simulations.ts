@@ -312,7 +312,7 @@ export const simulationsFeature: Feature = {
       let lost = 0, sum = 0, max = 0;
       for (let i = 0; i < loss.length; i++) {
         if (a.surface[i] === 0 || b.surface[i] === 0) continue;
-        if (a.surface[i] === 1 && b.surface[i] === 2) continue;
+        if (b.surface[i] === 2 && b.buildings.ids[b.cellBuilding[i]!] === 'project') continue;
         const d = a.sunHours[i]! - b.sunHours[i]!;
         loss[i] = d;
         if (d > 0.01) {

@@ -40,7 +40,7 @@ export function createHistogram(label: string, width = 290, height = 130): Histo
           scales: { x: { time: false, range: [0, xs.length > 0 ? hist.edges.at(-1)! + hist.width : 1] }, y: { range: (_u, _min, max) => [0, Math.max(0.05, max * 1.1)] } },
           axes: [
             { stroke: '#b4bcc8', grid: { stroke: 'rgba(255,255,255,0.08)' }, values: (_u, v) => v.map((x) => `${formatNumber(x, 0)} h`), size: 28 },
-            { stroke: '#b4bcc8', grid: { stroke: 'rgba(255,255,255,0.08)' }, values: (_u, v) => v.map((x) => `${formatNumber(x * 100, 0)} %`), size: 40 },
+            { stroke: '#b4bcc8', grid: { stroke: 'rgba(255,255,255,0.08)' }, values: (_u, v) => v.map((x) => `${formatNumber(x * 100, 0)} %`), size: 50 },
           ],
           series: [{}, ...hist.series.map((s, k) => ({ label: s.label, fill: colors[k] ?? '#4fc3f7', stroke: colors[k] ?? '#4fc3f7', paths: bars, points: { show: false } }))],
         },
