@@ -251,7 +251,10 @@ export const simulationsFeature: Feature = {
       const input = baseInput(p);
       if (input === null) return;
       begin();
+      performance.mark('jumeau:sim-start');
       const r = await engine().run<SunHoursOutput>('sun-hours', input, { onProgress });
+      // Marks for the end-to-end test: long tasks before this one happened while workers computed.
+      performance.mark('jumeau:sim-result');
       if (!r.ok) return end(r.error.message, r.error.code === 'cancelled');
       end(null, false);
       const o = r.value;

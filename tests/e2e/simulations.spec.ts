@@ -45,9 +45,9 @@ test('draw an area, cancel a run mid-way, run sun hours: raster, legend, histogr
   await offlineNetwork(page);
   await collectLongTasks(page);
   await openApp(page, `?city=demo&${CAM}&stable=1&quality=low&offline=1&panels=sim`);
-  await hideUi(page).catch(() => undefined);
+  await hideUi(page);
   await page.addStyleTag({ content: '.panel-stack-right{visibility:visible !important}' });
-  const before = await viewShot(page);
+  const panelShown = (on: boolean) => page.locator('.panel-stack-right').evaluate((el, v) => (el as HTMLElement).style.setProperty('visibility', v ? 'visible' : 'hidden', 'important'), on);
   await drawSquare(page);
 
   // A long run (1 m cells, 5-minute steps), cancelled while it casts rays.
@@ -73,6 +73,10 @@ test('draw an area, cancel a run mid-way, run sun hours: raster, legend, histogr
   await page.evaluate(() => ((window as unknown as { __longTasks: unknown[] }).__longTasks.length = 0));
   await page.locator('#sim-cell').fill('2');
   await page.locator('#sim-step').fill('15');
+  // The view just before the result, without the UI over it.
+  await panelShown(false);
+  const before = await viewShot(page);
+  await panelShown(true);
   const t0 = Date.now();
   await page.locator('#sim-run').click();
   await expect.poll(() => page.evaluate(() => window.__jumeauSim!.state().result?.kind ?? null), { timeout: 180_000 }).toBe('hours');
@@ -84,25 +88,37 @@ test('draw an area, cancel a run mid-way, run sun hours: raster, legend, histogr
   await expect(page.locator('#sim-legend li')).not.toHaveCount(0);
   await expect(page.locator('#sim-result')).toContainText('Toits');
   await expect(page.locator('.sim-histogram canvas').first()).toBeVisible();
-  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: { duration: number }[] }).__longTasks.map((e) => e.duration));
-  const maxLong = Math.max(0, ...longTasks);
+  // Long tasks while the workers computed (from the click to the result's arrival), and while
+  // the result was drawn (colours, image, roof primitive, a SwiftShader frame).
+  const { computing, drawing } = await page.evaluate(() => {
+    const all = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks;
+    const start = performance.getEntriesByName('jumeau:sim-start').at(-1)!.startTime;
+    const result = performance.getEntriesByName('jumeau:sim-result').at(-1)!.startTime;
+    return {
+      computing: all.filter((e) => e.start >= start && e.start < result).map((e) => e.duration),
+      drawing: all.filter((e) => e.start >= result).map((e) => e.duration),
+    };
+  });
+  const longTasks = [...computing, ...drawing];
+  const maxLong = Math.max(0, ...computing);
   test.info().annotations.push(
     { type: 'cancel latency', description: `${cancelMs} ms` },
     { type: 'page round trips during the run', description: trips.join(', ') + ' ms' },
     { type: 'run wall time (SwiftShader page, 2 shared cores)', description: `${runMs} ms, ${state.result!.rays} rays on ${state.result!.workers} worker(s)` },
-    { type: 'main-thread long tasks during the run', description: `${longTasks.length}, longest ${Math.round(maxLong)} ms, total ${Math.round(longTasks.reduce((s, v) => s + v, 0))} ms` },
+    { type: 'main-thread long tasks while workers compute', description: `${computing.length}, longest ${Math.round(maxLong)} ms, total ${Math.round(computing.reduce((s, v) => s + v, 0))} ms` },
+    { type: 'main-thread long tasks while the result is drawn', description: `${drawing.length}, longest ${Math.round(Math.max(0, ...drawing))} ms, total ${Math.round(drawing.reduce((s, v) => s + v, 0))} ms (of ${longTasks.length})` },
   );
   expect(Math.max(...trips)).toBeLessThan(1000);
-  // No long task comes near the length of the run: the work is in the workers.
-  expect(maxLong).toBeLessThan(Math.max(400, runMs / 4));
+  // While the workers compute, the main thread has no long task worth the name.
+  expect(maxLong).toBeLessThan(200);
 
   // The raster is drawn: the view differs from before the run.
-  await page.locator('.panel-stack-right').evaluate((el) => ((el as HTMLElement).style.visibility = 'hidden'));
+  await panelShown(false);
   const after = await viewShot(page);
   const share = diffShare(before, after);
   test.info().annotations.push({ type: 'pixels changed by the raster', description: share.toFixed(3) });
-  expect(share).toBeGreaterThan(0.02);
-  await page.locator('.panel-stack-right').evaluate((el) => ((el as HTMLElement).style.visibility = 'visible'));
+  expect(share).toBeGreaterThan(0.01);
+  await panelShown(true);
 
   for (const a of test.info().annotations) console.log(`${a.type}: ${a.description ?? ''}`);
   await page.locator('#sim-method').click();
