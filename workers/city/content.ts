@@ -1,5 +1,5 @@
 import { parse } from '@loaders.gl/core';
-import { GLTFLoader, postProcessGLTF } from '@loaders.gl/gltf';
+import { GLTFLoader } from '@loaders.gl/gltf';
 import { multiply, transformPoint, type SelectedContent } from './tileset.ts';
 import type { Mat4 } from '../../src/core/geodesy.ts';
 
@@ -110,15 +110,73 @@ interface GltfNode {
   translation?: number[];
   rotation?: number[];
   scale?: number[];
-  mesh?: { primitives: GltfPrimitive[] };
-  children?: GltfNode[];
+  mesh?: number;
+  children?: number[];
 }
 
 interface GltfPrimitive {
   mode?: number;
-  attributes: Record<string, Accessor | undefined>;
-  indices?: Accessor;
+  attributes: Record<string, number | undefined>;
+  indices?: number;
   extensions?: { EXT_mesh_features?: { featureIds?: { attribute?: number; propertyTable?: number }[] } };
+}
+
+/** glTF as loaders.gl's GLTFLoader returns it before post-processing (meshopt already decoded into the buffers). */
+interface RawGltf {
+  json: {
+    scene?: number;
+    scenes?: { nodes?: number[] }[];
+    nodes?: GltfNode[];
+    meshes?: { primitives: GltfPrimitive[] }[];
+    accessors?: { bufferView?: number; byteOffset?: number; componentType: number; count: number; type: string; normalized?: boolean }[];
+    bufferViews?: { buffer: number; byteOffset?: number; byteLength: number; byteStride?: number }[];
+    extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } };
+  };
+  buffers: { arrayBuffer: ArrayBuffer; byteOffset?: number; byteLength: number }[];
+}
+
+const COMPONENTS: Record<string, number> = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4 };
+const ARRAY_TYPES: Record<number, Int8ArrayConstructor | Uint8ArrayConstructor | Int16ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor> = {
+  5120: Int8Array,
+  5121: Uint8Array,
+  5122: Int16Array,
+  5123: Uint16Array,
+  5125: Uint32Array,
+  5126: Float32Array,
+};
+
+/** An accessor's values as a dense typed array (strided buffer views copied element by element). */
+function readAccessor(g: RawGltf, index: number, url: string): Accessor {
+  const a = g.json.accessors?.[index];
+  if (a === undefined) throw new TileError(url, `accessor ${index} does not exist`);
+  const T = ARRAY_TYPES[a.componentType];
+  const comps = COMPONENTS[a.type];
+  if (T === undefined || comps === undefined) throw new TileError(url, `accessor ${index} has an unsupported type ${a.type}/${a.componentType}`);
+  const n = a.count * comps;
+  if (a.bufferView === undefined) return { value: new T(n), componentType: a.componentType, normalized: a.normalized === true, count: a.count, components: comps };
+  const bv = g.json.bufferViews?.[a.bufferView];
+  const buf = bv !== undefined ? g.buffers[bv.buffer] : undefined;
+  if (bv === undefined || buf === undefined) throw new TileError(url, `accessor ${index} points to a missing buffer view`);
+  const size = T.BYTES_PER_ELEMENT;
+  const elem = comps * size;
+  const stride = bv.byteStride ?? elem;
+  const start = (buf.byteOffset ?? 0) + (bv.byteOffset ?? 0) + (a.byteOffset ?? 0);
+  const need = a.count > 0 ? (a.count - 1) * stride + elem : 0;
+  if ((a.byteOffset ?? 0) + need > bv.byteLength || start + need > buf.arrayBuffer.byteLength) throw new TileError(url, `accessor ${index} overruns its buffer`);
+  let value: InstanceType<typeof T>;
+  if (stride === elem && start % size === 0) value = new T(buf.arrayBuffer, start, n).slice();
+  else if (stride % size === 0 && start % size === 0) {
+    const src = new T(buf.arrayBuffer, start, (need + size - 1) / size | 0);
+    value = new T(n);
+    const step = stride / size;
+    for (let i = 0; i < a.count; i++) for (let c = 0; c < comps; c++) value[i * comps + c] = src[i * step + c]!;
+  } else {
+    const bytes = new Uint8Array(buf.arrayBuffer, start, need);
+    const out = new Uint8Array(n * size);
+    for (let i = 0; i < a.count; i++) out.set(bytes.subarray(i * stride, i * stride + elem), i * elem);
+    value = new T(out.buffer);
+  }
+  return { value, componentType: a.componentType, normalized: a.normalized === true, count: a.count, components: comps };
 }
 
 function localMatrix(n: GltfNode): Mat4 {
@@ -166,16 +224,17 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
   } else if (kind !== 'glTF' && head[0] !== 0x7b /* '{' glTF JSON */) {
     throw new TileError(url, `not a glTF or b3dm tile (starts with ${JSON.stringify(kind)})`);
   }
-  let gltf: { nodes?: GltfNode[]; scene?: { nodes?: GltfNode[] }; scenes?: { nodes?: GltfNode[] }[]; json?: { extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } }; extensions?: { EXT_structural_metadata?: { propertyTables?: PropertyTables } } };
+  let gltf: RawGltf;
   try {
     // Geometry only: no images, and no texture-format probes (they need Image, absent in workers).
     const noTextures = { EXT_texture_avif: false, EXT_texture_webp: false, KHR_texture_basisu: false, KHR_texture_transform: false };
-    const raw = await parse(glb, GLTFLoader, { gltf: { loadImages: false, decompressMeshes: true, excludeExtensions: noTextures }, worker: false } as never);
-    gltf = postProcessGLTF(raw as never) as never;
+    gltf = (await parse(glb, GLTFLoader, { gltf: { loadImages: false, decompressMeshes: true, excludeExtensions: noTextures }, worker: false } as never)) as RawGltf;
   } catch (e) {
     throw new TileError(url, `cannot be read as glTF (${e instanceof Error ? e.message : String(e)})`);
   }
-  const tables = (gltf.extensions ?? gltf.json?.extensions)?.EXT_structural_metadata?.propertyTables;
+  const json = gltf.json;
+  const tables = json.extensions?.EXT_structural_metadata?.propertyTables;
+  const accessor = (i: number | undefined): Accessor | undefined => (i === undefined ? undefined : readAccessor(gltf, i, url));
   const base = sel.upAxis === 'Y' ? multiply(sel.transform, Y_UP_TO_Z_UP) : sel.transform;
   const rtcMatrix = rtc !== null ? multiply(sel.transform, Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, rtc[0], rtc[1], rtc[2], 1])) : null;
   const positions: number[] = [];
@@ -193,21 +252,24 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
     return s;
   };
   let primitiveNumber = 0;
-  const roots = gltf.scene?.nodes ?? gltf.scenes?.[0]?.nodes ?? gltf.nodes ?? [];
-  const visit = (node: GltfNode, parent: Mat4, depth: number) => {
+  const sceneNodes = json.scenes?.[json.scene ?? 0]?.nodes ?? (json.nodes ?? []).map((_, i) => i);
+  const visit = (nodeIndex: number, parent: Mat4, depth: number) => {
     if (depth > 32) throw new TileError(url, 'node hierarchy deeper than 32');
+    const node = json.nodes?.[nodeIndex];
+    if (node === undefined) throw new TileError(url, `node ${nodeIndex} does not exist`);
     const world = multiply(parent, localMatrix(node));
-    for (const prim of node.mesh?.primitives ?? []) {
+    const mesh = node.mesh !== undefined ? json.meshes?.[node.mesh] : undefined;
+    for (const prim of mesh?.primitives ?? []) {
       primitiveNumber++;
       if ((prim.mode ?? 4) !== 4) continue; // only triangle lists hold surfaces
-      const pos = prim.attributes.POSITION;
+      const pos = accessor(prim.attributes.POSITION);
       if (pos === undefined) continue;
       const comps = pos.components ?? 3;
       if (comps !== 3 || pos.value.length < pos.count * 3) throw new TileError(url, 'POSITION is not a dense VEC3 accessor');
       const dq = dequantizer(pos);
       // Feature ids: EXT_mesh_features attribute, else b3dm _BATCHID.
       const fidInfo = prim.extensions?.EXT_mesh_features?.featureIds?.[0];
-      const fidAttr = fidInfo?.attribute !== undefined ? prim.attributes[`_FEATURE_ID_${fidInfo.attribute}`] : prim.attributes._BATCHID;
+      const fidAttr = accessor(fidInfo?.attribute !== undefined ? prim.attributes[`_FEATURE_ID_${fidInfo.attribute}`] : prim.attributes._BATCHID);
       const tableIds = fidInfo !== undefined ? idsFromTable(tables, fidInfo.propertyTable, idProperties) : batchIds;
       const first = positions.length / 3;
       const m = rtcMatrix !== null ? multiply(multiply(rtcMatrix, sel.upAxis === 'Y' ? Y_UP_TO_Z_UP : Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])), world) : multiply(base, world);
@@ -225,9 +287,10 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
         }
         vertexFeature.push(slot);
       }
-      if (prim.indices !== undefined) {
-        const iv = prim.indices.value;
-        const n = prim.indices.count - (prim.indices.count % 3);
+      const ind = accessor(prim.indices);
+      if (ind !== undefined) {
+        const iv = ind.value;
+        const n = ind.count - (ind.count % 3);
         for (let i = 0; i < n; i++) {
           const k = iv[i]!;
           if (k >= pos.count) throw new TileError(url, `index ${k} beyond the ${pos.count} vertices`);
@@ -239,7 +302,7 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
     }
     for (const child of node.children ?? []) visit(child, world, depth + 1);
   };
-  for (const n of roots) visit(n, Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), 0);
+  for (const n of sceneNodes) visit(n, Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), 0);
   for (const x of positions) if (!Number.isFinite(x)) throw new TileError(url, 'a vertex position is not a finite number');
   return { positions: Float64Array.from(positions), indices: Uint32Array.from(indices), vertexFeature: Uint32Array.from(vertexFeature), ids };
 }
