@@ -415,7 +415,7 @@ export const simulationsFeature: Feature = {
       city = c;
       refreshSun();
       return () => {
-        client?.cancel('sun-hours');
+        for (const key of ['sun-hours', 'sun-hours:baseline', 'sun-hours:scenario']) client?.cancel(key);
         stopDraw();
         stopAnimation();
         clearResult();
