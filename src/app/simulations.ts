@@ -109,7 +109,7 @@ export const simulationsFeature: Feature = {
       onDrawBuilding: () => startDraw('building'),
       onRunLoss: (p, h) => void runLoss(p, h),
     });
-    const removeSim = ctx.addPanel('sim', panel, 'right', { label: 'sim.toolbar' as MessageKey, icon: SUN_GRID_ICON });
+    const removeSim = ctx.addPanel('sim', panel, 'right', { label: 'sim.toolbar', icon: SUN_GRID_ICON });
     const removeMethod = ctx.addPanel('method', methodPanel, 'right');
     panel.setDate(localDate(ctx.state.timeMs ?? Date.now()));
 
@@ -224,7 +224,7 @@ export const simulationsFeature: Feature = {
       else if (error !== null) say(t('sim.failed', { reason: error }), 'error');
     }
 
-    function show(kind: 'hours' | 'loss', output: SunHoursOutput, values: Float32Array, view: ResultView, ms: number, workers: number, maxValue: number): void {
+    function show(kind: 'hours' | 'loss', output: SunHoursOutput, values: Float32Array, view: ResultView, ms: number, workers: number): void {
       raster?.dispose();
       raster = null;
       const ramp = view.ramp;
@@ -242,7 +242,6 @@ export const simulationsFeature: Feature = {
           roofs: { cells: Uint32Array.from(roofIdx), heightM: Float32Array.from(roofIdx, (i) => output.heightM[i]!), rgba },
         });
       }
-      void maxValue;
       test.result = { kind, cells: output.ground.count + output.roofs.count, groundMean: output.ground.mean, roofMean: output.roofs.mean, rays: output.rays, ms, workers };
       panel.setResult(view);
     }
@@ -290,7 +289,6 @@ export const simulationsFeature: Feature = {
         },
         r.info.ms,
         r.info.parts,
-        o.dayLengthH,
       );
     }
 
@@ -342,7 +340,6 @@ export const simulationsFeature: Feature = {
         },
         base.info.ms + proj.info.ms,
         base.info.parts,
-        max,
       );
     }
 
