@@ -109,8 +109,11 @@ test('draw an area, cancel a run mid-way, run sun hours: raster, legend, histogr
     { type: 'main-thread long tasks while the result is drawn', description: `${drawing.length}, longest ${Math.round(Math.max(0, ...drawing))} ms, total ${Math.round(drawing.reduce((s, v) => s + v, 0))} ms (of ${longTasks.length})` },
   );
   expect(Math.max(...trips)).toBeLessThan(1000);
-  // While the workers compute, the main thread has no long task worth the name.
-  expect(maxLong).toBeLessThan(200);
+  // While the workers compute, the main thread is free: a frozen page would show one long task
+  // as long as the run. (Here one task of about 100 ms shows up: a software-rendered frame of
+  // the page; the bound leaves room for a loaded machine.)
+  expect(maxLong).toBeLessThan(400);
+  expect(computing.reduce((s, v) => s + v, 0)).toBeLessThan(runMs / 2);
 
   // The raster is drawn: the view differs from before the run.
   await panelShown(false);
