@@ -310,7 +310,15 @@ export function riseTransitSet(year: number, month: number, day: number, tzOffse
     const r = at(m);
     return m + (r.h - h0p) / (360 * Math.cos(r.d * RAD) * Math.cos(phi) * Math.sin(r.Hp * RAD)); // A.2.14–A.2.15
   };
-  return { transitMs: toMs(transit), sunriseMs: toMs(refine(m1)), sunsetMs: toMs(refine(m2)), kind: 'normal' };
+  // SPA gives times of day; near the poles (or far from the zone's meridian) sunset may fall
+  // after midnight: keep sunrise before transit and sunset after it. The hour angle of sunrise
+  // is at most 180°, so each is within 12 h of transit (which also bounds the one-step
+  // refinement where the Sun skims the horizon, at the poles near the equinoxes).
+  const t = toMs(transit);
+  const DAY_MS = 86_400_000;
+  const mod = (v: number) => ((v % DAY_MS) + DAY_MS) % DAY_MS;
+  const half = DAY_MS / 2;
+  return { transitMs: t, sunriseMs: t - Math.min(mod(t - toMs(refine(m1))), half), sunsetMs: t + Math.min(mod(toMs(refine(m2)) - t), half), kind: 'normal' };
 }
 
 /**

@@ -143,7 +143,8 @@ export function sunSteps(plan: Pick<SunHoursPlan, 'site' | 'frame' | 'days' | 's
       set = rts.sunsetMs!;
       if (set <= rise) continue;
     }
-    daylightMs += set - rise;
+    // Daylight within this local day (what the steps below add up to).
+    daylightMs += Math.max(0, Math.min(set, midnight + 86_400_000) - Math.max(rise, midnight));
     const n = Math.ceil(86_400_000 / stepMs);
     for (let k = 0; k < n; k++) {
       const t0 = midnight + k * stepMs;

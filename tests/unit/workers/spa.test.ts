@@ -80,6 +80,25 @@ describe('NREL SPA', () => {
     expect(new Date(june.sunsetMs!).toISOString()).toMatch(/^2026-06-21T20:1\d/);
   });
 
+  it('keeps sunrise before transit before sunset, less than a day apart, even near the poles', () => {
+    // Found by the output-schema property: 89.8° N at the March equinox, where sunset came out before sunrise.
+    const r = riseTransitSet(2028, 3, 18, 0, { latDeg: 89.80111584497699, lonDeg: 0 });
+    expect(r.sunriseMs!).toBeLessThanOrEqual(r.transitMs);
+    expect(r.sunsetMs!).toBeGreaterThanOrEqual(r.transitMs);
+    expect(r.sunsetMs! - r.sunriseMs!).toBeLessThan(86_400_000);
+    // 89.8° S at the March equinox: the Sun skims the horizon all day; the day stays within 24 h.
+    const s = riseTransitSet(2023, 3, 23, 0, { latDeg: -89.81034854989679, lonDeg: 0 });
+    expect(s.sunsetMs! - s.sunriseMs!).toBeLessThanOrEqual(86_400_000);
+    for (const lat of [66, 70, 75, 80, 85, 89.9]) {
+      for (let m = 1; m <= 12; m++) {
+        const x = riseTransitSet(2026, m, 15, 1, { latDeg: lat, lonDeg: 20 });
+        if (x.kind !== 'normal') continue;
+        expect(x.sunriseMs!).toBeLessThanOrEqual(x.transitMs);
+        expect(x.sunsetMs!).toBeGreaterThanOrEqual(x.transitMs);
+      }
+    }
+  });
+
   it('knows polar day and polar night', () => {
     expect(riseTransitSet(2026, 6, 21, 2, { latDeg: 78.2, lonDeg: 15.6 }).kind).toBe('polar-day');
     expect(riseTransitSet(2026, 12, 21, 1, { latDeg: 78.2, lonDeg: 15.6 }).kind).toBe('polar-night');
