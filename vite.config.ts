@@ -21,6 +21,8 @@ export default defineConfig({
       })),
     }),
   ],
+  // Simulation workers are ES modules (loaders.gl splits code with dynamic imports).
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,

@@ -26,6 +26,8 @@ export interface PickRouter {
   add(handler: PickHandler): () => void;
   /** The item under a window position (CSS pixels from the canvas's top-left), without events. */
   pickAt(x: number, y: number): PickedItem | null;
+  /** Stops hover and click picking (a drawing tool owns the clicks) until the returned function is called. */
+  suspend(): () => void;
   dispose(): void;
 }
 
@@ -40,6 +42,7 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
   let hovered: { picked: unknown; item: PickedItem; restore: () => void } | null = null;
   let pending: Cartesian2 | null = null;
   let frame = 0;
+  let suspended = 0;
 
   const resolve = (pos: Cartesian2): { picked: unknown; item: PickedItem; handler: PickHandler } | null => {
     let picked: unknown;
@@ -79,10 +82,12 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
     scene.requestRender();
   };
   events.setInputAction((e: { endPosition: Cartesian2 }) => {
+    if (suspended > 0) return;
     pending = e.endPosition.clone();
     if (frame === 0) frame = requestAnimationFrame(hover);
   }, ScreenSpaceEventType.MOUSE_MOVE);
   events.setInputAction((e: { position: Cartesian2 }) => {
+    if (suspended > 0) return;
     cb.onClick(resolve(e.position)?.item ?? null);
   }, ScreenSpaceEventType.LEFT_CLICK);
   const onLeave = () => clearHover();
@@ -98,6 +103,15 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
     },
     pickAt(x, y) {
       return resolve(new Cartesian2(x, y))?.item ?? null;
+    },
+    suspend() {
+      suspended++;
+      clearHover();
+      let done = false;
+      return () => {
+        if (!done) suspended--;
+        done = true;
+      };
     },
     dispose() {
       if (frame !== 0) cancelAnimationFrame(frame);

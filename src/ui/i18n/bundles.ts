@@ -1,10 +1,11 @@
 import { bundle } from './bundle.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
+import { simMessages } from './sim.ts';
 
 /**
  * Every message bundle of the app. A feature adds its own file (`src/ui/i18n/<feature>.ts`
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en)] as const;
+export const BUNDLES = [bundle(fr, en), simMessages] as const;
