@@ -323,7 +323,11 @@ export async function setVote(db: Queryable, consultationId: string, proposalId:
     );
     if (rows.length === 0) return null;
   } else {
-    const ok = await db.query(`SELECT 1 AS ok ${open}`, [proposalId, participantId, consultationId]);
+    const ok = await db.query(
+      `SELECT 1 AS ok FROM proposals p JOIN consultations c ON c.id = p.consultation_id
+        WHERE p.id = $1 AND c.id = $2 AND now() >= c.opens_at AND now() < c.closes_at`,
+      [proposalId, consultationId],
+    );
     if (ok.length === 0) return null;
     await db.query('DELETE FROM votes WHERE proposal_id = $1 AND participant_id = $2', [proposalId, participantId]);
   }

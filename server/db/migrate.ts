@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from './database.ts';
+import type { Database, Queryable } from './database.ts';
 
 /**
  * Numbered SQL migrations (`server/migrations/NNN_name.sql`), applied in order, each in its own
@@ -64,7 +64,7 @@ export async function migrate(db: Database, migrations = loadMigrations()): Prom
 }
 
 /** The highest applied migration (0 when none). */
-export async function schemaVersion(db: Database): Promise<number> {
+export async function schemaVersion(db: Queryable): Promise<number> {
   const rows = await db.query<{ v: number | null }>('SELECT max(version)::int AS v FROM schema_migrations');
   return rows[0]?.v ?? 0;
 }
