@@ -1,7 +1,8 @@
+import { consultFeature } from './consult.ts';
 import type { Feature } from './context.ts';
 
 /**
  * The features installed at start-up, in order. Adding a feature is adding a file in
  * `src/app/` that exports a `Feature`, and one line here.
  */
-export const FEATURES: readonly Feature[] = [];
+export const FEATURES: readonly Feature[] = [consultFeature];

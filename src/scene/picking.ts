@@ -26,6 +26,11 @@ export interface PickRouter {
   add(handler: PickHandler): () => void;
   /** The item under a window position (CSS pixels from the canvas's top-left), without events. */
   pickAt(x: number, y: number): PickedItem | null;
+  /**
+   * While set, a click calls `fn` with its window position (CSS pixels) instead of picking —
+   * for placing something in 3D. Returns the function that ends the capture.
+   */
+  capture(fn: (x: number, y: number) => void): () => void;
   dispose(): void;
 }
 
@@ -40,6 +45,7 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
   let hovered: { picked: unknown; item: PickedItem; restore: () => void } | null = null;
   let pending: Cartesian2 | null = null;
   let frame = 0;
+  let captured: ((x: number, y: number) => void) | null = null;
 
   const resolve = (pos: Cartesian2): { picked: unknown; item: PickedItem; handler: PickHandler } | null => {
     let picked: unknown;
@@ -83,6 +89,7 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
     if (frame === 0) frame = requestAnimationFrame(hover);
   }, ScreenSpaceEventType.MOUSE_MOVE);
   events.setInputAction((e: { position: Cartesian2 }) => {
+    if (captured !== null) return captured(e.position.x, e.position.y);
     cb.onClick(resolve(e.position)?.item ?? null);
   }, ScreenSpaceEventType.LEFT_CLICK);
   const onLeave = () => clearHover();
@@ -98,6 +105,12 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
     },
     pickAt(x, y) {
       return resolve(new Cartesian2(x, y))?.item ?? null;
+    },
+    capture(fn) {
+      captured = fn;
+      return () => {
+        if (captured === fn) captured = null;
+      };
     },
     dispose() {
       if (frame !== 0) cancelAnimationFrame(frame);

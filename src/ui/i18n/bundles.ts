@@ -1,4 +1,5 @@
 import { bundle } from './bundle.ts';
+import { consultBundle } from './consult.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 
@@ -7,4 +8,4 @@ import { fr } from './fr.ts';
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en)] as const;
+export const BUNDLES = [bundle(fr, en), consultBundle] as const;
