@@ -321,9 +321,11 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
   );
 
   r.add({ method: 'GET', url: '/api/consultations/:id', operationId: 'getConsultation', summary: 'A consultation with its proposals and their votes', tag: 'consultations', access: 'public', params: idParams, rateLimit: read, responses: { 200: { description: 'The consultation', schema: consultationSchema }, 304: { description: 'Not modified (ETag)' }, 404: { description: 'No such consultation' } } }, async ({ req, reply, params }) => {
-    const c = await store.getConsultation(db, params.id);
-    if (c === null) throw notFound(params.id);
-    return sendCached(req, reply, `c:${params.id}:detail`, async () => c);
+    return sendCached(req, reply, `c:${params.id}:detail`, async () => {
+      const c = await store.getConsultation(db, params.id);
+      if (c === null) throw notFound(params.id);
+      return c;
+    });
   });
 
   r.add({ method: 'POST', url: '/api/consultations', operationId: 'createConsultation', summary: 'Creates a consultation (admin)', tag: 'admin', access: 'admin', body: consultationInputSchema, bodyLimit: BODY_LIMIT, rateLimit: rl(limits.moderate, 'moderate'), responses: { 201: { description: 'Created', schema: consultationSchema }, 409: { description: 'The id is taken' } } }, async ({ req, reply, body }) => {
