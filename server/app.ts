@@ -50,8 +50,19 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
 
+/**
+ * Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are trusted (client addresses for
+ * the rate limits, HTTPS for Secure cookies): `$JUMEAU_TRUST_PROXY` = `1` for any, or a
+ * comma-separated list of addresses or CIDR ranges. Default: none.
+ */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | string[] {
+  const v = env.JUMEAU_TRUST_PROXY?.trim();
+  if (v === undefined || v === '' || v === '0') return false;
+  return v === '1' ? true : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
 export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: trustProxyFromEnv() });
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     return payload;

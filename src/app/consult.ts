@@ -331,7 +331,9 @@ export const consultFeature: Feature = {
     });
     watch.observe(panel.el, { attributes: true, attributeFilter: ['hidden'] });
     const timer = setInterval(() => {
-      if (!panel.el.hidden && consultId !== null && document.visibilityState === 'visible' && view.placing === 'off') void refresh();
+      // Not while someone types in the panel (a re-render would lose a half-written reason).
+      const busy = view.placing !== 'off' || (document.activeElement !== null && panel.el.contains(document.activeElement) && document.activeElement.matches('input, textarea, select'));
+      if (!panel.el.hidden && consultId !== null && document.visibilityState === 'visible' && !busy) void refresh();
     }, REFRESH_MS);
 
     void client

@@ -334,13 +334,8 @@ export function createConsultPanel(cb: ConsultPanelCallbacks): ConsultPanel {
     if (view.exports !== null) {
       const e = view.exports;
       const link = (href: string, label: string) => h('a', { class: 'consult-export', attrs: { href, download: '' } }, label);
-      const [pubLabel, pubRest] = t('consult.summary.exportPublished').split(':');
-      out.push(h('h3', { class: 'consult-h3' }, t('consult.summary.export')), h('p', { class: 'consult-exports' }, `${pubLabel ?? ''}: `, link(e.csv, 'CSV'), ' · ', link(e.geojson, 'GeoJSON')));
-      void pubRest;
-      if (view.moderator !== null) {
-        const [allLabel] = t('consult.summary.exportAll').split(':');
-        out.push(h('p', { class: 'consult-exports' }, `${allLabel ?? ''}: `, link(e.csvAll, 'CSV'), ' · ', link(e.geojsonAll, 'GeoJSON')));
-      }
+      out.push(h('h3', { class: 'consult-h3' }, t('consult.summary.export')), h('p', { class: 'consult-exports' }, `${t('consult.summary.exportPublished')} `, link(e.csv, 'CSV'), ' · ', link(e.geojson, 'GeoJSON')));
+      if (view.moderator !== null) out.push(h('p', { class: 'consult-exports' }, `${t('consult.summary.exportAll')} `, link(e.csvAll, 'CSV'), ' · ', link(e.geojsonAll, 'GeoJSON')));
     }
     return out;
   }
