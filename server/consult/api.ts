@@ -110,6 +110,8 @@ export interface ConsultApiOptions {
 class ReadCache {
   private entries = new Map<string, { at: number; body: string; etag: string }>();
   private loading = new Map<string, Promise<{ body: string; etag: string }>>();
+  /** Bumped by every invalidation: a load that started before one is not kept. */
+  private generation = 0;
   constructor(private readonly ttlMs: number) {}
 
   async get(key: string, load: () => Promise<unknown>): Promise<{ body: string; etag: string }> {
@@ -118,22 +120,26 @@ class ReadCache {
     if (hit !== undefined && now - hit.at < this.ttlMs) return hit;
     const pending = this.loading.get(key);
     if (pending !== undefined) return pending;
+    const generation = this.generation;
     const p = (async () => {
       const body = JSON.stringify(await load());
       const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-      if (this.ttlMs > 0) this.entries.set(key, { at: now, body, etag });
+      if (this.ttlMs > 0 && generation === this.generation) this.entries.set(key, { at: now, body, etag });
       return { body, etag };
     })();
     this.loading.set(key, p);
     try {
       return await p;
     } finally {
-      this.loading.delete(key);
+      if (this.loading.get(key) === p) this.loading.delete(key);
     }
   }
 
   /** Forgets the list and everything about one consultation. */
   invalidate(consultationId: string | null): void {
+    this.generation++;
+    // A read in flight may have started before the write: later callers must not join it.
+    for (const k of [...this.loading.keys()]) if (k === 'list' || consultationId === null || k.startsWith(`c:${consultationId}:`)) this.loading.delete(k);
     for (const k of [...this.entries.keys()]) {
       if (k === 'list' || consultationId === null || k.startsWith(`c:${consultationId}:`)) this.entries.delete(k);
     }
