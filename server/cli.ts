@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       const r = await withDb((db) => seedSample(db));
       console.log(
         r.created
-          ? `created the sample consultation "${r.id}" (SAMPLE DATA: ${r.proposals} proposals, ${r.published} published and ${r.pending} pending invented comments). Open ?city=demo&consult=${r.id}`
+          ? `created the sample consultation "${r.id}" (SAMPLE DATA: ${r.proposals} proposals, ${r.votes} votes, ${r.published} published and ${r.pending} pending invented comments). Open ?city=demo&consult=${r.id}`
           : `the sample consultation "${r.id}" already exists; nothing changed`,
       );
       return;

@@ -7,7 +7,8 @@ import * as store from './store.ts';
 /**
  * A sample consultation on the demo district (`npm run db:seed`): SAMPLE DATA, flagged `sample`
  * in the database and labelled as such on screen. Its comments are invented (seeded, so the same
- * every time), signed "Exemple …", most published and two pending for the moderation queue.
+ * every time), signed "Exemple …", most published and two pending for the moderation queue, and
+ * invented votes on its three proposals.
  */
 
 export const SAMPLE_ID = 'exemple-place-centrale';
@@ -42,6 +43,7 @@ export interface SeedResult {
   published: number;
   pending: number;
   proposals: number;
+  votes: number;
 }
 
 /** Creates the sample consultation if it does not exist yet (idempotent). */
@@ -64,14 +66,26 @@ export async function seedSample(db: Database, o: { nowMs?: number; seed?: numbe
       categories: [...CATEGORIES],
       sample: true,
     });
-    if (!created) return { id: SAMPLE_ID, created: false, published: 0, pending: 0, proposals: 0 };
+    if (!created) return { id: SAMPLE_ID, created: false, published: 0, pending: 0, proposals: 0, votes: 0 };
     const proposals = [
       { title: 'Piétonniser la rue centrale', description: 'Fermer la rue centrale aux voitures entre la place et le marché, livraisons le matin.', position: { lonDeg: -1.6805, latDeg: 48.1095, heightM: 0 } },
       { title: 'Planter 40 arbres sur la place', description: 'Remplacer 30 places de stationnement par des arbres et des bancs.', position: { lonDeg: -1.6795, latDeg: 48.1105, heightM: 0 } },
       { title: 'Un parking vélo couvert', description: '120 places près de l’arrêt de bus.', position: null },
     ];
-    for (const p of proposals) await store.addProposal(q, SAMPLE_ID, p, 50);
+    const ids: string[] = [];
+    for (const p of proposals) ids.push((await store.addProposal(q, SAMPLE_ID, p, 50))!.id);
     const participant = await store.ensureParticipant(q, hashToken(newToken()));
+    // Invented votes (sample participants), so that the summary has something to show.
+    const tallies = [[28, 9], [41, 6], [17, 14]] as const;
+    const voters: string[] = [];
+    for (let i = 0; i < Math.max(...tallies.map(([s, o]) => s + o)); i++) voters.push(await store.ensureParticipant(q, hashToken(newToken())));
+    let votes = 0;
+    for (const [i, [support, oppose]] of tallies.entries()) {
+      for (let j = 0; j < support + oppose; j++) {
+        await q.query('INSERT INTO votes (proposal_id, participant_id, stance) VALUES ($1, $2, $3)', [ids[i], voters[j], j < support ? 'support' : 'oppose']);
+        votes++;
+      }
+    }
     const place = () => ({ lonDeg: -1.6800 + rng.range(-0.006, 0.006), latDeg: 48.1096 + rng.range(-0.004, 0.004), heightM: Math.round(rng.range(0, 12) * 10) / 10 });
     const add = async (c: { category: Category; text: string; name: string }) => {
       const r = await q.query<{ id: string }>(
@@ -87,6 +101,6 @@ export async function seedSample(db: Database, o: { nowMs?: number; seed?: numbe
     }
     for (const c of PENDING) await add(c);
     await store.audit(q, 'system (npm run db:seed)', 'consultation.create', SAMPLE_ID, { sample: true });
-    return { id: SAMPLE_ID, created: true, published: COMMENTS.length, pending: PENDING.length, proposals: proposals.length };
+    return { id: SAMPLE_ID, created: true, published: COMMENTS.length, pending: PENDING.length, proposals: proposals.length, votes };
   });
 }

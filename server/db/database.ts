@@ -146,7 +146,7 @@ function lockDataDir(dir: string): () => void {
       }
       if (alive || pid === process.pid) {
         throw new Error(
-          `the database folder ${dir} is in use by process ${pid} (a running server or command): stop it first, or use PostgreSQL (DATABASE_URL) to share a database between processes`,
+          `the database folder ${dir} is in use by process ${pid} (a running server or command): stop it first, or use PostgreSQL (DATABASE_URL) to share a database between processes. If process ${pid} is not a Jumeau server or command, delete ${lock}`,
         );
       }
       rmSync(lock, { force: true });

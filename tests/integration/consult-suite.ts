@@ -460,13 +460,14 @@ export function consultationSuite(label: string, open: () => Promise<{ db: Datab
 
     it('seeds the sample consultation once, labelled as sample data', async () => {
       const r = await seedSample(db);
-      expect(r).toMatchObject({ id: SAMPLE_ID, created: true, published: 12, pending: 2, proposals: 3 });
+      expect(r).toMatchObject({ id: SAMPLE_ID, created: true, published: 12, pending: 2, proposals: 3, votes: 115 });
       expect((await seedSample(db)).created).toBe(false);
       const c = consultationSchema.parse((await app.inject({ method: 'GET', url: `/api/consultations/${SAMPLE_ID}` })).json());
       expect(c.sample).toBe(true);
       expect(c.description).toMatch(/EXEMPLE/);
       expect(c.published).toBe(12);
       expect(c.status).toBe('open');
+      expect(c.proposals.map((p) => [p.support, p.oppose])).toEqual([[28, 9], [41, 6], [17, 14]]);
     });
 
     it('backs up and restores everything, also into the other kind of database', async () => {
