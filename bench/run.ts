@@ -32,7 +32,8 @@ const ctx: BenchContext = {
     if (server === null) {
       if (!existsSync(join(packsDir(), 'demo', 'city.json'))) await buildDemoPack();
       if (!existsSync(join(root, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-      server = await createServer({ mode: 'prod', packsDir: packsDir(), distDir: join(root, 'dist'), rootDir: root });
+      // The consultation API on an in-memory database: never the project's data folder.
+      server = await createServer({ mode: 'prod', packsDir: packsDir(), distDir: join(root, 'dist'), rootDir: root, consult: { db: { kind: 'pglite', dataDir: 'memory://' } } });
       await server.listen({ port: 0, host: '127.0.0.1' });
     }
     const a = server.server.address();
