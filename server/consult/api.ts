@@ -382,8 +382,7 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
     if (p.lonDeg < a.west || p.lonDeg > a.east || p.latDeg < a.south || p.latDeg > a.north) {
       throw new ApiFailure(400, 'invalid-request', `body.position: outside the consultation's area (longitude ${a.west} to ${a.east}, latitude ${a.south} to ${a.north})`, [{ field: 'body.position', reason: "outside the consultation's area" }]);
     }
-    const pid = await participantId(req);
-    const stored = await store.addContribution(db, params.id, pid, body);
+    const stored = await store.addContribution(db, params.id, hashToken(participants.get(req)!), body);
     if (stored === null) throw new ApiFailure(409, 'consultation-closed', `consultation ${params.id} is not open: it accepts no more comments`);
     cache.invalidate(params.id);
     reply.code(201);

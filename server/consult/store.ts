@@ -200,14 +200,20 @@ export async function findParticipant(db: Queryable, tokenHash: string): Promise
   return rows[0]?.id ?? null;
 }
 
-/** Stores a comment (pending moderation) if the consultation is open now; null otherwise. */
-export async function addContribution(db: Queryable, consultationId: string, participantId: string, c: NewContribution): Promise<{ id: string; createdAt: string } | null> {
+/**
+ * Stores a comment (pending moderation) if the consultation is open now; null otherwise. The
+ * participant (by token hash) is created on first use in the same statement: one commit a comment.
+ */
+export async function addContribution(db: Queryable, consultationId: string, participantTokenHash: string, c: NewContribution): Promise<{ id: string; createdAt: string } | null> {
   const rows = await db.query<{ id: string; created_at: Date }>(
-    `INSERT INTO contributions (consultation_id, participant_id, lon_deg, lat_deg, height_m, camera, category, body, display_name)
-     SELECT c.id, $2, $3, $4, $5, $6::jsonb, $7, $8, $9 FROM consultations c
+    `WITH p AS (
+       INSERT INTO participants (token_hash) VALUES ($2)
+       ON CONFLICT (token_hash) DO UPDATE SET last_seen_at = now() RETURNING id)
+     INSERT INTO contributions (consultation_id, participant_id, lon_deg, lat_deg, height_m, camera, category, body, display_name)
+     SELECT c.id, p.id, $3, $4, $5, $6::jsonb, $7, $8, $9 FROM consultations c, p
       WHERE c.id = $1 AND now() >= c.opens_at AND now() < c.closes_at
      RETURNING id, created_at`,
-    [consultationId, participantId, c.position.lonDeg, c.position.latDeg, c.position.heightM, json(c.camera), c.category, c.text, c.displayName],
+    [consultationId, participantTokenHash, c.position.lonDeg, c.position.latDeg, c.position.heightM, json(c.camera), c.category, c.text, c.displayName],
   );
   const r = rows[0];
   return r === undefined ? null : { id: r.id, createdAt: isoReq(r.created_at) };
