@@ -283,6 +283,8 @@ export const consultFeature: Feature = {
       [t('consult.info.category')]: t(`consult.cat.${k.category}` as MessageKey),
       [t('consult.info.date')]: new Date(k.createdAt).toLocaleString(),
     });
+    /** Removes the pins of the city shown now (also when the feature itself is removed). */
+    let closeCityPins: (() => void) | null = null;
     const offCity = ctx.onCity((city) => {
       if (ctx.viewer === null || ctx.picking === null) return;
       const layer = createPinLayer(ctx.viewer.widget);
@@ -313,11 +315,17 @@ export const consultFeature: Feature = {
           if (c !== null && c.camera !== null && c.city === city.config.id && ctx.viewer !== null) setCameraState(ctx.viewer.scene, c.camera, 0);
         })();
       }
-      return () => {
+      let done = false;
+      const cleanup = () => {
+        if (done) return;
+        done = true;
         removePick();
         layer.dispose();
         if (pins === layer) pins = null;
+        if (closeCityPins === cleanup) closeCityPins = null;
       };
+      closeCityPins = cleanup;
+      return cleanup;
     });
     const offTitles = [
       ctx.setItemTitle(PIN_LAYER_ID, (item: PickedItem) => t('consult.info.title', { name: findComment(item.id)?.displayName ?? '?' })),
@@ -352,6 +360,7 @@ export const consultFeature: Feature = {
       watch.disconnect();
       offLang();
       offCity();
+      closeCityPins?.();
       offTitles.forEach((f) => f());
       removePanel();
     };
