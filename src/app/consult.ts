@@ -46,7 +46,18 @@ export const consultFeature: Feature = {
       view = { ...view, ...patch };
       if (!disposed) render();
     };
-    const reason = (e: unknown) => (e instanceof ConsultError || e instanceof Error ? e.message : String(e));
+    /** What went wrong, in the user's language for the common cases (the server's exact message otherwise). */
+    const reason = (e: unknown): string => {
+      if (e instanceof ConsultError) {
+        if (e.code === 'network' || e.code === 'timeout') return t('consult.err.network');
+        if (e.code === 'consultation-closed') return t('consult.err.closed');
+        if (e.code === 'rate-limited') return t('consult.err.rateLimited');
+        if (e.code === 'login-failed') return t('consult.err.loginFailed');
+        if (e.code === 'invalid-request') return t('consult.err.invalid', { reason: e.message });
+        return e.message;
+      }
+      return e instanceof Error ? e.message : String(e);
+    };
     const fail = (e: unknown) => set({ error: reason(e), loading: false, sending: false });
 
     // ---- Panel ---------------------------------------------------------------------------------
