@@ -153,6 +153,17 @@ export const consultFeature: Feature = {
       if (consultId === null) return loadList();
       const id = consultId;
       try {
+        if (view.consultation === null) {
+          // A link to a consultation that does not exist: say so, and show the list instead.
+          const first = await client.get(id).catch((e: unknown) => e);
+          if (first instanceof ConsultError && first.status === 404) {
+            consultId = null;
+            delete ctx.state.extra.consult;
+            ctx.syncUrl();
+            await loadList();
+            return set({ error: t('consult.err.notFound') });
+          }
+        }
         const [c, comments, mine] = await Promise.all([client.get(id), client.contributions(id, view.category), client.participation(id)]);
         if (consultId !== id) return;
         set({ consultation: c, comments: comments.contributions, mine: mine.contributions, votes: mine.votes, otherCity: otherCity(c.city), loading: false, error: null, exports: exportsOf(id) });
