@@ -1,5 +1,6 @@
 import { heatGrid, rowsForSquareCells } from '../core/consultation-heat.ts';
 import { consultationIdSchema, contributionInputSchema, type Camera, type Contribution, type ModeratedContribution } from '../core/schemas/consultation.ts';
+import { roundCamera } from '../core/url-state.ts';
 import { ConsultError, createConsultClient } from '../consultation/api.ts';
 import { getCameraState, reducedMotion, setCameraState } from '../scene/camera.ts';
 import { CLUSTER_LAYER_ID, createPinLayer, pickPlace, PIN_LAYER_ID, type PinData, type PinLayer } from '../scene/consult-pins.ts';
@@ -210,9 +211,10 @@ export const consultFeature: Feature = {
         const a = c.area;
         if (p.lonDeg < a.west || p.lonDeg > a.east || p.latDeg < a.south || p.latDeg > a.north) return set({ placingNote: t('consult.pick.outside') });
         stopPlacing();
-        const cam = getCameraState(v.scene);
-        draftCamera = { ...cam, headingDeg: ((cam.headingDeg % 360) + 360) % 360 };
-        set({ placing: 'form', draft: { lonDeg: p.lonDeg, latDeg: p.latDeg, heightM: Math.max(-500, Math.min(10_000, p.heightM)) }, placingNote: null });
+        // Kept at the URL codec's precision (about 1 cm): enough, and short in every answer.
+        draftCamera = roundCamera(getCameraState(v.scene));
+        const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
+        set({ placing: 'form', draft: { lonDeg: round(p.lonDeg, 7), latDeg: round(p.latDeg, 7), heightM: round(Math.max(-500, Math.min(10_000, p.heightM)), 2) }, placingNote: null });
         document.getElementById('consult-text')?.focus();
       });
     }
