@@ -108,13 +108,14 @@ export interface ConsultApiOptions {
 
 /** Public reads, kept in memory for a short time; concurrent misses share one query. */
 class ReadCache {
-  private entries = new Map<string, { at: number; body: string; etag: string }>();
-  private loading = new Map<string, Promise<{ body: string; etag: string }>>();
+  private entries = new Map<string, { at: number; body: Buffer; etag: string }>();
+  private loading = new Map<string, Promise<{ body: Buffer; etag: string }>>();
   /** Bumped by every invalidation: a load that started before one is not kept. */
   private generation = 0;
   constructor(private readonly ttlMs: number) {}
 
-  async get(key: string, load: () => Promise<unknown>): Promise<{ body: string; etag: string }> {
+  /** The answer as UTF-8 bytes (encoded once, not on every request) and its ETag. */
+  async get(key: string, load: () => Promise<unknown>): Promise<{ body: Buffer; etag: string }> {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit !== undefined && now - hit.at < this.ttlMs) return hit;
@@ -122,7 +123,7 @@ class ReadCache {
     if (pending !== undefined) return pending;
     const generation = this.generation;
     const p = (async () => {
-      const body = JSON.stringify(await load());
+      const body = Buffer.from(JSON.stringify(await load()), 'utf8');
       const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
       if (this.ttlMs > 0 && generation === this.generation) this.entries.set(key, { at: now, body, etag });
       return { body, etag };
