@@ -11,7 +11,7 @@ import { openDatabase } from '../../server/db/database.ts';
  * a backup restored into another folder, and the lock that keeps a second process out.
  */
 const root = resolve(import.meta.dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'jumeau-cli-'));
+const tmp = mkdtempSync(join(tmpdir(), 'jumeau-consult-cli-'));
 const dirA = join(tmp, 'a'), dirB = join(tmp, 'b');
 
 function cli(args: string[], o: { dir: string; input?: string; env?: Record<string, string> }) {
