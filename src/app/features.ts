@@ -1,3 +1,4 @@
+import { consultFeature } from './consult.ts';
 import type { Feature } from './context.ts';
 import { simulationsFeature } from './simulations.ts';
 
@@ -5,4 +6,4 @@ import { simulationsFeature } from './simulations.ts';
  * The features installed at start-up, in order. Adding a feature is adding a file in
  * `src/app/` that exports a `Feature`, and one line here.
  */
-export const FEATURES: readonly Feature[] = [simulationsFeature];
+export const FEATURES: readonly Feature[] = [simulationsFeature, consultFeature];

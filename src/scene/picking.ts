@@ -28,6 +28,11 @@ export interface PickRouter {
   pickAt(x: number, y: number): PickedItem | null;
   /** Stops hover and click picking (a drawing tool owns the clicks) until the returned function is called. */
   suspend(): () => void;
+  /**
+   * While set, a click calls `fn` with its window position (CSS pixels) instead of picking —
+   * for placing something in 3D. Returns the function that ends the capture.
+   */
+  capture(fn: (x: number, y: number) => void): () => void;
   dispose(): void;
 }
 
@@ -43,6 +48,7 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
   let pending: Cartesian2 | null = null;
   let frame = 0;
   let suspended = 0;
+  let captured: ((x: number, y: number) => void) | null = null;
 
   const resolve = (pos: Cartesian2): { picked: unknown; item: PickedItem; handler: PickHandler } | null => {
     let picked: unknown;
@@ -88,6 +94,7 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
   }, ScreenSpaceEventType.MOUSE_MOVE);
   events.setInputAction((e: { position: Cartesian2 }) => {
     if (suspended > 0) return;
+    if (captured !== null) return captured(e.position.x, e.position.y);
     cb.onClick(resolve(e.position)?.item ?? null);
   }, ScreenSpaceEventType.LEFT_CLICK);
   const onLeave = () => clearHover();
@@ -111,6 +118,12 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
       return () => {
         if (!done) suspended--;
         done = true;
+      };
+    },
+    capture(fn) {
+      captured = fn;
+      return () => {
+        if (captured === fn) captured = null;
       };
     },
     dispose() {

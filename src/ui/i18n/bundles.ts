@@ -1,4 +1,5 @@
 import { bundle } from './bundle.ts';
+import { consultBundle } from './consult.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 import { simMessages } from './sim.ts';
@@ -8,4 +9,4 @@ import { simMessages } from './sim.ts';
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), simMessages] as const;
+export const BUNDLES = [bundle(fr, en), simMessages, consultBundle] as const;
