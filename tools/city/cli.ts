@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
 import { addLayer } from './add-layer.ts';
+import { buildCity, type BuildOptions } from './build.ts';
 import { checkPack } from './checks.ts';
+import { terminalProgress } from './progress.ts';
 
 /**
  * `npm run city -- <command> …`: the city pipeline's command line.
  *
+ *   build <input…> --out <pack-dir> --publisher P --licence L --date D [--crs EPSG:n]
+ *         [--height ATTR] [--id ATTR] [--name TEXT] [--base ellipsoid|source] …
+ *                         GeoJSON / CityGML buildings → a city pack (see README "City pipeline")
  *   add-layer <pack-dir> <file> [--layer <catalog-id>] [--id <id>] [--title <text>]
  *             [--format geojson|csv|gtfs] --publisher <p> --licence <l> --date <d>
  *             [--status recorded|live|synthetic] [--licence-url <url>] [--origin <text>]
@@ -12,6 +17,9 @@ import { checkPack } from './checks.ts';
  */
 
 const USAGE = `usage: npm run city -- <command> …
+  build <input…> --out DIR --publisher P --licence L --date D [--crs EPSG:n] [--height ATTR] [--id ATTR] [--name TEXT]
+        [--title T] [--source-name S] [--licence-url U] [--base ellipsoid|source] [--geoid-undulation M]
+        [--storey-height M] [--default-height M] [--max-height M] [--workers N] [--texture-size PX] [--theme T] [--no-compress]
   add-layer <pack-dir> <file> --publisher P --licence L --date D [--layer ID] [--id ID] [--title T] [--format geojson|csv|gtfs] [--status recorded|live|synthetic]
   check <pack-dir>`;
 
@@ -52,6 +60,63 @@ async function main(argv: string[]): Promise<number> {
       console.log(`added layer "${r.id}" as ${r.file} in ${packDir}`);
       return 0;
     }
+    case 'build': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string' }, crs: { type: 'string' }, height: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' },
+          description: { type: 'string' }, 'pack-id': { type: 'string' },
+          title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' },
+          origin: { type: 'string' }, 'source-name': { type: 'string' },
+          base: { type: 'string' }, 'geoid-undulation': { type: 'string' }, 'storey-height': { type: 'string' }, 'default-height': { type: 'string' },
+          'max-height': { type: 'string' }, workers: { type: 'string' }, 'texture-size': { type: 'string' }, theme: { type: 'string' },
+          'no-compress': { type: 'boolean' }, quiet: { type: 'boolean' },
+        },
+      });
+      if (positionals.length === 0) throw new Error(`build needs at least one input file\n${USAGE}`);
+      if (values.out === undefined) throw new Error('build needs --out <pack-dir> (its name is the pack id, e.g. packs/lyon-1er)');
+      for (const k of ['publisher', 'licence', 'date'] as const) {
+        if (values[k] === undefined) throw new Error(`build needs --${k}: every pack says where its data comes from (use --licence unknown when it is not known)`);
+      }
+      if (values.base !== undefined && values.base !== 'ellipsoid' && values.base !== 'source') throw new Error(`--base must be ellipsoid or source, not "${values.base}"`);
+      const opts: BuildOptions = {
+        inputs: positionals,
+        outDir: values.out,
+        attribution: {
+          publisher: values.publisher!, licence: values.licence!, date: values.date!,
+          ...(values.title !== undefined ? { title: values.title } : {}),
+          ...(values['licence-url'] !== undefined ? { licenceUrl: values['licence-url'] } : {}),
+          ...(values.origin !== undefined ? { origin: values.origin } : {}),
+        },
+        ...(values['pack-id'] !== undefined ? { packId: values['pack-id'] } : {}),
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(values.description !== undefined ? { description: values.description } : {}),
+        ...(values.crs !== undefined ? { crs: values.crs } : {}),
+        ...(values.height !== undefined ? { heightAttribute: values.height } : {}),
+        ...(values.id !== undefined ? { idAttribute: values.id } : {}),
+        ...(values['source-name'] !== undefined ? { sourceName: values['source-name'] } : {}),
+        ...(values.base !== undefined ? { base: values.base as 'ellipsoid' | 'source' } : {}),
+        ...(values.theme !== undefined ? { theme: values.theme } : {}),
+        ...numberOption(values['geoid-undulation'], 'geoid-undulation', 'geoidUndulationM', -200, 200),
+        ...numberOption(values['storey-height'], 'storey-height', 'storeyHeightM', 1, 10),
+        ...numberOption(values['default-height'], 'default-height', 'defaultHeightM', 0.5, 1000),
+        ...numberOption(values['max-height'], 'max-height', 'maxHeightM', 1, 5000),
+        ...numberOption(values.workers, 'workers', 'workers', 0, 256, true),
+        ...numberOption(values['texture-size'], 'texture-size', 'textureSizePx', 16, 16384, true),
+        compress: values['no-compress'] !== true,
+        ...(values.quiet === true ? {} : { progress: terminalProgress() }),
+      };
+      const r = await buildCity(opts);
+      console.log(
+        `built ${r.packDir}: ${r.buildings.toLocaleString('en-US')} buildings, ${r.rejected.length} rejected, ${r.stats.tiles} tiles (depth ${r.stats.depth}), ` +
+          `${(r.stats.glbBytes / 1024).toFixed(0)} KiB glb, ${r.workers} workers, ${r.timings.totalS.toFixed(1)} s (${Math.round(r.buildings / r.timings.totalS).toLocaleString('en-US')} buildings/s)`,
+      );
+      for (const w of r.warnings) console.log(`  warning: ${w}`);
+      for (const x of r.rejected.slice(0, 20)) console.log(`  rejected ${x.file !== undefined ? `${x.file} ` : ''}#${x.index}${x.id !== null ? ` (${x.id})` : ''}: ${x.reason}`);
+      if (r.rejected.length > 20) console.log(`  … and ${r.rejected.length - 20} more rejected (all listed in city.json)`);
+      return 0;
+    }
     case 'check': {
       const [packDir] = rest;
       if (packDir === undefined) throw new Error(`check needs <pack-dir>\n${USAGE}`);
@@ -64,6 +129,16 @@ async function main(argv: string[]): Promise<number> {
       console.error(command === undefined ? USAGE : `unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+/** Parses a numeric option within bounds into `{ [key]: value }` (empty when absent). */
+function numberOption<K extends string>(raw: string | undefined, flag: string, key: K, min: number, max: number, integer = false): Partial<Record<K, number>> {
+  if (raw === undefined) return {};
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${flag} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${raw}"`);
+  }
+  return { [key]: n } as Partial<Record<K, number>>;
 }
 
 main(process.argv.slice(2)).then(

@@ -12,7 +12,7 @@ export const SCHEMA_ID = 'jumeau_buildings';
 export const BUILDING_CLASS = 'building';
 
 /** Sentinels for missing values, declared as `noData` in the schema. */
-export const NO_DATA = { floors: 65535, yearBuilt: 0 } as const;
+export const NO_DATA = { floors: 65535, yearBuilt: 0, groundAltitudeM: -9999 } as const;
 
 const encoder = new TextEncoder();
 
@@ -31,6 +31,15 @@ function stringColumn(values: readonly string[]): { values: Uint8Array; offsets:
   return { values: bytes, offsets: new Uint8Array(offsets.buffer) };
 }
 
+/** A BOOLEAN column: a bitstream, feature i in bit (i mod 8) of byte ⌊i / 8⌋. */
+function bitColumn(values: readonly boolean[]): Uint8Array {
+  const out = new Uint8Array(Math.max(1, Math.ceil(values.length / 8)));
+  values.forEach((v, i) => {
+    if (v) out[i >> 3]! |= 1 << (i & 7);
+  });
+  return out;
+}
+
 function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -41,11 +50,11 @@ export function createBuildingSchema(doc: Document) {
   const features = doc.createExtension(EXTMeshFeatures);
   const heightSourceEnum = meta.createEnum().setValueType('UINT8').setDescription('How the height was obtained');
   HEIGHT_SOURCES.forEach((name, i) => heightSourceEnum.addEnumValue(meta.createEnumValue().setName(name).setValue(i)));
-  const prop = (type: 'STRING' | 'SCALAR' | 'ENUM', description: string) => meta.createClassProperty().setType(type).setDescription(description);
+  const prop = (type: 'STRING' | 'SCALAR' | 'ENUM' | 'BOOLEAN', description: string) => meta.createClassProperty().setType(type).setDescription(description);
   const cls = meta
     .createClass()
     .setName('Building')
-    .setDescription('A building footprint extruded to its height (LOD1)')
+    .setDescription('A building: its footprint extruded to its height (LOD1), or its real surfaces (LOD2)')
     .setProperty('id', prop('STRING', 'Building id in its source dataset').setRequired(true))
     .setProperty('heightM', prop('SCALAR', 'Height above the base, metres').setComponentType('FLOAT32').setRequired(true))
     .setProperty('heightSource', prop('ENUM', 'How the height was obtained').setEnumType('HeightSource').setRequired(true))
@@ -53,7 +62,9 @@ export function createBuildingSchema(doc: Document) {
     .setProperty('floors', prop('SCALAR', 'Number of storeys').setComponentType('UINT16').setNoData(NO_DATA.floors))
     .setProperty('use', prop('STRING', 'Main use (residential, commercial, …)'))
     .setProperty('yearBuilt', prop('SCALAR', 'Year of construction').setComponentType('UINT16').setNoData(NO_DATA.yearBuilt))
-    .setProperty('source', prop('STRING', 'Source dataset'));
+    .setProperty('source', prop('STRING', 'Source dataset'))
+    .setProperty('groundAltitudeM', prop('SCALAR', 'Ground altitude in the source vertical datum (e.g. NGF-IGN69), metres').setComponentType('FLOAT32').setNoData(NO_DATA.groundAltitudeM))
+    .setProperty('textured', prop('BOOLEAN', 'Drawn with its source texture (LOD2)'));
   const schema = meta
     .createSchema()
     .setId(SCHEMA_ID)
@@ -70,13 +81,16 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
   const { meta, root } = createBuildingSchema(doc);
   const n = buildings.length;
   const table = meta.createPropertyTable().setName('buildings').setClass(BUILDING_CLASS).setCount(n);
-  const str = (key: string, values: string[]) => {
+  const str = (key: string, values: string[], required = false) => {
     const col = stringColumn(values);
+    // A property table may leave out an optional property; a buffer view cannot be empty.
+    if (col.values.length === 0 && !required) return;
+    if (col.values.length === 0) throw new Error(`property ${key}: every value is empty`);
     table.setProperty(key, meta.createPropertyTableProperty().setValues(col.values).setStringOffsets(col.offsets).setStringOffsetType('UINT32'));
   };
   const num = (key: string, values: Float32Array | Uint16Array | Uint8Array) =>
     table.setProperty(key, meta.createPropertyTableProperty().setValues(bytesOf(values)));
-  str('id', buildings.map((b) => b.id));
+  str('id', buildings.map((b) => b.id), true);
   num('heightM', Float32Array.from(buildings, (b) => b.heightM));
   num('heightSource', Uint8Array.from(buildings, (b) => HEIGHT_SOURCES.indexOf(b.heightSource)));
   num('baseM', Float32Array.from(buildings, (b) => b.baseM));
@@ -84,6 +98,12 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
   str('use', buildings.map((b) => b.use ?? ''));
   num('yearBuilt', Uint16Array.from(buildings, (b) => (b.yearBuilt === null ? NO_DATA.yearBuilt : Math.max(1, Math.min(65535, Math.round(b.yearBuilt))))));
   str('source', buildings.map((b) => b.source));
+  // Optional columns, written only when a building of the tile has a value.
+  if (buildings.some((b) => b.groundAltitudeM !== undefined && b.groundAltitudeM !== null)) {
+    num('groundAltitudeM', Float32Array.from(buildings, (b) => b.groundAltitudeM ?? NO_DATA.groundAltitudeM));
+  }
+  const textured = buildings.map((b) => b.surfaces?.some((s) => s.texture !== null) ?? false);
+  if (textured.some((t) => t)) num('textured', bitColumn(textured));
   root.addPropertyTable(table);
   return table;
 }

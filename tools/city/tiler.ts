@@ -42,22 +42,38 @@ export type Region = [number, number, number, number, number, number];
 
 const DEG = Math.PI / 180;
 
-/** Summarises each building for tiling (bbox, centroid, heights, importance). */
+/** Summarises each building for tiling (bbox, centroid, heights, importance). LOD2 surfaces count whole. */
 export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary[] {
   return buildings.map((b, index) => {
     let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
     let sx = 0, sy = 0, n = 0;
-    for (const p of b.polygons) {
-      const o = p.outer;
-      for (let i = 0; i < o.length; i += 2) {
-        const x = o[i]!, y = o[i + 1]!;
-        if (x < west) west = x;
-        if (x > east) east = x;
-        if (y < south) south = y;
-        if (y > north) north = y;
-        sx += x;
-        sy += y;
-        n++;
+    let minH = b.baseM, maxH = b.baseM + b.heightM;
+    const add = (x: number, y: number) => {
+      if (x < west) west = x;
+      if (x > east) east = x;
+      if (y < south) south = y;
+      if (y > north) north = y;
+      sx += x;
+      sy += y;
+      n++;
+    };
+    if (b.surfaces !== undefined) {
+      minH = Infinity;
+      maxH = -Infinity;
+      for (const s of b.surfaces) {
+        for (const ring of s.rings) {
+          for (let i = 0; i < ring.length; i += 3) {
+            add(ring[i]!, ring[i + 1]!);
+            const h = ring[i + 2]!;
+            if (h < minH) minH = h;
+            if (h > maxH) maxH = h;
+          }
+        }
+      }
+    } else {
+      for (const p of b.polygons) {
+        const o = p.outer;
+        for (let i = 0; i < o.length; i += 2) add(o[i]!, o[i + 1]!);
       }
     }
     const m = metresPerDegree((south + north) / 2);
@@ -67,9 +83,9 @@ export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary
       centroidLon: sx / n,
       centroidLat: sy / n,
       west, south, east, north,
-      minH: b.baseM,
-      maxH: b.baseM + b.heightM,
-      importanceM: Math.max(b.heightM, diag),
+      minH,
+      maxH,
+      importanceM: Math.max(maxH - minH, diag),
     };
   });
 }
