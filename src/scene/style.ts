@@ -53,7 +53,7 @@ export function createHeightStyle(
     if (test.length > 0) conditions.push([test, "color('#00e5ff')"]);
   }
   // Buildings drawn with their own texture (city packs' LOD2 CityGML) are not tinted.
-  conditions.push([`${propRef('textured')} === true`, "color('white')"]);
+  conditions.push([`${propRef('textured')} === 1`, "color('white')"]);
   conditions.push([`isNaN(${hExpr})`, colorString(ramp.noData)]);
   for (const c of ramp.classes) {
     if (Number.isFinite(c.max)) conditions.push([`${hExpr} < ${c.max}`, colorString(c.color)]);

@@ -23,7 +23,7 @@ const KNOWN: Record<string, { label: MessageKey; format: (v: unknown) => string 
   baseM: { label: 'prop.baseM', format: (v) => `${formatNumber(Number(v), 1)} m` },
   source: { label: 'prop.source', format: (v) => String(v) },
   groundAltitudeM: { label: 'prop.groundAltitudeM', format: (v) => `${formatNumber(Number(v), 1)} m` },
-  textured: { label: 'prop.textured', format: (v) => t(v === true ? 'value.yes' : 'value.no') },
+  textured: { label: 'prop.textured', format: (v) => t(Number(v) === 1 ? 'value.yes' : 'value.no') },
 };
 
 const MAX_VALUE_CHARS = 500;

@@ -148,6 +148,7 @@ async function readGeoJson(file: string, options: BuildOptions, rules: RecordRul
     let sawFeature = false;
     let lateCrs: string | null = null;
     let firstChecked = false;
+    let notLonLat: string | null = null;
     progress.start(`read ${basename(file)}`, 1, 'MB');
     for await (const ev of readGeoJsonEvents(file, (p) => progress.update(p.bytesRead / 1e6, p.totalBytes / 1e6))) {
       if (ev.kind === 'member') {
@@ -162,6 +163,7 @@ async function readGeoJson(file: string, options: BuildOptions, rules: RecordRul
         continue;
       }
       sawFeature = true;
+      if (notLonLat !== null) continue; // only looking for a later "crs" member now
       const fileTag = multi ? { file: basename(file) } : {};
       if (ev.kind === 'bad-feature') {
         localRejected.push({ index: ev.index, id: null, reason: ev.reason, ...fileTag });
@@ -179,9 +181,8 @@ async function readGeoJson(file: string, options: BuildOptions, rules: RecordRul
         firstChecked = true;
         if (!r.ok && /outside the area of use/.test(r.reason)) {
           const p0 = fp.value.polygons[0]?.[0];
-          throw new Error(
-            `${file} declares no CRS and its coordinates are not WGS84 longitude/latitude (feature ${ev.index} has x=${p0?.[0]}, y=${p0?.[1]}): pass --crs EPSG:n (e.g. EPSG:2154 for Lambert-93, EPSG:3946 for Lyon's CC46)`,
-          );
+          notLonLat = `${file} declares no CRS and its coordinates are not WGS84 longitude/latitude (feature ${ev.index} has x=${p0?.[0]}, y=${p0?.[1]}): pass --crs EPSG:n (e.g. EPSG:2154 for Lambert-93, EPSG:3946 for Lyon's CC46)`;
+          continue;
         }
       }
       if (r.ok) {
@@ -191,6 +192,7 @@ async function readGeoJson(file: string, options: BuildOptions, rules: RecordRul
     }
     progress.end();
     if (lateCrs !== null) return { lateCrs };
+    if (notLonLat !== null) throw new Error(notLonLat);
     c.records.push(...localRecords);
     c.rejected.push(...localRejected);
     for (const k of Object.keys(counters) as (keyof CleanCounters)[]) c.counters[k] += counters[k];
@@ -312,12 +314,11 @@ export async function buildCity(options: BuildOptions): Promise<BuildResult> {
   if (k.untexturedSurfaces > 0) warnings.push(`${plural(k.untexturedSurfaces, 'LOD2 surface')} kept without texture (texture coordinates missing or not matching the ring)`);
 
   // Textures.
-  progress.start('textures', 0, 'images');
   const textureKeys = new Set<string>();
   for (const r of c.records) for (const s of r.surfaces ?? []) if (s.texture !== null) textureKeys.add(s.texture);
   const textures = new Map<string, PreparedTexture>();
   const keys = [...textureKeys].sort();
-  progress.update(0, keys.length);
+  if (keys.length > 0) progress.start('textures', keys.length, 'images');
   for (const [i, key] of keys.entries()) {
     try {
       const t = await prepareTexture(key, options.textureSizePx ?? DEFAULT_TEXTURE_SIZE);
@@ -332,7 +333,7 @@ export async function buildCity(options: BuildOptions): Promise<BuildResult> {
     s.texture = null;
     s.uvs = null;
   }
-  progress.end();
+  if (keys.length > 0) progress.end();
   const tTex = performance.now();
 
   const workers = Math.max(0, options.workers ?? availableParallelism());

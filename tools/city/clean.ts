@@ -135,6 +135,8 @@ export function cleanFootprintPolygon(rings: readonly number[][], where: string,
     const area = keep.length >= 3 ? signedArea(km) : 0;
     if (r === 0) {
       if (keep.length < 3) return { ok: false, reason: `${where}: the outer ring has ${keep.length} distinct vertices (at least 3 needed)` };
+      const self = findRingCrossing([km]);
+      if (self !== null) return { ok: false, reason: `${where}: self-intersection (the outer ring crosses itself, edges ${self.edgeA} and ${self.edgeB})` };
       if (Math.abs(area) < MIN_AREA_M2) return { ok: false, reason: `${where}: the outer ring has no area (${Math.abs(area).toPrecision(2)} m²)` };
     } else if (keep.length < 3 || Math.abs(area) < MIN_AREA_M2) {
       counters.droppedHoles++;
@@ -272,6 +274,23 @@ export interface SourceLod2 {
   surfaces: SourceSurface[];
 }
 
+/** Normal of the largest triangle (first vertex, i, i + 1) of a ring, or null if all are flat. */
+function widestTriangleNormal(ring: readonly number[]): [number, number, number] | null {
+  let best: [number, number, number] | null = null, bestLen = 1e-6;
+  const x0 = ring[0]!, y0 = ring[1]!, z0 = ring[2]!;
+  for (let i = 3; i + 5 < ring.length; i += 3) {
+    const ax = ring[i]! - x0, ay = ring[i + 1]! - y0, az = ring[i + 2]! - z0;
+    const bx = ring[i + 3]! - x0, by = ring[i + 4]! - y0, bz = ring[i + 5]! - z0;
+    const n: [number, number, number] = [ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx];
+    const len = Math.hypot(...n);
+    if (len > bestLen) {
+      best = n;
+      bestLen = len;
+    }
+  }
+  return best;
+}
+
 /** Consecutive 3D duplicates (and the closing vertex) removed; indices kept. */
 function dedupe3(ring: readonly number[], tol: number): number[] {
   const tol2 = tol * tol;
@@ -349,6 +368,12 @@ export function lod2ToRecord(src: SourceLod2, crs: ToWgs84, rules: RecordRules, 
     const normal = outerOk ? newell(rings3[0]!) : ([0, 0, 0] as [number, number, number]);
     const area = Math.hypot(...normal) / 2;
     if (!outerOk || !(area >= MIN_AREA_M2)) {
+      // No net area: degenerate, or a bow-tie whose halves cancel out (refused as such).
+      const plane = outerOk ? widestTriangleNormal(rings3[0]!) : null;
+      if (plane !== null) {
+        const crossing = findRingCrossing(projectToPlane(rings3, plane));
+        if (crossing !== null) return fail(`${where}: self-intersection (ring ${crossing.ringA} edge ${crossing.edgeA} crosses ring ${crossing.ringB} edge ${crossing.edgeB})`);
+      }
       counters.droppedSurfaces++;
       continue;
     }

@@ -307,7 +307,14 @@ export class FeatureScanner {
     const endAbs = this.base + this.buf.length;
     if (this.inString) this.error('unterminated string at the end of the file', endAbs);
     if (this.stack.length > 0) {
-      this.error(this.inFeatures ? `unexpected end of the file inside the "features" array (after ${this.featureIndex} features)` : 'unexpected end of the file', endAbs);
+      this.error(
+        !this.inFeatures
+          ? 'unexpected end of the file'
+          : this.elemStart >= 0
+            ? `unexpected end of the file inside feature ${this.featureIndex} (from byte ${this.elemStart})`
+            : `unexpected end of the file inside the "features" array (after ${this.featureIndex} features)`,
+        endAbs,
+      );
     }
     if (this.topLevelValues === 0) this.error('the file holds no GeoJSON object', endAbs);
     return [];

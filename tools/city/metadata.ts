@@ -31,15 +31,6 @@ function stringColumn(values: readonly string[]): { values: Uint8Array; offsets:
   return { values: bytes, offsets: new Uint8Array(offsets.buffer) };
 }
 
-/** A BOOLEAN column: a bitstream, feature i in bit (i mod 8) of byte ⌊i / 8⌋. */
-function bitColumn(values: readonly boolean[]): Uint8Array {
-  const out = new Uint8Array(Math.max(1, Math.ceil(values.length / 8)));
-  values.forEach((v, i) => {
-    if (v) out[i >> 3]! |= 1 << (i & 7);
-  });
-  return out;
-}
-
 function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -50,7 +41,7 @@ export function createBuildingSchema(doc: Document) {
   const features = doc.createExtension(EXTMeshFeatures);
   const heightSourceEnum = meta.createEnum().setValueType('UINT8').setDescription('How the height was obtained');
   HEIGHT_SOURCES.forEach((name, i) => heightSourceEnum.addEnumValue(meta.createEnumValue().setName(name).setValue(i)));
-  const prop = (type: 'STRING' | 'SCALAR' | 'ENUM' | 'BOOLEAN', description: string) => meta.createClassProperty().setType(type).setDescription(description);
+  const prop = (type: 'STRING' | 'SCALAR' | 'ENUM', description: string) => meta.createClassProperty().setType(type).setDescription(description);
   const cls = meta
     .createClass()
     .setName('Building')
@@ -64,7 +55,8 @@ export function createBuildingSchema(doc: Document) {
     .setProperty('yearBuilt', prop('SCALAR', 'Year of construction').setComponentType('UINT16').setNoData(NO_DATA.yearBuilt))
     .setProperty('source', prop('STRING', 'Source dataset'))
     .setProperty('groundAltitudeM', prop('SCALAR', 'Ground altitude in the source vertical datum (e.g. NGF-IGN69), metres').setComponentType('FLOAT32').setNoData(NO_DATA.groundAltitudeM))
-    .setProperty('textured', prop('BOOLEAN', 'Drawn with its source texture (LOD2)'));
+    // UINT8 0/1 rather than BOOLEAN: loaders.gl does not read BOOLEAN properties.
+    .setProperty('textured', prop('SCALAR', '1 when drawn with its source texture (LOD2), else 0').setComponentType('UINT8'));
   const schema = meta
     .createSchema()
     .setId(SCHEMA_ID)
@@ -102,8 +94,8 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
   if (buildings.some((b) => b.groundAltitudeM !== undefined && b.groundAltitudeM !== null)) {
     num('groundAltitudeM', Float32Array.from(buildings, (b) => b.groundAltitudeM ?? NO_DATA.groundAltitudeM));
   }
-  const textured = buildings.map((b) => b.surfaces?.some((s) => s.texture !== null) ?? false);
-  if (textured.some((t) => t)) num('textured', bitColumn(textured));
+  const textured = Uint8Array.from(buildings, (b) => (b.surfaces?.some((s) => s.texture !== null) === true ? 1 : 0));
+  if (textured.some((t) => t === 1)) num('textured', textured);
   root.addPropertyTable(table);
   return table;
 }

@@ -30,9 +30,9 @@ describe('height style (evaluated by Cesium)', () => {
   });
   it('leaves textured buildings untinted (white), unless selected', () => {
     const style = createHeightStyle(HEIGHT_RAMP, ['heightM'], { id: 'sel', idCandidates: ['id'] });
-    expect(colorOf(style, { heightM: 3, textured: true })).toEqual([255, 255, 255]);
-    expect(colorOf(style, { heightM: 3, textured: false })).toEqual([...HEIGHT_RAMP.classes[0]!.color]);
-    expect(colorOf(style, { id: 'sel', heightM: 3, textured: true })).toEqual([0, 229, 255]);
+    expect(colorOf(style, { heightM: 3, textured: 1 })).toEqual([255, 255, 255]);
+    expect(colorOf(style, { heightM: 3, textured: 0 })).toEqual([...HEIGHT_RAMP.classes[0]!.color]);
+    expect(colorOf(style, { id: 'sel', heightM: 3, textured: 1 })).toEqual([0, 229, 255]);
   });
   it('highlights the selected id, including ids with quotes', () => {
     const style = createHeightStyle(HEIGHT_RAMP, ['heightM'], { id: "O'Neil \"7\"", idCandidates: ['id'] });

@@ -66,7 +66,8 @@ describe('streaming GeoJSON scanner', () => {
 
   it('throws a syntax error with the byte offset on broken structure', () => {
     const cases: [string, RegExp][] = [
-      ['{"type":"FeatureCollection","features":[{"type":"Feature"', /end of the file inside the "features" array/],
+      ['{"type":"FeatureCollection","features":[{"type":"Feature"', /end of the file inside feature 0 \(from byte 40\)/],
+      ['{"type":"FeatureCollection","features":[{"type":"Feature"},', /end of the file inside the "features" array \(after 1 features\)/],
       ['{"type":"FeatureCollection","features":[{"a":1]]}', /closes a/],
       ['[1,2]', /top-level value is an array/],
       ['{"type":"FeatureCollection"}', /no "features" array/],
