@@ -65,6 +65,8 @@ export interface BuildOptions {
   progress?: ProgressSink;
   /** Whether the data is synthetic (labelled so in the viewer). */
   synthetic?: boolean;
+  /** Warnings from an earlier step (e.g. the WFS fetch), put first in the report. */
+  notes?: string[];
 }
 
 export interface BuildResult {
@@ -296,7 +298,7 @@ export async function buildCity(options: BuildOptions): Promise<BuildResult> {
     throw new Error(`no building could be built from ${files.map((f) => f.path).join(', ')}${c.rejected.length > 0 ? ` (${plural(c.rejected.length, 'record')} rejected; ${first})` : ' (no features)'}`);
   }
   // Report: what was flagged or changed, summed.
-  const warnings = c.warnings;
+  const warnings = [...(options.notes ?? []), ...c.warnings];
   const bySource = new Map<string, number>();
   for (const r of c.records) bySource.set(r.heightSource, (bySource.get(r.heightSource) ?? 0) + 1);
   const defaults = bySource.get('default') ?? 0;
