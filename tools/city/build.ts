@@ -139,7 +139,7 @@ function declaredGeoJsonCrs(member: unknown, file: string): string | null {
   return crsInfo(code).code;
 }
 
-async function readGeoJson(file: string, options: BuildOptions, rules: RecordRules, c: Collected, multi: boolean, progress: ProgressSink): Promise<void> {
+async function readGeoJson(file: string, options: Omit<BuildOptions, 'outDir'>, rules: RecordRules, c: Collected, multi: boolean, progress: ProgressSink): Promise<void> {
   const cliCrs = options.crs !== undefined ? crsInfo(options.crs).code : null;
   const attempt = async (assumed: string, assumedWhy: 'declared' | 'option' | 'rfc7946'): Promise<{ lateCrs: string | null }> => {
     let crs: ToWgs84 = toWgs84(assumed);
@@ -210,7 +210,7 @@ async function readGeoJson(file: string, options: BuildOptions, rules: RecordRul
   }
 }
 
-async function readCityGml(file: string, options: BuildOptions, rules: RecordRules, c: Collected, multi: boolean, progress: ProgressSink): Promise<void> {
+async function readCityGml(file: string, options: Omit<BuildOptions, 'outDir'>, rules: RecordRules, c: Collected, multi: boolean, progress: ProgressSink): Promise<void> {
   progress.start(`read ${basename(file)}`, 1, 'MB');
   const res = await readCityGmlFile(file, {
     ...(options.theme !== undefined ? { theme: options.theme } : {}),
@@ -267,13 +267,23 @@ export function uniqueIds(records: BuildingRecord[]): string | null {
   return `${plural(renamed, 'building')} shared an id with an earlier one and got a suffix ~2, ~3… (e.g. ${examples.map((e) => JSON.stringify(e)).join(', ')})`;
 }
 
-/** Builds a pack from the inputs. Throws with a clear message when nothing can be built. */
-export async function buildCity(options: BuildOptions): Promise<BuildResult> {
-  const t0 = performance.now();
+/** What reading, reprojecting and cleaning the inputs gave, before textures and tiles. */
+export interface ReadBuildingsResult {
+  records: BuildingRecord[];
+  rejected: BuildResult['rejected'];
+  warnings: string[];
+  sourceCrs: string;
+  files: { path: string; format: Format }[];
+  /** Attribution title (given, or the input file names). */
+  title: string;
+}
+
+/**
+ * Reads, reprojects and cleans the inputs into building records (ids made unique), with the
+ * report's rejections and warnings. Throws with a clear message when nothing can be built.
+ */
+export async function readBuildings(options: Omit<BuildOptions, 'outDir'>): Promise<ReadBuildingsResult> {
   const progress = options.progress ?? silentProgress;
-  const outDir = resolve(options.outDir);
-  const packId = options.packId ?? basename(outDir);
-  if (!PACK_ID.test(packId)) throw new Error(`the pack id "${packId}" (the --out folder's name) must be lower-case letters, digits and "-"`);
   const files = await expandInputs(options.inputs);
   const multi = files.length > 1;
   const title = options.attribution.title ?? files.map((f) => basename(f.path)).join(', ').slice(0, 200);
@@ -292,7 +302,6 @@ export async function buildCity(options: BuildOptions): Promise<BuildResult> {
     if (f.format === 'geojson') await readGeoJson(f.path, options, rules, c, multi, progress);
     else await readCityGml(f.path, options, rules, c, multi, progress);
   }
-  const tRead = performance.now();
   if (c.records.length === 0) {
     const first = c.rejected.slice(0, 3).map((r) => `#${r.index}: ${r.reason}`).join('; ');
     throw new Error(`no building could be built from ${files.map((f) => f.path).join(', ')}${c.rejected.length > 0 ? ` (${plural(c.rejected.length, 'record')} rejected; ${first})` : ' (no features)'}`);
@@ -314,6 +323,20 @@ export async function buildCity(options: BuildOptions): Promise<BuildResult> {
   if (k.droppedHoles > 0) warnings.push(`${plural(k.droppedHoles, 'degenerate hole')} (fewer than 3 vertices or no area) dropped`);
   if (k.droppedSurfaces > 0) warnings.push(`${plural(k.droppedSurfaces, 'degenerate LOD2 surface')} dropped`);
   if (k.untexturedSurfaces > 0) warnings.push(`${plural(k.untexturedSurfaces, 'LOD2 surface')} kept without texture (texture coordinates missing or not matching the ring)`);
+  return { records: c.records, rejected: c.rejected, warnings, sourceCrs: [...c.crsUsed].join(', '), files, title };
+}
+
+/** Builds a pack from the inputs. Throws with a clear message when nothing can be built. */
+export async function buildCity(options: BuildOptions): Promise<BuildResult> {
+  const t0 = performance.now();
+  const progress = options.progress ?? silentProgress;
+  const outDir = resolve(options.outDir);
+  const packId = options.packId ?? basename(outDir);
+  if (!PACK_ID.test(packId)) throw new Error(`the pack id "${packId}" (the --out folder's name) must be lower-case letters, digits and "-"`);
+  const read = await readBuildings(options);
+  const { warnings, files, title, sourceCrs } = read;
+  const c = { records: read.records, rejected: read.rejected };
+  const tRead = performance.now();
 
   // Textures.
   const textureKeys = new Set<string>();
@@ -339,7 +362,6 @@ export async function buildCity(options: BuildOptions): Promise<BuildResult> {
   const tTex = performance.now();
 
   const workers = Math.max(0, options.workers ?? availableParallelism());
-  const sourceCrs = [...c.crsUsed].join(', ');
   const attribution: Attribution = {
     title,
     publisher: options.attribution.publisher,

@@ -1,12 +1,13 @@
 import { Document, Logger, NodeIO, TextureInfo, type Buffer as GltfBuffer, type Material } from '@gltf-transform/core';
-import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
-import { meshopt } from '@gltf-transform/functions';
+import { ALL_EXTENSIONS, EXTMeshoptCompression, KHRMeshQuantization } from '@gltf-transform/extensions';
+import { quantize, reorder } from '@gltf-transform/functions';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { GrowableF32, GrowableU32 } from '../../src/core/geometry/buffers.ts';
 import { MeshBuilder } from '../../src/core/geometry/extrude.ts';
 import { triangulatePlanar } from '../../src/core/geometry/planar.ts';
-import type { EnuFrame } from '../../src/core/geodesy.ts';
+import { enuFrame, type EnuFrame } from '../../src/core/geodesy.ts';
 import { attachFeatureIds, writeBuildingTable } from './metadata.ts';
+import { invertRigid, multiply } from './tileset.ts';
 import type { PreparedTexture } from './textures.ts';
 import type { BuildingRecord } from './types.ts';
 
@@ -90,24 +91,45 @@ export interface TileGlbResult {
   triangles: number;
 }
 
-/** Extrudes buildings into a mesh in the tile's ENU frame (metres, z up). Feature id = index. */
+/**
+ * Extrudes buildings into a mesh in the tile's ENU frame (metres, z up). Feature id = index.
+ * Each building is extruded in its own east-north-up frame (walls along its local vertical,
+ * base on the ellipsoid at its anchor) and then moved rigidly into the tile frame, so that
+ * buildings far from the tile's origin (large top tiles) do not lean or float with the Earth's
+ * curvature.
+ */
 export function extrudeBuildings(buildings: readonly BuildingRecord[], frame: EnuFrame): MeshBuilder {
   const mb = new MeshBuilder();
+  const ecefToTile = invertRigid(frame.matrix);
   buildings.forEach((b, fid) => {
     if (b.surfaces !== undefined) return; // LOD2: real surfaces, see buildSurfaces
-    const [cLon, cLat] = polygonAnchor(b);
-    const baseZ = frame.fromGeodetic(cLon, cLat, b.baseM)[2];
+    const [aLon, aLat] = polygonAnchor(b);
+    const local = enuFrame({ lonDeg: aLon, latDeg: aLat, heightM: b.baseM });
+    const start = mb.vertexCount;
     for (const poly of b.polygons) {
-      const toEnu = (ring: readonly number[]): number[] => {
+      const toLocal = (ring: readonly number[]): number[] => {
         const out = new Array<number>(ring.length);
         for (let i = 0; i < ring.length; i += 2) {
-          const [e, n] = frame.fromGeodetic(ring[i]!, ring[i + 1]!, b.baseM);
+          const [e, n] = local.fromGeodetic(ring[i]!, ring[i + 1]!, b.baseM);
           out[i] = e;
           out[i + 1] = n;
         }
         return out;
       };
-      mb.addExtrudedPolygon({ outer: toEnu(poly.outer), holes: poly.holes.map(toEnu) }, baseZ, baseZ + b.heightM, fid);
+      mb.addExtrudedPolygon({ outer: toLocal(poly.outer), holes: poly.holes.map(toLocal) }, 0, b.heightM, fid);
+    }
+    const m = multiply(ecefToTile, local.matrix); // building ENU → tile ENU (rigid)
+    const p = mb.positions.data, nrm = mb.normals.data;
+    for (let v = start; v < mb.vertexCount; v++) {
+      const i = 3 * v;
+      const x = p[i]!, y = p[i + 1]!, z = p[i + 2]!;
+      p[i] = m[0]! * x + m[4]! * y + m[8]! * z + m[12]!;
+      p[i + 1] = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
+      p[i + 2] = m[2]! * x + m[6]! * y + m[10]! * z + m[14]!;
+      const nx = nrm[i]!, ny = nrm[i + 1]!, nz = nrm[i + 2]!;
+      nrm[i] = m[0]! * nx + m[4]! * ny + m[8]! * nz;
+      nrm[i + 1] = m[1]! * nx + m[5]! * ny + m[9]! * nz;
+      nrm[i + 2] = m[2]! * nx + m[6]! * ny + m[10]! * nz;
     }
   });
   return mb;
@@ -189,10 +211,53 @@ export async function writeTileGlb(buildings: readonly BuildingRecord[], frame: 
   if (compress) {
     encoderReady ??= MeshoptEncoder.ready;
     await encoderReady;
-    await doc.transform(meshopt({ encoder: MeshoptEncoder, level: 'high', quantizePosition: 16 }));
+    // gltf-transform's meshopt() ('high'), with positions quantized only where 16 bits keep the
+    // error under MAX_QUANTIZATION_ERROR_M (tiles up to ~2.6 km); larger tiles (the top tiles of
+    // a big city, with ADD refinement still drawn at street level) keep float positions.
+    const extent = positionExtentM(vertexPositions(mb, surfaces));
+    const quantizePositions = extent / 65534 / 2 <= MAX_QUANTIZATION_ERROR_M;
+    await doc.transform(
+      reorder({ encoder: MeshoptEncoder, target: 'size' }),
+      quantize({
+        pattern: quantizePositions ? /^(POSITION|TEXCOORD)(_\d+)?$/ : /^TEXCOORD(_\d+)?$/,
+        patternTargets: /^(POSITION|TEXCOORD|NORMAL)(_\d+)?$/,
+        quantizePosition: 16,
+        quantizeNormal: 8,
+        quantizeTexcoord: 12,
+      }),
+    );
+    // Normals are written as 8-bit octahedral (meshopt filter): that needs KHR_mesh_quantization
+    // even when positions stay float.
+    doc.createExtension(KHRMeshQuantization).setRequired(true);
+    doc.createExtension(EXTMeshoptCompression).setRequired(true).setEncoderOptions({ method: EXTMeshoptCompression.EncoderMethod.FILTER });
   }
   const glb = await createIO().writeBinary(doc);
   return { glb, vertices, triangles };
+}
+
+/**
+ * Largest position error accepted from quantization, metres (half a 16-bit step over the
+ * tile's extent). Content regions are padded by more than this (tiler.REGION_PAD_M).
+ */
+export const MAX_QUANTIZATION_ERROR_M = 0.02;
+
+function vertexPositions(mb: MeshBuilder, surfaces: ReadonlyMap<string, SurfaceBuilder>): Float32Array[] {
+  return [mb.positions.toArray(), ...[...surfaces.values()].map((g) => g.positions.toArray())];
+}
+
+/** Largest extent along an axis of all positions, metres. */
+function positionExtentM(arrays: readonly Float32Array[]): number {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i += 3) {
+      for (let k = 0; k < 3; k++) {
+        const v = a[i + k]!;
+        if (v < lo[k]!) lo[k] = v;
+        if (v > hi[k]!) hi[k] = v;
+      }
+    }
+  }
+  return Math.max(0, hi[0]! - lo[0]!, hi[1]! - lo[1]!, hi[2]! - lo[2]!);
 }
 
 function accessor(doc: Document, buffer: GltfBuffer, type: 'VEC3' | 'VEC2' | 'SCALAR', array: Float32Array | Uint16Array | Uint32Array) {

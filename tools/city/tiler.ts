@@ -78,6 +78,8 @@ export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary
     }
     const m = metresPerDegree((south + north) / 2);
     const diag = Math.hypot((east - west) * m.lonM, (north - south) * m.latM);
+    // A flat LOD1 base (tangent at one corner) sits below the ellipsoid away from that corner.
+    if (b.surfaces === undefined) minH -= (diag * diag) / (2 * 6_356_752);
     return {
       index,
       centroidLon: sx / n,
@@ -85,7 +87,10 @@ export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary
       west, south, east, north,
       minH,
       maxH,
-      importanceM: Math.max(maxH - minH, diag),
+      // The footprint size is rounded to the metre (and tie groups are kept together, see
+      // buildTileTree) so that data a few millimetres apart (the same buildings in two CRSs) is
+      // tiled the same way.
+      importanceM: Math.max(maxH - minH, Math.round(diag)),
     };
   });
 }
@@ -142,6 +147,12 @@ export function buildTileTree(buildings: readonly BuildingRecord[], options: Til
     s = Math.min(s, b.centroidLat);
     n = Math.max(n, b.centroidLat);
   }
+  // Bounds snapped outwards to 1e-4° (about 10 m), for the same reason: stable split lines.
+  const SNAP = 1e4;
+  w = Math.floor(w * SNAP) / SNAP;
+  s = Math.floor(s * SNAP) / SNAP;
+  e = Math.ceil(e * SNAP) / SNAP;
+  n = Math.ceil(n * SNAP) / SNAP;
   const m = metresPerDegree((s + n) / 2);
   const sizeM = Math.max((e - w) * m.lonM, (n - s) * m.latM, 1);
   const cx = (w + e) / 2, cy = (s + n) / 2;
@@ -156,8 +167,15 @@ export function buildTileTree(buildings: readonly BuildingRecord[], options: Til
       return { level, x, y, content, children: [], contentRegion: r, region: r, geometricErrorM: 0 };
     }
     const sorted = items.slice().sort(byImportance);
-    const mine = sorted.slice(0, internalFeatures);
-    const rest = sorted.slice(internalFeatures);
+    // Keep buildings of equal importance on the same side of the cut (up to maxFeatures).
+    let cut = internalFeatures;
+    while (cut < sorted.length && cut < maxFeatures && sorted[cut]!.importanceM === sorted[cut - 1]!.importanceM) cut++;
+    if (cut === maxFeatures && cut < sorted.length && sorted[cut]!.importanceM === sorted[cut - 1]!.importanceM) {
+      cut = internalFeatures;
+      while (cut > 1 && sorted[cut]!.importanceM === sorted[cut - 1]!.importanceM) cut--;
+    }
+    const mine = sorted.slice(0, cut);
+    const rest = sorted.slice(cut);
     const children: TileNode[] = [];
     if (level >= maxDepth) {
       // Degenerate input (many buildings on one point): chunk without splitting the area.
