@@ -8,6 +8,7 @@ import { packsDir } from '../tools/city/pack.ts';
 import { buildDemoPack } from '../tools/demo/cli.ts';
 import { bundleSuite } from './suites/bundle.ts';
 import { demoPackSuite } from './suites/demo-pack.ts';
+import { pipelineSuite } from './suites/pipeline.ts';
 import { simulationsSuite } from './suites/simulations.ts';
 import { viewerSuite } from './suites/viewer.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
@@ -18,7 +19,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, viewerSuite, simulationsSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

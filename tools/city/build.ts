@@ -195,8 +195,9 @@ async function readGeoJson(file: string, options: Omit<BuildOptions, 'outDir'>, 
     progress.end();
     if (lateCrs !== null) return { lateCrs };
     if (notLonLat !== null) throw new Error(notLonLat);
-    c.records.push(...localRecords);
-    c.rejected.push(...localRejected);
+    // Loops, not push(...xs): hundreds of thousands of arguments overflow the stack.
+    for (const r of localRecords) c.records.push(r);
+    for (const r of localRejected) c.rejected.push(r);
     for (const k of Object.keys(counters) as (keyof CleanCounters)[]) c.counters[k] += counters[k];
     c.crsUsed.add(crs.crs.code);
     if (why === 'rfc7946') c.warnings.push(`${basename(file)} declares no CRS: read as WGS84 longitude/latitude (RFC 7946)`);

@@ -248,10 +248,10 @@ export class CityGmlReader {
     if (b === null) return;
     if (this.polygon !== null) {
       if ((local === 'posList' || local === 'pos') && this.ring !== null) {
-        this.ring.coords.push(...numbers(this.take()));
+        for (const v of numbers(this.take())) this.ring.coords.push(v);
         if (local === 'posList' && dim !== 3) this.polygon.dim = dim;
       } else if (local === 'coordinates' && this.ring !== null) {
-        this.ring.coords.push(...numbers(this.take().replace(/,/g, ' ')));
+        for (const v of numbers(this.take().replace(/,/g, ' '))) this.ring.coords.push(v);
       } else if (local === 'LinearRing' && this.ring !== null) {
         this.polygon.rings.push(this.ring);
         this.ring = null;

@@ -168,8 +168,8 @@ export async function writeCityPack(buildings: readonly BuildingRecord[], option
     tiles: counts.length,
     features: buildings.length,
     featuresPerTile: {
-      min: Math.min(...counts),
-      max: Math.max(...counts),
+      min: counts.reduce((a, b) => Math.min(a, b), Infinity),
+      max: counts.reduce((a, b) => Math.max(a, b), 0),
       mean: counts.reduce((a, b) => a + b, 0) / counts.length,
     },
     glbBytes,

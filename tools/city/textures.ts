@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 
 /**
@@ -25,22 +26,25 @@ export interface PreparedTexture {
 /** Default largest side of a texture, pixels. */
 export const DEFAULT_TEXTURE_SIZE = 1024;
 
-/** Prepares one image; rejects with a readable reason when it cannot be read or decoded. */
-export async function prepareTexture(path: string, maxSizePx = DEFAULT_TEXTURE_SIZE): Promise<PreparedTexture> {
+/**
+ * Prepares one image; rejects with a readable reason when it cannot be read or decoded. Messages
+ * name the file by `name` (default: its base name: packs are public, local paths are not).
+ */
+export async function prepareTexture(path: string, maxSizePx = DEFAULT_TEXTURE_SIZE, name = basename(path)): Promise<PreparedTexture> {
   let input: Buffer;
   try {
     input = await readFile(path);
   } catch (e) {
-    throw new Error(`texture ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new Error(`texture ${name} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let meta: Metadata;
   try {
     meta = await sharp(input, { failOn: 'error' }).metadata();
   } catch (e) {
-    throw new Error(`texture ${path} is not a readable image (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`texture ${name} is not a readable image (${e instanceof Error ? e.message : String(e)})`);
   }
   const w = meta.width ?? 0, h = meta.height ?? 0;
-  if (!(w > 0 && h > 0)) throw new Error(`texture ${path} has no size`);
+  if (!(w > 0 && h > 0)) throw new Error(`texture ${name} has no size`);
   const fits = Math.max(w, h) <= maxSizePx;
   const base = { key: path, sourceWidth: w, sourceHeight: h };
   if (fits && (meta.format === 'jpeg' || meta.format === 'png')) {
@@ -54,6 +58,6 @@ export async function prepareTexture(path: string, maxSizePx = DEFAULT_TEXTURE_S
     const { data, info } = await img.toBuffer({ resolveWithObject: true });
     return { ...base, mimeType: alpha ? 'image/png' : 'image/jpeg', bytes: new Uint8Array(data), width: info.width, height: info.height, action: fits ? 're-encoded' : 'resized' };
   } catch (e) {
-    throw new Error(`texture ${path} cannot be converted (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`texture ${name} cannot be converted (${e instanceof Error ? e.message : String(e)})`);
   }
 }

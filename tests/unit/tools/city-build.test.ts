@@ -1,10 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityPackSchema } from '../../../src/core/schemas/city-pack.ts';
 import { buildCity, type BuildResult } from '../../../tools/city/build.ts';
 import { checkPack } from '../../../tools/city/checks.ts';
+import { footprintToRecord, newCounters } from '../../../tools/city/clean.ts';
+import { toWgs84 } from '../../../tools/city/crs.ts';
+import { readFootprintFeature } from '../../../tools/city/geojson-reader.ts';
 
 const HOSTILE = join(import.meta.dirname, '..', '..', 'fixtures', 'city', 'hostile.geojson');
 const ATTRIBUTION = { publisher: 'test', licence: 'CC0 1.0', date: '2026' };
@@ -122,5 +126,44 @@ describe('city build on a hostile corpus', () => {
     expect(r1.sourceCrs).toBe('EPSG:2154');
     const r2 = await buildCity({ inputs: [late], outDir: join(tmp, 'packs', 'late'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:2154' });
     expect(r2.buildings).toBe(1);
+  });
+});
+
+describe('GeoJSON feature reader and cleaning (fuzz)', () => {
+  const crs = toWgs84('EPSG:2154');
+  const rules = { base: 'ellipsoid' as const, geoidUndulationM: 0, source: 'fuzz' };
+  const near = fc.tuple(fc.double({ min: 351800, max: 351900, noNaN: true }), fc.double({ min: 6789300, max: 6789400, noNaN: true }));
+  const ring = fc.array(fc.oneof({ weight: 8, arbitrary: near.map(([x, y]) => [x, y]) }, fc.constant([NaN, 0]), fc.constant(['a', 1]), fc.constant([1]), fc.jsonValue()), { minLength: 0, maxLength: 12 });
+  const geometry = fc.oneof(
+    fc.record({ type: fc.constant('Polygon'), coordinates: fc.array(ring, { maxLength: 3 }) }),
+    fc.record({ type: fc.constant('MultiPolygon'), coordinates: fc.array(fc.array(ring, { maxLength: 2 }), { maxLength: 3 }) }),
+    fc.constant(null),
+    fc.jsonValue(),
+  );
+  const feature = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ type: fc.constant('Feature'), id: fc.option(fc.oneof(fc.string(), fc.integer())), properties: fc.oneof(fc.dictionary(fc.constantFrom('hauteur', 'HAUTEUR', 'height', 'building:levels', 'ID', 'Z_MIN_SOL', 'x'), fc.oneof(fc.string(), fc.double(), fc.constant(null))), fc.constant(null), fc.jsonValue()), geometry }) },
+    fc.anything(),
+  );
+
+  it('never throws: every feature gives a record or a reason', () => {
+    fc.assert(
+      fc.property(feature, (f) => {
+        const src = readFootprintFeature(f);
+        if (!src.ok) {
+          expect(src.reason.length).toBeGreaterThan(3);
+          return;
+        }
+        const r = footprintToRecord(src.value, crs, rules, newCounters(), '#0');
+        if (!r.ok) expect(r.reason.length).toBeGreaterThan(3);
+        else {
+          expect(r.record.heightM).toBeGreaterThan(0);
+          for (const p of r.record.polygons) {
+            expect(p.outer.length).toBeGreaterThanOrEqual(6);
+            expect(p.outer.every(Number.isFinite)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
