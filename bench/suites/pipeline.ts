@@ -49,12 +49,12 @@ export const pipelineSuite: BenchSuite = {
     const rows: BenchRow[] = [];
     const row = (dataset: string, metric: string, value: number, unit: string, extra: Partial<BenchRow> = {}) => rows.push({ suite: 'pipeline', metric: `[${dataset}] ${metric}`, value, unit, ...extra });
     try {
-      const datasets: { name: string; file: string; configs: { workers: number; compress: boolean }[] }[] = [{ name: 'lyon-1er', file: LYON, configs: [{ workers: 1, compress: true }, { workers: 2, compress: true }, { workers: 2, compress: false }] }];
+      const datasets: { name: string; file: string; configs: { workers: number; compress: boolean }[] }[] = [{ name: 'lyon-1er', file: LYON, configs: [{ workers: 0, compress: true }, { workers: 2, compress: true }, { workers: 2, compress: false }] }];
       for (const n of [50_000, 500_000]) {
         const file = join(tmp, `synth-${n}.geojson`);
         log(`generating ${n.toLocaleString('en-US')} synthetic buildings`);
         await writeSynthGeoJson(file, { buildings: n });
-        datasets.push({ name: `synth-${n / 1000}k`, file, configs: n <= 50_000 ? [{ workers: 1, compress: true }, { workers: 2, compress: true }, { workers: 2, compress: false }] : [{ workers: 2, compress: true }, { workers: 2, compress: false }] });
+        datasets.push({ name: `synth-${n / 1000}k`, file, configs: n <= 50_000 ? [{ workers: 0, compress: true }, { workers: 1, compress: true }, { workers: 2, compress: true }, { workers: 2, compress: false }] : [{ workers: 2, compress: true }, { workers: 2, compress: false }] });
       }
       for (const d of datasets) {
         let packedGz = 0, plainGz = 0, buildings = 0;
@@ -64,7 +64,7 @@ export const pipelineSuite: BenchSuite = {
           const { r, peakRssMiB, baseRssMiB } = await measured({ inputs: [d.file], outDir: out, attribution: ATTRIBUTION, workers: c.workers, compress: c.compress });
           buildings = r.buildings;
           const rate = r.buildings / r.timings.totalS;
-          const label = `${c.workers} worker${c.workers > 1 ? 's' : ''}${c.compress ? '' : ', plain writer'}`;
+          const label = `${c.workers === 0 ? 'no worker: 1 core' : `${c.workers} worker${c.workers > 1 ? 's' : ''}`}${c.compress ? '' : ', plain writer'}`;
           row(d.name, `build rate (${label}), read to pack`, rate, 'buildings/s', { note: `${r.timings.totalS.toFixed(1)} s: read ${r.timings.readS.toFixed(1)} s, tiles ${r.timings.tilesS.toFixed(1)} s` });
           if (c.compress && c.workers === 2) {
             row(d.name, 'build rate per core (2 workers on 2 cores)', rate / 2, 'buildings/s', { goal: '≥ 2,000' });
