@@ -43,6 +43,7 @@ export interface CleanCounters {
   untexturedSurfaces: number;
 }
 
+/** Counters at zero. */
 export function newCounters(): CleanCounters {
   return { removedVertices: 0, droppedHoles: 0, droppedSurfaces: 0, reorientedRings: 0, untexturedSurfaces: 0 };
 }

@@ -43,6 +43,7 @@ export function parseBbox(text: string): [number, number, number, number] {
   return [w, s, e, n];
 }
 
+/** Fetches the buildings of a bbox from a WFS (resuming from the cache) and builds the pack. */
 export async function fetchCity(o: FetchCityOptions): Promise<FetchCityResult> {
   const preset = WFS_PRESETS[o.source];
   if (preset === undefined && o.source !== 'custom') throw new Error(`unknown --source "${o.source}": ${Object.keys(WFS_PRESETS).join(', ')} or custom (with --url and --type-name)`);

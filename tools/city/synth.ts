@@ -25,6 +25,7 @@ export interface SynthOptions {
   cellM?: number;
 }
 
+/** Default seed of the synthetic city. */
 export const SYNTH_SEED = 20260621;
 const USES = ['Résidentiel', 'Commercial et services', 'Industriel', 'Annexe', 'Sportif', 'Religieux', 'Agricole'];
 const USE_WEIGHTS = [60, 15, 8, 12, 2, 1, 2];
