@@ -41,8 +41,9 @@ function column(table: PropertyTable, name: string, type: 'string' | 'f32' | 'u1
   if (type === 'string') {
     const off = prop.getStringOffsets()!;
     const ov = new DataView(off.buffer, off.byteOffset, off.byteLength);
+    const at = prop.getStringOffsetType() === 'UINT16' ? (i: number) => ov.getUint16(i * 2, true) : (i: number) => ov.getUint32(i * 4, true);
     const dec = new TextDecoder();
-    return Array.from({ length: n }, (_, i) => dec.decode(bytes.subarray(ov.getUint32(i * 4, true), ov.getUint32(i * 4 + 4, true))));
+    return Array.from({ length: n }, (_, i) => dec.decode(bytes.subarray(at(i), at(i + 1))));
   }
   if (type === 'f32') return Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
   if (type === 'u16') return Array.from({ length: n }, (_, i) => view.getUint16(i * 2, true));

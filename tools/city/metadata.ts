@@ -16,11 +16,12 @@ export const NO_DATA = { floors: 65535, yearBuilt: 0, groundAltitudeM: -9999 } a
 
 const encoder = new TextEncoder();
 
-function stringColumn(values: readonly string[]): { values: Uint8Array; offsets: Uint8Array } {
+/** A STRING column: UTF-8 bytes and offsets (UINT16 when the bytes allow, which gzips better). */
+function stringColumn(values: readonly string[]): { values: Uint8Array; offsets: Uint8Array; offsetType: 'UINT16' | 'UINT32' } {
   const parts = values.map((v) => encoder.encode(v));
   const total = parts.reduce((s, p) => s + p.length, 0);
   const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(values.length + 1);
+  const offsets = total < 65536 ? new Uint16Array(values.length + 1) : new Uint32Array(values.length + 1);
   let o = 0;
   parts.forEach((p, i) => {
     offsets[i] = o;
@@ -28,7 +29,7 @@ function stringColumn(values: readonly string[]): { values: Uint8Array; offsets:
     o += p.length;
   });
   offsets[values.length] = o;
-  return { values: bytes, offsets: new Uint8Array(offsets.buffer) };
+  return { values: bytes, offsets: new Uint8Array(offsets.buffer), offsetType: total < 65536 ? 'UINT16' : 'UINT32' };
 }
 
 function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array {
@@ -78,7 +79,7 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
     // A property table may leave out an optional property; a buffer view cannot be empty.
     if (col.values.length === 0 && !required) return;
     if (col.values.length === 0) throw new Error(`property ${key}: every value is empty`);
-    table.setProperty(key, meta.createPropertyTableProperty().setValues(col.values).setStringOffsets(col.offsets).setStringOffsetType('UINT32'));
+    table.setProperty(key, meta.createPropertyTableProperty().setValues(col.values).setStringOffsets(col.offsets).setStringOffsetType(col.offsetType));
   };
   const num = (key: string, values: Float32Array | Uint16Array | Uint8Array) =>
     table.setProperty(key, meta.createPropertyTableProperty().setValues(bytesOf(values)));
