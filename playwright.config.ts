@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { E2E_ADMIN } from './tests/e2e/consult-fixtures.ts';
 import { launchOptions } from './tools/browser.ts';
 
 /**
@@ -34,5 +35,8 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    // The consultation API on a fresh in-memory PGlite database, with a test administrator that
+    // exists only there (tests/e2e/consult.spec.ts logs in with it).
+    env: { DATABASE_URL: '', JUMEAU_PGLITE_DIR: 'memory://', JUMEAU_ADMIN_EMAIL: E2E_ADMIN.email, JUMEAU_ADMIN_PASSWORD: E2E_ADMIN.password },
   },
 });

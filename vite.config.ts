@@ -21,7 +21,7 @@ export default defineConfig({
       })),
     }),
   ],
-  // The layers worker imports loaders.gl and fflate: an ES-module worker keeps their chunks.
+  // Workers are ES modules (loaders.gl and fflate split code with dynamic imports).
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -9,6 +9,9 @@ import { buildDemoPack } from '../tools/demo/cli.ts';
 import { bundleSuite } from './suites/bundle.ts';
 import { demoPackSuite } from './suites/demo-pack.ts';
 import { layersSuite } from './suites/layers.ts';
+import { pipelineSuite } from './suites/pipeline.ts';
+import { simulationsSuite } from './suites/simulations.ts';
+import { serverSuite } from './suites/server.ts';
 import { viewerSuite } from './suites/viewer.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
 
@@ -18,7 +21,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, viewerSuite, layersSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');
@@ -32,7 +35,8 @@ const ctx: BenchContext = {
     if (server === null) {
       if (!existsSync(join(packsDir(), 'demo', 'city.json'))) await buildDemoPack();
       if (!existsSync(join(root, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-      server = await createServer({ mode: 'prod', packsDir: packsDir(), distDir: join(root, 'dist'), rootDir: root });
+      // The consultation API on an in-memory database: never the project's data folder.
+      server = await createServer({ mode: 'prod', packsDir: packsDir(), distDir: join(root, 'dist'), rootDir: root, consult: { db: { kind: 'pglite', dataDir: 'memory://' } } });
       await server.listen({ port: 0, host: '127.0.0.1' });
     }
     const a = server.server.address();

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { consultationApi, type ConsultApiOptions } from './consult/api.ts';
+import { databaseConfigFromEnv, openDatabase, type Database, type DatabaseConfig } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
 
 /**
  * The HTTP server: the app (Vite middleware in development, the built files in production),
@@ -17,6 +20,27 @@ export interface ServerOptions {
   /** Project root (development: where Vite finds index.html). */
   rootDir: string;
   logger?: boolean;
+  /**
+   * The consultation API: its database (an open one, or a configuration to open and close with
+   * the server) and options. Default: from the environment (see `consultOptionsFromEnv`).
+   */
+  consult?: Omit<ConsultApiOptions, 'db'> & { db: Database | DatabaseConfig };
+}
+
+/**
+ * Consultation settings from the environment: `DATABASE_URL` (PostgreSQL) or PGlite in
+ * `JUMEAU_PGLITE_DIR` (default `.data/pglite`); `JUMEAU_ADMIN_EMAIL` / `JUMEAU_ADMIN_PASSWORD`
+ * (/ `JUMEAU_ADMIN_NAME`) create a first administrator when there is no moderator at all;
+ * `JUMEAU_SECURE_COOKIES=1` marks cookies Secure even behind a proxy that speaks plain HTTP.
+ */
+export function consultOptionsFromEnv(rootDir: string, env: NodeJS.ProcessEnv = process.env): Omit<ConsultApiOptions, 'db'> & { db: DatabaseConfig } {
+  const email = env.JUMEAU_ADMIN_EMAIL?.trim();
+  const password = env.JUMEAU_ADMIN_PASSWORD;
+  return {
+    db: databaseConfigFromEnv(rootDir, env),
+    bootstrapAdmin: email !== undefined && email !== '' && password !== undefined && password !== '' ? { email, password, displayName: env.JUMEAU_ADMIN_NAME?.trim() || 'Administrator' } : null,
+    secureCookies: env.JUMEAU_SECURE_COOKIES === '1' ? true : 'auto',
+  };
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -26,14 +50,37 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
 
+/**
+ * Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are trusted (client addresses for
+ * the rate limits, HTTPS for Secure cookies): `$JUMEAU_TRUST_PROXY` = `1` for any, or a
+ * comma-separated list of addresses or CIDR ranges. Default: none.
+ */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | string[] {
+  const v = env.JUMEAU_TRUST_PROXY?.trim();
+  if (v === undefined || v === '' || v === '0') return false;
+  return v === '1' ? true : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
 export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: trustProxyFromEnv() });
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     return payload;
   });
 
-  app.get('/api/health', async () => ({ ok: true, mode: o.mode }));
+  const consult = o.consult ?? consultOptionsFromEnv(o.rootDir);
+  const ownDb = !('query' in consult.db);
+  const db = 'query' in consult.db ? consult.db : await openDatabase(consult.db);
+  try {
+    await migrate(db);
+    await app.register(consultationApi, { ...consult, db });
+  } catch (e) {
+    if (ownDb) await db.close();
+    throw e;
+  }
+  if (ownDb) app.addHook('onClose', async () => db.close());
+
+  app.get('/api/health', async () => ({ ok: true, mode: o.mode, database: db.kind }));
 
   await app.register(fastifyStatic, {
     root: resolve(o.packsDir),

@@ -26,6 +26,13 @@ export interface PickRouter {
   add(handler: PickHandler): () => void;
   /** The item under a window position (CSS pixels from the canvas's top-left), without events. */
   pickAt(x: number, y: number): PickedItem | null;
+  /** Stops hover and click picking (a drawing tool owns the clicks) until the returned function is called. */
+  suspend(): () => void;
+  /**
+   * While set, a click calls `fn` with its window position (CSS pixels) instead of picking —
+   * for placing something in 3D. Returns the function that ends the capture.
+   */
+  capture(fn: (x: number, y: number) => void): () => void;
   dispose(): void;
 }
 
@@ -40,6 +47,8 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
   let hovered: { picked: unknown; item: PickedItem; restore: () => void } | null = null;
   let pending: Cartesian2 | null = null;
   let frame = 0;
+  let suspended = 0;
+  let captured: ((x: number, y: number) => void) | null = null;
 
   const resolve = (pos: Cartesian2): { picked: unknown; item: PickedItem; handler: PickHandler } | null => {
     let picked: unknown;
@@ -79,10 +88,13 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
     scene.requestRender();
   };
   events.setInputAction((e: { endPosition: Cartesian2 }) => {
+    if (suspended > 0) return;
     pending = e.endPosition.clone();
     if (frame === 0) frame = requestAnimationFrame(hover);
   }, ScreenSpaceEventType.MOUSE_MOVE);
   events.setInputAction((e: { position: Cartesian2 }) => {
+    if (suspended > 0) return;
+    if (captured !== null) return captured(e.position.x, e.position.y);
     cb.onClick(resolve(e.position)?.item ?? null);
   }, ScreenSpaceEventType.LEFT_CLICK);
   const onLeave = () => clearHover();
@@ -98,6 +110,21 @@ export function createPickRouter(scene: Scene, cb: PickRouterCallbacks): PickRou
     },
     pickAt(x, y) {
       return resolve(new Cartesian2(x, y))?.item ?? null;
+    },
+    suspend() {
+      suspended++;
+      clearHover();
+      let done = false;
+      return () => {
+        if (!done) suspended--;
+        done = true;
+      };
+    },
+    capture(fn) {
+      captured = fn;
+      return () => {
+        if (captured === fn) captured = null;
+      };
     },
     dispose() {
       if (frame !== 0) cancelAnimationFrame(frame);

@@ -52,6 +52,8 @@ export function createHeightStyle(
     const test = selected.idCandidates.map((p) => `String(${propRef(p)}) === (${literal})`).join(' || ');
     if (test.length > 0) conditions.push([test, "color('#00e5ff')"]);
   }
+  // Buildings drawn with their own texture (city packs' LOD2 CityGML) are not tinted.
+  conditions.push([`${propRef('textured')} === 1`, "color('white')"]);
   conditions.push([`isNaN(${hExpr})`, colorString(ramp.noData)]);
   for (const c of ramp.classes) {
     if (Number.isFinite(c.max)) conditions.push([`${hExpr} < ${c.max}`, colorString(c.color)]);

@@ -22,6 +22,8 @@ const KNOWN: Record<string, { label: MessageKey; format: (v: unknown) => string 
   heightSource: { label: 'prop.heightSource', format: (v) => tValue(String(v)) },
   baseM: { label: 'prop.baseM', format: (v) => `${formatNumber(Number(v), 1)} m` },
   source: { label: 'prop.source', format: (v) => String(v) },
+  groundAltitudeM: { label: 'prop.groundAltitudeM', format: (v) => `${formatNumber(Number(v), 1)} m` },
+  textured: { label: 'prop.textured', format: (v) => t(Number(v) === 1 ? 'value.yes' : 'value.no') },
 };
 
 const MAX_VALUE_CHARS = 500;

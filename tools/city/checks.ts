@@ -94,13 +94,20 @@ export async function checkPack(dir: string, options: CheckOptions = {}): Promis
         errors.push(`${tile.content.uri}: cannot be read as glTF (${e instanceof Error ? e.message : String(e)})`);
         doc = null;
       }
+      // Features of the content: its primitives share one property table, so count each table once.
+      const tables = new Set<unknown>();
+      let contentFeatures = 0;
       for (const node of doc?.getRoot().listNodes() ?? []) {
         const mesh = node.getMesh();
         if (mesh === null) continue;
         const world = multiply(transform, multiply(Y_UP_TO_Z_UP, Float64Array.from(node.getWorldMatrix())));
         for (const prim of mesh.listPrimitives()) {
-          const features = prim.getExtension<Features>('EXT_mesh_features');
-          result.features += features?.listFeatureIDs()[0]?.getFeatureCount() ?? 0;
+          const fid = prim.getExtension<Features>('EXT_mesh_features')?.listFeatureIDs()[0];
+          const table = fid?.getPropertyTable() ?? null;
+          if (fid !== undefined && (table === null || !tables.has(table))) {
+            if (table !== null) tables.add(table);
+            contentFeatures = table === null ? contentFeatures + fid.getFeatureCount() : contentFeatures + table.getCount();
+          }
           const pos = prim.getAttribute('POSITION');
           if (pos === null) continue;
           const el: number[] = [];
@@ -116,6 +123,7 @@ export async function checkPack(dir: string, options: CheckOptions = {}): Promis
           }
         }
       }
+      result.features += contentFeatures;
     }
     for (const [i, child] of (tile.children ?? []).entries()) await visit(child, `${path}.children[${i}]`, transform, tile);
   };

@@ -1,18 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addLayer } from './add-layer.ts';
+import { buildCity, type BuildOptions, type BuildResult } from './build.ts';
 import { checkPack } from './checks.ts';
+import { fetchCity, parseBbox } from './fetch.ts';
+import { terminalProgress } from './progress.ts';
+import { SYNTH_SEED, writeSynthGeoJson } from './synth.ts';
+import { startReplayServer } from './wfs-replay.ts';
+import { WFS_PRESETS } from './wfs.ts';
 
 /**
  * `npm run city -- <command> …`: the city pipeline's command line.
  *
+ *   build <input…> --out <pack-dir> --publisher P --licence L --date D [--crs EPSG:n]
+ *         [--height ATTR] [--id ATTR] [--name TEXT] [--base ellipsoid|source] …
+ *                         GeoJSON / CityGML buildings → a city pack (see README "City pipeline")
  *   add-layer <pack-dir> <file> [--layer <catalog-id>] [--id <id>] [--title <text>]
  *             [--format geojson|csv|gtfs] --publisher <p> --licence <l> --date <d>
  *             [--status recorded|live|synthetic] [--licence-url <url>] [--origin <text>]
+ *   fetch --source ign-bdtopo|rennes-metropole|custom --bbox W,S,E,N --out <pack-dir> [--type-name T]
+ *         [--url U] [--page-size N] [--max-features N] [--retries N] [--cache DIR] …
+ *                         buildings from a WFS (paged, retried, resumable) → a city pack
+ *   replay <folder> [--port N]   serves recorded WFS answers (tools/city/wfs-replay.ts) for fetch
+ *   synth --buildings N [--out <pack-dir>] [--geojson <file>] [--seed S] [--workers N]
+ *                         a synthetic city of N buildings (GeoJSON in Lambert-93), built as a pack
  *   check <pack-dir>      structural checks and the glTF validator on every tile
  */
 
 const USAGE = `usage: npm run city -- <command> …
+  build <input…> --out DIR --publisher P --licence L --date D [--crs EPSG:n] [--height ATTR] [--id ATTR] [--name TEXT]
+        [--title T] [--source-name S] [--licence-url U] [--base ellipsoid|source] [--geoid-undulation M]
+        [--storey-height M] [--default-height M] [--max-height M] [--workers N] [--texture-size PX] [--theme T] [--no-compress]
   add-layer <pack-dir> <file> --publisher P --licence L --date D [--layer ID] [--id ID] [--title T] [--format geojson|csv|gtfs] [--status recorded|live|synthetic]
+  fetch --source ign-bdtopo|rennes-metropole|custom --bbox W,S,E,N --out DIR [--type-name T] [--url U] [--srs EPSG:n]
+        [--page-size N] [--max-features N] [--sort-by A] [--retries N] [--cache DIR] [--date D] [build options]
+  replay <folder> [--port N]
+  synth --buildings N [--out DIR] [--geojson FILE] [--seed S] [--workers N]
   check <pack-dir>`;
 
 async function main(argv: string[]): Promise<number> {
@@ -52,6 +77,102 @@ async function main(argv: string[]): Promise<number> {
       console.log(`added layer "${r.id}" as ${r.file} in ${packDir}`);
       return 0;
     }
+    case 'build': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...BUILD_FLAGS, title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' }, origin: { type: 'string' } } });
+      if (positionals.length === 0) throw new Error(`build needs at least one input file\n${USAGE}`);
+      for (const k of ['publisher', 'licence', 'date'] as const) {
+        if (values[k] === undefined) throw new Error(`build needs --${k}: every pack says where its data comes from (use --licence unknown when it is not known)`);
+      }
+      const r = await buildCity({
+        ...buildOptions(values),
+        inputs: positionals,
+        attribution: {
+          publisher: values.publisher!, licence: values.licence!, date: values.date!,
+          ...(values.title !== undefined ? { title: values.title } : {}),
+          ...(values['licence-url'] !== undefined ? { licenceUrl: values['licence-url'] } : {}),
+          ...(values.origin !== undefined ? { origin: values.origin } : {}),
+        },
+      });
+      printBuild(r);
+      return 0;
+    }
+    case 'fetch': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          ...BUILD_FLAGS, source: { type: 'string' }, url: { type: 'string' }, 'type-name': { type: 'string' }, srs: { type: 'string' }, bbox: { type: 'string' },
+          'page-size': { type: 'string' }, 'max-features': { type: 'string' }, 'sort-by': { type: 'string' }, retries: { type: 'string' }, cache: { type: 'string' },
+          title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' },
+        },
+      });
+      if (values.source === undefined) throw new Error(`fetch needs --source ${Object.keys(WFS_PRESETS).join('|')}|custom\n${USAGE}`);
+      if (values.bbox === undefined) throw new Error('fetch needs --bbox west,south,east,north (degrees)');
+      const progress = values.quiet === true ? undefined : terminalProgress();
+      const r = await fetchCity({
+        ...buildOptions(values),
+        source: values.source,
+        bbox: parseBbox(values.bbox),
+        ...(values.url !== undefined ? { url: values.url } : {}),
+        ...(values['type-name'] !== undefined ? { typeName: values['type-name'] } : {}),
+        ...(values.srs !== undefined ? { srsName: values.srs } : {}),
+        ...(values['sort-by'] !== undefined ? { sortBy: values['sort-by'] } : {}),
+        ...(values.cache !== undefined ? { cacheDir: values.cache } : {}),
+        ...(values.title !== undefined ? { title: values.title } : {}),
+        ...(values.publisher !== undefined ? { publisher: values.publisher } : {}),
+        ...(values.licence !== undefined ? { licence: values.licence } : {}),
+        ...(values['licence-url'] !== undefined ? { licenceUrl: values['licence-url'] } : {}),
+        ...(values.date !== undefined ? { date: values.date } : {}),
+        ...numberOption(values['page-size'], 'page-size', 'pageSize', 1, 100_000, true),
+        ...numberOption(values['max-features'], 'max-features', 'maxFeatures', 1, 1e9, true),
+        policy: { ...numberOption(values.retries, 'retries', 'retries', 0, 20, true), ...(progress !== undefined ? { progress } : {}), log: (l) => console.error(l) },
+      });
+      console.log(`fetched ${r.fetch.features.toLocaleString('en-US')} features in ${r.fetch.pages} pages (${r.fetch.pagesReused} from the cache, ${r.fetch.requests} requests): ${r.fetch.file}`);
+      printBuild(r.build);
+      return 0;
+    }
+    case 'synth': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { buildings: { type: 'string' }, out: { type: 'string' }, geojson: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, quiet: { type: 'boolean' } },
+      });
+      const n = numberOption(values.buildings, 'buildings', 'n', 1, 50_000_000, true).n;
+      if (n === undefined) throw new Error(`synth needs --buildings N\n${USAGE}`);
+      if (values.out === undefined && values.geojson === undefined) throw new Error('synth needs --out <pack-dir> and/or --geojson <file>');
+      const seed = numberOption(values.seed, 'seed', 'seed', 0, 2 ** 32 - 1, true).seed ?? SYNTH_SEED;
+      const tmp = values.geojson === undefined ? await mkdtemp(join(tmpdir(), 'jumeau-synth-')) : null;
+      const file = values.geojson ?? join(tmp!, 'synth.geojson');
+      try {
+        const progress = values.quiet === true ? null : terminalProgress();
+        progress?.start('synth', n, 'buildings');
+        await writeSynthGeoJson(file, { buildings: n, seed }, (d) => progress?.update(d));
+        progress?.end();
+        if (values.geojson !== undefined) console.log(`wrote ${file}: ${n.toLocaleString('en-US')} synthetic buildings (EPSG:2154, seed ${seed})`);
+        if (values.out === undefined) return 0;
+        const r = await buildCity({
+          inputs: [file],
+          outDir: values.out,
+          name: `Synthetic city (${n.toLocaleString('en-US')} buildings)`,
+          description: `Generated by "npm run city -- synth --buildings ${n} --seed ${seed}". Not real buildings.`,
+          synthetic: true,
+          attribution: { title: 'Synthetic buildings', publisher: 'Jumeau synthetic city generator', licence: 'CC0 1.0', date: 'generated', status: 'synthetic', origin: `npm run city -- synth --buildings ${n} --seed ${seed}` },
+          sourceName: 'synthetic',
+          ...numberOption(values.workers, 'workers', 'workers', 0, 256, true),
+          ...(progress !== null ? { progress } : {}),
+        });
+        console.log(`built ${r.packDir}: ${r.buildings.toLocaleString('en-US')} buildings, ${r.stats.tiles} tiles, ${(r.stats.glbBytes / 1048576).toFixed(1)} MiB glb, ${r.timings.totalS.toFixed(1)} s`);
+        return 0;
+      } finally {
+        if (tmp !== null) await rm(tmp, { recursive: true, force: true });
+      }
+    }
+    case 'replay': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { port: { type: 'string' } } });
+      if (positionals[0] === undefined) throw new Error(`replay needs <folder>\n${USAGE}`);
+      const srv = await startReplayServer(positionals[0], numberOption(values.port, 'port', 'port', 0, 65535, true).port ?? 0);
+      console.log(`replaying ${positionals[0]} at ${srv.url} (Ctrl-C to stop)`);
+      await new Promise(() => undefined);
+      return 0;
+    }
     case 'check': {
       const [packDir] = rest;
       if (packDir === undefined) throw new Error(`check needs <pack-dir>\n${USAGE}`);
@@ -64,6 +185,62 @@ async function main(argv: string[]): Promise<number> {
       console.error(command === undefined ? USAGE : `unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+const BUILD_FLAGS = {
+  out: { type: 'string' }, crs: { type: 'string' }, height: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' },
+  description: { type: 'string' }, 'pack-id': { type: 'string' }, 'source-name': { type: 'string' },
+  base: { type: 'string' }, 'geoid-undulation': { type: 'string' }, 'storey-height': { type: 'string' }, 'default-height': { type: 'string' },
+  'max-height': { type: 'string' }, workers: { type: 'string' }, 'texture-size': { type: 'string' }, theme: { type: 'string' },
+  'no-compress': { type: 'boolean' }, quiet: { type: 'boolean' },
+} as const;
+
+type BuildFlagValues = { [K in keyof typeof BUILD_FLAGS]?: (typeof BUILD_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** The options shared by build, fetch (and synth): output, CRS, height and id rules, workers… */
+function buildOptions(values: BuildFlagValues): Omit<BuildOptions, 'inputs' | 'attribution'> {
+  if (values.out === undefined) throw new Error('--out <pack-dir> is needed (its name is the pack id, e.g. packs/lyon-1er)');
+  if (values.base !== undefined && values.base !== 'ellipsoid' && values.base !== 'source') throw new Error(`--base must be ellipsoid or source, not "${values.base}"`);
+  return {
+    outDir: values.out,
+    ...(values['pack-id'] !== undefined ? { packId: values['pack-id'] } : {}),
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    ...(values.description !== undefined ? { description: values.description } : {}),
+    ...(values.crs !== undefined ? { crs: values.crs } : {}),
+    ...(values.height !== undefined ? { heightAttribute: values.height } : {}),
+    ...(values.id !== undefined ? { idAttribute: values.id } : {}),
+    ...(values['source-name'] !== undefined ? { sourceName: values['source-name'] } : {}),
+    ...(values.base !== undefined ? { base: values.base as 'ellipsoid' | 'source' } : {}),
+    ...(values.theme !== undefined ? { theme: values.theme } : {}),
+    ...numberOption(values['geoid-undulation'], 'geoid-undulation', 'geoidUndulationM', -200, 200),
+    ...numberOption(values['storey-height'], 'storey-height', 'storeyHeightM', 1, 10),
+    ...numberOption(values['default-height'], 'default-height', 'defaultHeightM', 0.5, 1000),
+    ...numberOption(values['max-height'], 'max-height', 'maxHeightM', 1, 5000),
+    ...numberOption(values.workers, 'workers', 'workers', 0, 256, true),
+    ...numberOption(values['texture-size'], 'texture-size', 'textureSizePx', 16, 16384, true),
+    compress: values['no-compress'] !== true,
+    ...(values.quiet === true ? {} : { progress: terminalProgress() }),
+  };
+}
+
+function printBuild(r: BuildResult): void {
+  console.log(
+    `built ${r.packDir}: ${r.buildings.toLocaleString('en-US')} buildings, ${r.rejected.length} rejected, ${r.stats.tiles} tiles (depth ${r.stats.depth}), ` +
+      `${(r.stats.glbBytes / 1024).toFixed(0)} KiB glb, ${r.workers} workers, ${r.timings.totalS.toFixed(1)} s (${Math.round(r.buildings / r.timings.totalS).toLocaleString('en-US')} buildings/s)`,
+  );
+  for (const w of r.warnings) console.log(`  warning: ${w}`);
+  for (const x of r.rejected.slice(0, 20)) console.log(`  rejected ${x.file !== undefined ? `${x.file} ` : ''}#${x.index}${x.id !== null ? ` (${x.id})` : ''}: ${x.reason}`);
+  if (r.rejected.length > 20) console.log(`  … and ${r.rejected.length - 20} more rejected (all listed in city.json)`);
+}
+
+/** Parses a numeric option within bounds into `{ [key]: value }` (empty when absent). */
+function numberOption<K extends string>(raw: string | undefined, flag: string, key: K, min: number, max: number, integer = false): Partial<Record<K, number>> {
+  if (raw === undefined) return {};
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${flag} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${raw}"`);
+  }
+  return { [key]: n } as Partial<Record<K, number>>;
 }
 
 main(process.argv.slice(2)).then(

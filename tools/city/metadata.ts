@@ -12,15 +12,16 @@ export const SCHEMA_ID = 'jumeau_buildings';
 export const BUILDING_CLASS = 'building';
 
 /** Sentinels for missing values, declared as `noData` in the schema. */
-export const NO_DATA = { floors: 65535, yearBuilt: 0 } as const;
+export const NO_DATA = { floors: 65535, yearBuilt: 0, groundAltitudeM: -9999 } as const;
 
 const encoder = new TextEncoder();
 
-function stringColumn(values: readonly string[]): { values: Uint8Array; offsets: Uint8Array } {
+/** A STRING column: UTF-8 bytes and offsets (UINT16 when the bytes allow, which gzips better). */
+function stringColumn(values: readonly string[]): { values: Uint8Array; offsets: Uint8Array; offsetType: 'UINT16' | 'UINT32' } {
   const parts = values.map((v) => encoder.encode(v));
   const total = parts.reduce((s, p) => s + p.length, 0);
   const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(values.length + 1);
+  const offsets = total < 65536 ? new Uint16Array(values.length + 1) : new Uint32Array(values.length + 1);
   let o = 0;
   parts.forEach((p, i) => {
     offsets[i] = o;
@@ -28,7 +29,7 @@ function stringColumn(values: readonly string[]): { values: Uint8Array; offsets:
     o += p.length;
   });
   offsets[values.length] = o;
-  return { values: bytes, offsets: new Uint8Array(offsets.buffer) };
+  return { values: bytes, offsets: new Uint8Array(offsets.buffer), offsetType: total < 65536 ? 'UINT16' : 'UINT32' };
 }
 
 function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array {
@@ -45,7 +46,7 @@ export function createBuildingSchema(doc: Document) {
   const cls = meta
     .createClass()
     .setName('Building')
-    .setDescription('A building footprint extruded to its height (LOD1)')
+    .setDescription('A building: its footprint extruded to its height (LOD1), or its real surfaces (LOD2)')
     .setProperty('id', prop('STRING', 'Building id in its source dataset').setRequired(true))
     .setProperty('heightM', prop('SCALAR', 'Height above the base, metres').setComponentType('FLOAT32').setRequired(true))
     .setProperty('heightSource', prop('ENUM', 'How the height was obtained').setEnumType('HeightSource').setRequired(true))
@@ -53,7 +54,10 @@ export function createBuildingSchema(doc: Document) {
     .setProperty('floors', prop('SCALAR', 'Number of storeys').setComponentType('UINT16').setNoData(NO_DATA.floors))
     .setProperty('use', prop('STRING', 'Main use (residential, commercial, …)'))
     .setProperty('yearBuilt', prop('SCALAR', 'Year of construction').setComponentType('UINT16').setNoData(NO_DATA.yearBuilt))
-    .setProperty('source', prop('STRING', 'Source dataset'));
+    .setProperty('source', prop('STRING', 'Source dataset'))
+    .setProperty('groundAltitudeM', prop('SCALAR', 'Ground altitude in the source vertical datum (e.g. NGF-IGN69), metres').setComponentType('FLOAT32').setNoData(NO_DATA.groundAltitudeM))
+    // UINT8 0/1 rather than BOOLEAN: loaders.gl does not read BOOLEAN properties.
+    .setProperty('textured', prop('SCALAR', '1 when drawn with its source texture (LOD2), else 0').setComponentType('UINT8'));
   const schema = meta
     .createSchema()
     .setId(SCHEMA_ID)
@@ -70,13 +74,16 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
   const { meta, root } = createBuildingSchema(doc);
   const n = buildings.length;
   const table = meta.createPropertyTable().setName('buildings').setClass(BUILDING_CLASS).setCount(n);
-  const str = (key: string, values: string[]) => {
+  const str = (key: string, values: string[], required = false) => {
     const col = stringColumn(values);
-    table.setProperty(key, meta.createPropertyTableProperty().setValues(col.values).setStringOffsets(col.offsets).setStringOffsetType('UINT32'));
+    // A property table may leave out an optional property; a buffer view cannot be empty.
+    if (col.values.length === 0 && !required) return;
+    if (col.values.length === 0) throw new Error(`property ${key}: every value is empty`);
+    table.setProperty(key, meta.createPropertyTableProperty().setValues(col.values).setStringOffsets(col.offsets).setStringOffsetType(col.offsetType));
   };
   const num = (key: string, values: Float32Array | Uint16Array | Uint8Array) =>
     table.setProperty(key, meta.createPropertyTableProperty().setValues(bytesOf(values)));
-  str('id', buildings.map((b) => b.id));
+  str('id', buildings.map((b) => b.id), true);
   num('heightM', Float32Array.from(buildings, (b) => b.heightM));
   num('heightSource', Uint8Array.from(buildings, (b) => HEIGHT_SOURCES.indexOf(b.heightSource)));
   num('baseM', Float32Array.from(buildings, (b) => b.baseM));
@@ -84,6 +91,12 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
   str('use', buildings.map((b) => b.use ?? ''));
   num('yearBuilt', Uint16Array.from(buildings, (b) => (b.yearBuilt === null ? NO_DATA.yearBuilt : Math.max(1, Math.min(65535, Math.round(b.yearBuilt))))));
   str('source', buildings.map((b) => b.source));
+  // Optional columns, written only when a building of the tile has a value.
+  if (buildings.some((b) => b.groundAltitudeM !== undefined && b.groundAltitudeM !== null)) {
+    num('groundAltitudeM', Float32Array.from(buildings, (b) => b.groundAltitudeM ?? NO_DATA.groundAltitudeM));
+  }
+  const textured = Uint8Array.from(buildings, (b) => (b.surfaces?.some((s) => s.texture !== null) === true ? 1 : 0));
+  if (textured.some((t) => t === 1)) num('textured', textured);
   root.addPropertyTable(table);
   return table;
 }

@@ -4,8 +4,9 @@ import { metresPerDegree } from '../../src/core/geodesy.ts';
 import type { Attribution } from '../../src/core/schemas/attribution.ts';
 import { cityPackSchema, packIndexSchema, type CityPackInput, type PackIndex } from '../../src/core/schemas/city-pack.ts';
 import type { CameraState } from '../../src/core/url-state.ts';
-import { writeTileGlb } from './glb.ts';
-import { buildTileset, tileFrame } from './tileset.ts';
+import { createTilePool } from './tile-pool.ts';
+import type { PreparedTexture } from './textures.ts';
+import { buildTileset, tileOrigin } from './tileset.ts';
 import { buildTileTree, walkTiles, type TilerOptions, type TileNode } from './tiler.ts';
 import type { BuildingRecord } from './types.ts';
 
@@ -36,13 +37,17 @@ export interface WritePackOptions {
   /** First entry describes the buildings. */
   sources: Attribution[];
   home?: CameraState;
-  rejected?: { index: number; id: string | null; reason: string }[];
+  rejected?: { index: number; id: string | null; reason: string; file?: string }[];
   warnings?: string[];
   layers?: PackLayerFile[];
   compress?: boolean;
   tiler?: TilerOptions;
-  /** Called after each tile is written. */
-  onTile?: (done: number, total: number) => void;
+  /** Worker threads writing tiles (default 0: in this thread). The bytes do not depend on it. */
+  workers?: number;
+  /** Textures of LOD2 surfaces, by key. */
+  textures?: ReadonlyMap<string, PreparedTexture>;
+  /** Called after each tile is written, with tiles and buildings done so far. */
+  onTile?: (done: number, total: number, buildingsDone: number, buildingsTotal: number) => void;
 }
 
 export interface PackStats {
@@ -76,15 +81,17 @@ export function homeForBbox([w, s, e, n]: readonly [number, number, number, numb
 
 function bboxOf(buildings: readonly BuildingRecord[]): [number, number, number, number] {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  for (const b of buildings) {
-    for (const p of b.polygons) {
-      for (let i = 0; i < p.outer.length; i += 2) {
-        w = Math.min(w, p.outer[i]!);
-        e = Math.max(e, p.outer[i]!);
-        s = Math.min(s, p.outer[i + 1]!);
-        n = Math.max(n, p.outer[i + 1]!);
-      }
+  const add = (ring: readonly number[], stride: number) => {
+    for (let i = 0; i < ring.length; i += stride) {
+      w = Math.min(w, ring[i]!);
+      e = Math.max(e, ring[i]!);
+      s = Math.min(s, ring[i + 1]!);
+      n = Math.max(n, ring[i + 1]!);
     }
+  };
+  for (const b of buildings) {
+    for (const p of b.polygons) add(p.outer, 2);
+    for (const f of b.surfaces ?? []) for (const ring of f.rings) add(ring, 3);
   }
   const r = (v: number) => Math.round(v * 1e7) / 1e7;
   return [r(w), r(s), r(e), r(n)];
@@ -100,21 +107,32 @@ export async function writeCityPack(buildings: readonly BuildingRecord[], option
   const ids = new Map<TileNode, number>();
   tiles.forEach((t, i) => ids.set(t, i));
   const uriOf = (t: TileNode) => `tiles/${t.level}/${ids.get(t)}.glb`;
-  let glbBytes = 0, vertices = 0, triangles = 0, depth = 0, done = 0;
+  let glbBytes = 0, vertices = 0, triangles = 0, depth = 0, done = 0, buildingsDone = 0;
   const counts: number[] = [];
-  for (const t of tiles) {
-    depth = Math.max(depth, t.level);
-    if (t.content.length === 0) continue;
-    const subset = t.content.map((i) => buildings[i]!);
-    const r = await writeTileGlb(subset, tileFrame(t), { compress: options.compress ?? true });
-    await mkdir(join(outDir, 'tiles', String(t.level)), { recursive: true });
-    await writeFile(join(outDir, uriOf(t)), r.glb);
-    glbBytes += r.glb.byteLength;
-    vertices += r.vertices;
-    triangles += r.triangles;
-    counts.push(subset.length);
-    options.onTile?.(++done, tiles.length);
+  const withContent = tiles.filter((t) => t.content.length > 0);
+  for (const t of tiles) depth = Math.max(depth, t.level);
+  for (const level of new Set(withContent.map((t) => t.level))) await mkdir(join(outDir, 'tiles', String(level)), { recursive: true });
+  const pool = createTilePool(options.workers ?? 0);
+  try {
+    await Promise.all(
+      withContent.map(async (t) => {
+        const subset = t.content.map((i) => buildings[i]!);
+        const keys = new Set<string>();
+        for (const b of subset) for (const s of b.surfaces ?? []) if (s.texture !== null) keys.add(s.texture);
+        const textures = [...keys].sort().flatMap((k) => (options.textures?.has(k) === true ? [options.textures.get(k)!] : []));
+        const r = await pool.run({ id: ids.get(t)!, buildings: subset, origin: tileOrigin(t), compress: options.compress ?? true, textures });
+        await writeFile(join(outDir, uriOf(t)), r.glb);
+        glbBytes += r.glb.byteLength;
+        vertices += r.vertices;
+        triangles += r.triangles;
+        buildingsDone += subset.length;
+        options.onTile?.(++done, withContent.length, buildingsDone, buildings.length);
+      }),
+    );
+  } finally {
+    await pool.close();
   }
+  for (const t of withContent) counts.push(t.content.length);
   const tileset = buildTileset(tree, uriOf);
   const tilesetJson = JSON.stringify(tileset);
   await writeFile(join(outDir, 'tileset.json'), tilesetJson);
@@ -150,8 +168,8 @@ export async function writeCityPack(buildings: readonly BuildingRecord[], option
     tiles: counts.length,
     features: buildings.length,
     featuresPerTile: {
-      min: Math.min(...counts),
-      max: Math.max(...counts),
+      min: counts.reduce((a, b) => Math.min(a, b), Infinity),
+      max: counts.reduce((a, b) => Math.max(a, b), 0),
       mean: counts.reduce((a, b) => a + b, 0) / counts.length,
     },
     glbBytes,

@@ -42,34 +42,55 @@ export type Region = [number, number, number, number, number, number];
 
 const DEG = Math.PI / 180;
 
-/** Summarises each building for tiling (bbox, centroid, heights, importance). */
+/** Summarises each building for tiling (bbox, centroid, heights, importance). LOD2 surfaces count whole. */
 export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary[] {
   return buildings.map((b, index) => {
     let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
     let sx = 0, sy = 0, n = 0;
-    for (const p of b.polygons) {
-      const o = p.outer;
-      for (let i = 0; i < o.length; i += 2) {
-        const x = o[i]!, y = o[i + 1]!;
-        if (x < west) west = x;
-        if (x > east) east = x;
-        if (y < south) south = y;
-        if (y > north) north = y;
-        sx += x;
-        sy += y;
-        n++;
+    let minH = b.baseM, maxH = b.baseM + b.heightM;
+    const add = (x: number, y: number) => {
+      if (x < west) west = x;
+      if (x > east) east = x;
+      if (y < south) south = y;
+      if (y > north) north = y;
+      sx += x;
+      sy += y;
+      n++;
+    };
+    if (b.surfaces !== undefined) {
+      minH = Infinity;
+      maxH = -Infinity;
+      for (const s of b.surfaces) {
+        for (const ring of s.rings) {
+          for (let i = 0; i < ring.length; i += 3) {
+            add(ring[i]!, ring[i + 1]!);
+            const h = ring[i + 2]!;
+            if (h < minH) minH = h;
+            if (h > maxH) maxH = h;
+          }
+        }
+      }
+    } else {
+      for (const p of b.polygons) {
+        const o = p.outer;
+        for (let i = 0; i < o.length; i += 2) add(o[i]!, o[i + 1]!);
       }
     }
     const m = metresPerDegree((south + north) / 2);
     const diag = Math.hypot((east - west) * m.lonM, (north - south) * m.latM);
+    // A flat LOD1 base (tangent at one corner) sits below the ellipsoid away from that corner.
+    if (b.surfaces === undefined) minH -= (diag * diag) / (2 * 6_356_752);
     return {
       index,
       centroidLon: sx / n,
       centroidLat: sy / n,
       west, south, east, north,
-      minH: b.baseM,
-      maxH: b.baseM + b.heightM,
-      importanceM: Math.max(b.heightM, diag),
+      minH,
+      maxH,
+      // The footprint size is rounded to the metre (and tie groups are kept together, see
+      // buildTileTree) so that data a few millimetres apart (the same buildings in two CRSs) is
+      // tiled the same way.
+      importanceM: Math.max(maxH - minH, Math.round(diag)),
     };
   });
 }
@@ -126,6 +147,12 @@ export function buildTileTree(buildings: readonly BuildingRecord[], options: Til
     s = Math.min(s, b.centroidLat);
     n = Math.max(n, b.centroidLat);
   }
+  // Bounds snapped outwards to 1e-4° (about 10 m), for the same reason: stable split lines.
+  const SNAP = 1e4;
+  w = Math.floor(w * SNAP) / SNAP;
+  s = Math.floor(s * SNAP) / SNAP;
+  e = Math.ceil(e * SNAP) / SNAP;
+  n = Math.ceil(n * SNAP) / SNAP;
   const m = metresPerDegree((s + n) / 2);
   const sizeM = Math.max((e - w) * m.lonM, (n - s) * m.latM, 1);
   const cx = (w + e) / 2, cy = (s + n) / 2;
@@ -140,8 +167,15 @@ export function buildTileTree(buildings: readonly BuildingRecord[], options: Til
       return { level, x, y, content, children: [], contentRegion: r, region: r, geometricErrorM: 0 };
     }
     const sorted = items.slice().sort(byImportance);
-    const mine = sorted.slice(0, internalFeatures);
-    const rest = sorted.slice(internalFeatures);
+    // Keep buildings of equal importance on the same side of the cut (up to maxFeatures).
+    let cut = internalFeatures;
+    while (cut < sorted.length && cut < maxFeatures && sorted[cut]!.importanceM === sorted[cut - 1]!.importanceM) cut++;
+    if (cut === maxFeatures && cut < sorted.length && sorted[cut]!.importanceM === sorted[cut - 1]!.importanceM) {
+      cut = internalFeatures;
+      while (cut > 1 && sorted[cut]!.importanceM === sorted[cut - 1]!.importanceM) cut--;
+    }
+    const mine = sorted.slice(0, cut);
+    const rest = sorted.slice(cut);
     const children: TileNode[] = [];
     if (level >= maxDepth) {
       // Degenerate input (many buildings on one point): chunk without splitting the area.

@@ -12,6 +12,22 @@ export interface PolygonDeg {
   holes: number[][];
 }
 
+/** Kinds of LOD2 surfaces (CityGML thematic surfaces). */
+export type SurfaceKind = 'roof' | 'wall' | 'ground' | 'other';
+
+/**
+ * A planar polygon of a LOD2 building (CityGML), kept as it is instead of extruded: rings of
+ * `[lon, lat, h]` triples (degrees, ellipsoid metres after the base rule), the first ring outer.
+ */
+export interface Surface3D {
+  kind: SurfaceKind;
+  rings: number[][];
+  /** Texture coordinates per ring, `[u, v]` per vertex in glTF's convention (v down), or null. */
+  uvs: number[][] | null;
+  /** Key of the texture in the build's texture table, or null. */
+  texture: string | null;
+}
+
 /** A cleaned, validated building ready to extrude and tile. */
 export interface BuildingRecord {
   /** Stable id (from the source, or generated). */
@@ -28,6 +44,13 @@ export interface BuildingRecord {
   yearBuilt: number | null;
   /** Short name of the source dataset (e.g. "BD TOPO 2019"). */
   source: string;
+  /** Ground altitude in the source's vertical datum (e.g. NGF-IGN69), metres, when known. */
+  groundAltitudeM?: number | null;
+  /**
+   * LOD2 surfaces (CityGML): when present they are the building's geometry and `polygons` is
+   * its footprint (ground surfaces, possibly empty) used for tiling only.
+   */
+  surfaces?: Surface3D[];
 }
 
 /** Quick geometric summary of a building used by the tiler. */

@@ -29,34 +29,44 @@ export function reverseRing(ring: ArrayLike<number>): number[] {
  * (vertices where the ring turns back on itself). Returns a new open ring.
  */
 export function cleanRing(ring: ArrayLike<number>, tolM = 1e-3): number[] {
+  const out: number[] = [];
+  for (const i of cleanRingIndices(ring, tolM)) out.push(ring[2 * i]!, ring[2 * i + 1]!);
+  return out;
+}
+
+/**
+ * The vertices {@link cleanRing} keeps, as indices into the ring (in order), so that data
+ * attached to vertices (texture coordinates, source coordinates) can follow the cleaning.
+ */
+export function cleanRingIndices(ring: ArrayLike<number>, tolM = 1e-3): number[] {
   const tol2 = tolM * tolM;
-  let pts: number[] = [];
-  for (let i = 0; i + 1 < ring.length; i += 2) {
-    const x = ring[i]!, y = ring[i + 1]!;
-    const m = pts.length;
-    if (m >= 2) {
-      const dx = x - pts[m - 2]!, dy = y - pts[m - 1]!;
+  let idx: number[] = [];
+  const x = (i: number) => ring[2 * i]!;
+  const y = (i: number) => ring[2 * i + 1]!;
+  for (let i = 0; 2 * i + 1 < ring.length; i++) {
+    const m = idx.length;
+    if (m >= 1) {
+      const dx = x(i) - x(idx[m - 1]!), dy = y(i) - y(idx[m - 1]!);
       if (dx * dx + dy * dy <= tol2) continue;
     }
-    pts.push(x, y);
+    idx.push(i);
   }
   // Drop closing duplicates.
-  while (pts.length >= 4) {
-    const dx = pts[0]! - pts[pts.length - 2]!, dy = pts[1]! - pts[pts.length - 1]!;
-    if (dx * dx + dy * dy <= tol2) pts.length -= 2;
+  while (idx.length >= 2) {
+    const a = idx[0]!, b = idx[idx.length - 1]!;
+    const dx = x(a) - x(b), dy = y(a) - y(b);
+    if (dx * dx + dy * dy <= tol2) idx.length -= 1;
     else break;
   }
   // Remove zero-area spikes (a → b → a) and exactly collinear back-tracks, repeatedly.
   let changed = true;
-  while (changed && pts.length >= 6) {
+  while (changed && idx.length >= 3) {
     changed = false;
-    const n = pts.length >> 1;
+    const n = idx.length;
     const keep: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const p = (i + n - 1) % n, q = (i + 1) % n;
-      const ax = pts[2 * p]!, ay = pts[2 * p + 1]!;
-      const bx = pts[2 * i]!, by = pts[2 * i + 1]!;
-      const cx = pts[2 * q]!, cy = pts[2 * q + 1]!;
+    for (let k = 0; k < n; k++) {
+      const p = idx[(k + n - 1) % n]!, i = idx[k]!, q = idx[(k + 1) % n]!;
+      const ax = x(p), ay = y(p), bx = x(i), by = y(i), cx = x(q), cy = y(q);
       const cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
       const dot = (bx - ax) * (cx - bx) + (by - ay) * (cy - by);
       const l1 = Math.hypot(bx - ax, by - ay), l2 = Math.hypot(cx - bx, cy - by);
@@ -65,11 +75,22 @@ export function cleanRing(ring: ArrayLike<number>, tolM = 1e-3): number[] {
         changed = true;
         continue;
       }
-      keep.push(bx, by);
+      keep.push(i);
     }
-    pts = keep;
+    idx = keep;
   }
-  return pts;
+  return idx;
+}
+
+/** Whether a point lies inside a ring (even-odd rule; points on the boundary may go either way). */
+export function pointInRing(px: number, py: number, ring: ArrayLike<number>): boolean {
+  let inside = false;
+  const n = ring.length >> 1;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = ring[2 * i]!, yi = ring[2 * i + 1]!, xj = ring[2 * j]!, yj = ring[2 * j + 1]!;
+    if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
 }
 
 /** Perimeter of an open ring, metres. */
@@ -93,12 +114,25 @@ function segmentsIntersect(
   return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
 }
 
+/** Two edges that cross: ring index and edge index (edge i joins vertices i and i + 1). */
+export interface RingCrossing {
+  ringA: number;
+  edgeA: number;
+  ringB: number;
+  edgeB: number;
+}
+
 /**
  * Whether a set of rings has a proper crossing between two non-adjacent edges (a bow-tie, or a
  * hole crossing the outer ring). Touching at a vertex is allowed. Uses a sweep over x-sorted
  * edges: O(n log n + k) for typical footprints.
  */
 export function ringsSelfIntersect(rings: readonly ArrayLike<number>[]): boolean {
+  return findRingCrossing(rings) !== null;
+}
+
+/** The first crossing {@link ringsSelfIntersect} finds (in sweep order), or null. */
+export function findRingCrossing(rings: readonly ArrayLike<number>[]): RingCrossing | null {
   interface Edge { ax: number; ay: number; bx: number; by: number; minX: number; maxX: number; ring: number; i: number; n: number }
   const edges: Edge[] = [];
   rings.forEach((ring, r) => {
@@ -109,7 +143,7 @@ export function ringsSelfIntersect(rings: readonly ArrayLike<number>[]): boolean
       edges.push({ ax, ay, bx, by, minX: Math.min(ax, bx), maxX: Math.max(ax, bx), ring: r, i, n });
     }
   });
-  edges.sort((e, f) => e.minX - f.minX);
+  edges.sort((e, f) => e.minX - f.minX || e.ring - f.ring || e.i - f.i);
   const active: Edge[] = [];
   for (const e of edges) {
     for (let k = active.length - 1; k >= 0; k--) {
@@ -120,9 +154,12 @@ export function ringsSelfIntersect(rings: readonly ArrayLike<number>[]): boolean
         const d = Math.abs(e.i - f.i);
         if (d === 1 || d === e.n - 1) continue; // adjacent edges share a vertex
       }
-      if (segmentsIntersect(e.ax, e.ay, e.bx, e.by, f.ax, f.ay, f.bx, f.by)) return true;
+      if (segmentsIntersect(e.ax, e.ay, e.bx, e.by, f.ax, f.ay, f.bx, f.by)) {
+        const [a, b] = f.ring < e.ring || (f.ring === e.ring && f.i < e.i) ? [f, e] : [e, f];
+        return { ringA: a.ring, edgeA: a.i, ringB: b.ring, edgeB: b.i };
+      }
     }
     active.push(e);
   }
-  return false;
+  return null;
 }

@@ -23,9 +23,12 @@ export const bboxSchema = z
   .refine(([w, s, e, n]) => w <= e && s <= n, 'bbox must be [west, south, east, north] with west ≤ east and south ≤ north');
 
 export const rejectedSchema = z.object({
+  /** Index of the record in its input file (0-based). */
   index: z.number().int().min(0),
   id: z.string().nullable(),
   reason: z.string(),
+  /** The input file, when the pack was built from several. */
+  file: z.string().optional(),
 });
 
 export const buildReportSchema = z.object({

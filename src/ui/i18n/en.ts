@@ -43,6 +43,8 @@ export const en: Record<CoreMessageKey, string> = {
   'prop.use': 'Use',
   'prop.yearBuilt': 'Year built',
   'prop.source': 'Source',
+  'prop.groundAltitudeM': 'Ground altitude (source)',
+  'prop.textured': 'Source texture',
 
   'value.residential': 'residential',
   'value.commercial': 'commercial',
@@ -53,6 +55,8 @@ export const en: Record<CoreMessageKey, string> = {
   'value.attribute': 'source attribute',
   'value.levels': 'number of floors',
   'value.default': 'default value',
+  'value.yes': 'yes',
+  'value.no': 'no',
   'value.geometry': '3D geometry',
 
   'legend.title': 'Building height',

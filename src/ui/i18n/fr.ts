@@ -44,6 +44,8 @@ export const fr = {
   'prop.use': 'Usage',
   'prop.yearBuilt': 'Année de construction',
   'prop.source': 'Source',
+  'prop.groundAltitudeM': 'Altitude du sol (source)',
+  'prop.textured': 'Texture de la source',
 
   'value.residential': 'résidentiel',
   'value.commercial': 'commerce',
@@ -54,6 +56,8 @@ export const fr = {
   'value.attribute': 'attribut de la source',
   'value.levels': 'nombre d’étages',
   'value.default': 'valeur par défaut',
+  'value.yes': 'oui',
+  'value.no': 'non',
   'value.geometry': 'géométrie 3D',
 
   'legend.title': 'Hauteur des bâtiments',

@@ -28,6 +28,12 @@ describe('height style (evaluated by Cesium)', () => {
     expect(colorOf(style, { heightM: 'twelve' })).toEqual([...HEIGHT_RAMP.noData]);
     expect(colorOf(style, { heightM: '12' })).toEqual([...HEIGHT_RAMP.classes[2]!.color]);
   });
+  it('leaves textured buildings untinted (white), unless selected', () => {
+    const style = createHeightStyle(HEIGHT_RAMP, ['heightM'], { id: 'sel', idCandidates: ['id'] });
+    expect(colorOf(style, { heightM: 3, textured: 1 })).toEqual([255, 255, 255]);
+    expect(colorOf(style, { heightM: 3, textured: 0 })).toEqual([...HEIGHT_RAMP.classes[0]!.color]);
+    expect(colorOf(style, { id: 'sel', heightM: 3, textured: 1 })).toEqual([0, 229, 255]);
+  });
   it('highlights the selected id, including ids with quotes', () => {
     const style = createHeightStyle(HEIGHT_RAMP, ['heightM'], { id: "O'Neil \"7\"", idCandidates: ['id'] });
     expect(colorOf(style, { id: "O'Neil \"7\"", heightM: 3 })).toEqual([0, 229, 255]);

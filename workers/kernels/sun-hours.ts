@@ -1,0 +1,576 @@
+import { enuToEcefMatrix } from '../../src/core/geodesy.ts';
+import { createTracer, type Hit, type TraceGeometry } from './bvh-trace.ts';
+import { gridFor, rasterizePolygons, type GridSpec, type PolygonM } from './grid.ts';
+import { KernelError, type KernelRun } from './kernel.ts';
+import { riseTransitSet, sunDirectionEnu, sunPosition } from './spa.ts';
+
+/**
+ * Hours of direct sun on a grid of ground and roof cells, and on building facades, by ray casts
+ * towards the Sun through the city's BVH.
+ *
+ * Time: each day is cut into steps aligned on the local clock (00:00, 00:15, …). The part of a
+ * step between sunrise and sunset (SPA, upper limb with refraction) counts with its length; the
+ * Sun's apparent direction is taken at the middle of that part. A cell is sunlit during a step
+ * when the ray from it towards the Sun meets no triangle within `horizonM`. So open flat ground
+ * receives exactly the day length, and the error of the time sampling is at most half a step
+ * at each change between sun and shadow.
+ *
+ * The work can be split between workers by interleaved rows (cells) and buildings (facades):
+ * part `i` of `n` takes rows and buildings whose number modulo `n` is `i`; {@link mergeSunHours}
+ * puts the parts together. Every cell and facade sample depends only on the geometry and the
+ * Sun, so the result is the same bytes whatever the number of parts.
+ */
+
+/** City geometry for ray casts, with the building each vertex belongs to. */
+export interface CityGeometry extends TraceGeometry {
+  /** Building number of every vertex (index into `buildingIds`). */
+  vertexBuilding: Uint32Array;
+  buildingIds: readonly string[];
+}
+
+/** One local calendar day and the offset of local time from UT on it, hours. */
+export interface LocalDay {
+  year: number;
+  month: number;
+  day: number;
+  tzOffsetHours: number;
+}
+
+/** What the kernel works on: everything in the city model's east-north-up frame. */
+export interface SunHoursPlan {
+  /** Origin of the model frame (its ENU axes), degrees and metres. */
+  frame: { lonDeg: number; latDeg: number; heightM: number };
+  /** Where the Sun is computed: the centre of the study area. */
+  site: { lonDeg: number; latDeg: number };
+  /** Study area polygons in the model frame. */
+  polygons: PolygonM[];
+  cellM: number;
+  days: LocalDay[];
+  stepMin: number;
+  /** Occluders farther than this along a ray are ignored, metres. */
+  horizonM: number;
+  /** Facade sampling: spacing between samples, metres; 0 for no facades. */
+  facadeSpacingM: number;
+  /** Ground height (ellipsoid, metres) when given; else estimated from building bases. */
+  groundHeightM: number | null;
+  part: { index: number; count: number };
+}
+
+/** A direction towards the Sun in the model frame and the hours it stands for. */
+export interface SunStep {
+  dx: number;
+  dy: number;
+  dz: number;
+  hours: number;
+}
+
+export const SURFACE_OUTSIDE = 0;
+export const SURFACE_GROUND = 1;
+export const SURFACE_ROOF = 2;
+
+/** Offset of ray origins off their surface, metres. */
+const ORIGIN_OFFSET_M = 0.05;
+/** |normal.z| at or above which a surface is a roof (about 73° of slope or less); below, a wall. */
+const ROOF_NZ = 0.3;
+/** Radius within which building bases give the ground height, metres. */
+const GROUND_RADIUS_M = 150;
+/** Mean Earth radius, for the drop of the ellipsoid below a tangent plane. */
+const EARTH_RADIUS_M = 6_371_000;
+
+/** Facade statistics of the buildings one part handled (model building numbers). */
+export interface FacadePart {
+  building: Uint32Array;
+  areaM2: Float32Array;
+  samples: Uint32Array;
+  meanH: Float32Array;
+  /** Mean hours per orientation of the wall normal: north, east, south, west (4 per building; NaN without walls that way). */
+  byOrientationH: Float32Array;
+}
+
+/** What one part returns. Cell arrays cover the whole grid; rows of other parts are left empty. */
+export interface SunHoursPart {
+  grid: GridSpec;
+  part: { index: number; count: number };
+  /** Mean hours of direct sun per day (NaN outside the area or in another part's rows). */
+  sunHours: Float32Array;
+  /** 0 outside, 1 ground, 2 roof. */
+  surface: Uint8Array;
+  /** Height of the cell's surface in the model frame, metres. */
+  heightM: Float32Array;
+  /** Model building number of a roof cell, −1 for ground. */
+  cellBuilding: Int32Array;
+  facades: FacadePart;
+  rays: number;
+  /** Mean day length over the days, hours (what open flat ground receives). */
+  dayLengthH: number;
+  /** Number of Sun directions traced (steps with the Sun up, over all days). */
+  sunSteps: number;
+}
+
+/** Rotation taking vectors of the local ENU frame at `site` into the ENU frame at `frame`. */
+function siteToFrame(site: { lonDeg: number; latDeg: number }, frame: { lonDeg: number; latDeg: number }): (v: [number, number, number]) => [number, number, number] {
+  const a = enuToEcefMatrix(site.lonDeg, site.latDeg, 0);
+  const b = enuToEcefMatrix(frame.lonDeg, frame.latDeg, 0);
+  return ([e, n, u]) => {
+    const x = a[0]! * e + a[4]! * n + a[8]! * u;
+    const y = a[1]! * e + a[5]! * n + a[9]! * u;
+    const z = a[2]! * e + a[6]! * n + a[10]! * u;
+    // b is orthonormal: its transpose is its inverse.
+    return [b[0]! * x + b[1]! * y + b[2]! * z, b[4]! * x + b[5]! * y + b[6]! * z, b[8]! * x + b[9]! * y + b[10]! * z];
+  };
+}
+
+/**
+ * The Sun directions of a study: for every day and every step, the part of the step with the
+ * Sun up, its length in hours and the apparent direction at its middle.
+ */
+export function sunSteps(plan: Pick<SunHoursPlan, 'site' | 'frame' | 'days' | 'stepMin'>): { steps: SunStep[]; dayLengthH: number } {
+  const toFrame = siteToFrame(plan.site, plan.frame);
+  const stepMs = plan.stepMin * 60_000;
+  const steps: SunStep[] = [];
+  let daylightMs = 0;
+  for (const d of plan.days) {
+    const obs = { latDeg: plan.site.latDeg, lonDeg: plan.site.lonDeg };
+    const rts = riseTransitSet(d.year, d.month, d.day, d.tzOffsetHours, obs);
+    const midnight = Date.UTC(d.year, d.month - 1, d.day) - d.tzOffsetHours * 3_600_000;
+    let rise: number, set: number;
+    if (rts.kind === 'polar-night') continue;
+    if (rts.kind === 'polar-day') {
+      rise = midnight;
+      set = midnight + 86_400_000;
+    } else {
+      rise = rts.sunriseMs!;
+      set = rts.sunsetMs!;
+      if (set <= rise) continue;
+    }
+    // Daylight within this local day (what the steps below add up to).
+    daylightMs += Math.max(0, Math.min(set, midnight + 86_400_000) - Math.max(rise, midnight));
+    const n = Math.ceil(86_400_000 / stepMs);
+    for (let k = 0; k < n; k++) {
+      const t0 = midnight + k * stepMs;
+      const a = Math.max(t0, rise);
+      const b = Math.min(t0 + stepMs, set, midnight + 86_400_000);
+      if (!(b > a)) continue;
+      const p = sunPosition((a + b) / 2, obs);
+      const [dx, dy, dz] = toFrame(sunDirectionEnu(p.azimuthDeg, p.elevationDeg));
+      const l = Math.hypot(dx, dy, dz);
+      steps.push({ dx: dx / l, dy: dy / l, dz: dz / l, hours: (b - a) / 3_600_000 });
+    }
+  }
+  return { steps, dayLengthH: plan.days.length > 0 ? daylightMs / 3_600_000 / plan.days.length : 0 };
+}
+
+interface BuildingInfo {
+  /** Centroid of the vertices and lowest z, per building. */
+  cx: Float64Array;
+  cy: Float64Array;
+  baseZ: Float64Array;
+  maxZ: number;
+  minZ: number;
+  /** Triangles of each building (CSR: triangles[first[b] … first[b+1])). */
+  first: Uint32Array;
+  triangles: Uint32Array;
+}
+
+function buildingInfo(g: CityGeometry): BuildingInfo {
+  const nb = g.buildingIds.length;
+  const cx = new Float64Array(nb), cy = new Float64Array(nb), baseZ = new Float64Array(nb).fill(Infinity);
+  const count = new Uint32Array(nb);
+  const P = g.positions;
+  let maxZ = -Infinity;
+  let minZ = Infinity;
+  for (let v = 0; v < g.vertexBuilding.length; v++) {
+    const b = g.vertexBuilding[v]!;
+    cx[b]! += P[3 * v]!;
+    cy[b]! += P[3 * v + 1]!;
+    const z = P[3 * v + 2]!;
+    if (z < baseZ[b]!) baseZ[b] = z;
+    if (z > maxZ) maxZ = z;
+    if (z < minZ) minZ = z;
+    count[b]!++;
+  }
+  for (let b = 0; b < nb; b++) {
+    if (count[b]! > 0) {
+      cx[b]! /= count[b]!;
+      cy[b]! /= count[b]!;
+    } else {
+      cx[b] = NaN;
+      cy[b] = NaN;
+    }
+  }
+  const nt = g.index.length / 3;
+  const first = new Uint32Array(nb + 1);
+  for (let t = 0; t < nt; t++) first[g.vertexBuilding[g.index[3 * t]!]! + 1]!++;
+  for (let b = 0; b < nb; b++) first[b + 1]! += first[b]!;
+  const fill = first.slice(0, nb);
+  const triangles = new Uint32Array(nt);
+  for (let t = 0; t < nt; t++) triangles[fill[g.vertexBuilding[g.index[3 * t]!]!]!++] = t;
+  return { cx, cy, baseZ, maxZ: Number.isFinite(maxZ) ? maxZ : 0, minZ: Number.isFinite(minZ) ? minZ : 0, first, triangles };
+}
+
+/**
+ * Ground height from the bases of nearby buildings: inverse-distance weighting of the four
+ * nearest bases within {@link GROUND_RADIUS_M}; the median of the bases of the study's
+ * surroundings when none is that close; the tangent plane's ellipsoid drop when there are no
+ * buildings at all. Only buildings within the study's reach are used, so the estimate does not
+ * depend on what else is loaded.
+ */
+function groundModel(info: BuildingInfo, bounds: [number, number, number, number], reachM: number, fixedHeightM: number | null): (x: number, y: number) => number {
+  const ellipsoidZ = (x: number, y: number, h: number) => h - (x * x + y * y) / (2 * EARTH_RADIUS_M);
+  if (fixedHeightM !== null) return (x, y) => ellipsoidZ(x, y, fixedHeightM);
+  const bucket = 50;
+  const cells = new Map<number, number[]>();
+  const key = (i: number, j: number) => i * 1_000_003 + j;
+  const bases: number[] = [];
+  for (let b = 0; b < info.cx.length; b++) {
+    const x = info.cx[b]!, y = info.cy[b]!;
+    if (!(x >= bounds[0] - reachM && x <= bounds[2] + reachM && y >= bounds[1] - reachM && y <= bounds[3] + reachM)) continue;
+    bases.push(info.baseZ[b]!);
+    const k = key(Math.floor(x / bucket), Math.floor(y / bucket));
+    let list = cells.get(k);
+    if (list === undefined) cells.set(k, (list = []));
+    list.push(b);
+  }
+  if (bases.length === 0) return (x, y) => ellipsoidZ(x, y, 0);
+  bases.sort((a, b) => a - b);
+  const median = bases[bases.length >> 1]!;
+  // The four nearest bases within the radius, by rings of buckets around the point.
+  const bestD = new Float64Array(4), bestZ = new Float64Array(4);
+  const maxRing = Math.ceil(GROUND_RADIUS_M / bucket);
+  const r2max = GROUND_RADIUS_M * GROUND_RADIUS_M;
+  return (x, y) => {
+    let found = 0;
+    const i0 = Math.floor(x / bucket), j0 = Math.floor(y / bucket);
+    for (let ring = 0; ring <= maxRing; ring++) {
+      // Points in ring k are at least (k − 1) buckets away: stop when the 4th nearest is closer.
+      if (found === 4 && ((ring - 1) * bucket) ** 2 > bestD[3]!) break;
+      for (let i = i0 - ring; i <= i0 + ring; i++) {
+        for (let j = j0 - ring; j <= j0 + ring; j++) {
+          if (Math.max(Math.abs(i - i0), Math.abs(j - j0)) !== ring) continue;
+          const list = cells.get(key(i, j));
+          if (list === undefined) continue;
+          for (const b of list) {
+            const d2 = (info.cx[b]! - x) ** 2 + (info.cy[b]! - y) ** 2;
+            if (d2 > r2max) continue;
+            const z = info.baseZ[b]!;
+            // Insert into the sorted top four (ties broken by height, for determinism).
+            let k = Math.min(found, 3);
+            if (found === 4 && (d2 > bestD[3]! || (d2 === bestD[3]! && z >= bestZ[3]!))) continue;
+            while (k > 0 && (bestD[k - 1]! > d2 || (bestD[k - 1] === d2 && bestZ[k - 1]! > z))) {
+              bestD[k] = bestD[k - 1]!;
+              bestZ[k] = bestZ[k - 1]!;
+              k--;
+            }
+            bestD[k] = d2;
+            bestZ[k] = z;
+            if (found < 4) found++;
+          }
+        }
+      }
+    }
+    if (found === 0) return median;
+    let sw = 0, sz = 0;
+    for (let k = 0; k < found; k++) {
+      const w = 1 / Math.max(bestD[k]!, 1);
+      sw += w;
+      sz += w * bestZ[k]!;
+    }
+    return sz / sw;
+  };
+}
+
+/** Height of a triangle's plane at (x, y); NaN for a vertical triangle. */
+function planeZ(g: TraceGeometry, tri: number, x: number, y: number): number {
+  const P = g.positions, I = g.index;
+  const a = I[3 * tri]! * 3, b = I[3 * tri + 1]! * 3, c = I[3 * tri + 2]! * 3;
+  const e1x = P[b]! - P[a]!, e1y = P[b + 1]! - P[a + 1]!, e1z = P[b + 2]! - P[a + 2]!;
+  const e2x = P[c]! - P[a]!, e2y = P[c + 1]! - P[a + 1]!, e2z = P[c + 2]! - P[a + 2]!;
+  const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
+  if (nz === 0) return NaN;
+  return P[a + 2]! - (nx * (x - P[a]!) + ny * (y - P[a + 1]!)) / nz;
+}
+
+/** Unit normal of a triangle (counter-clockwise front), as [nx, ny, nz, area]. */
+function triangleFrame(g: TraceGeometry, tri: number): [number, number, number, number] {
+  const P = g.positions, I = g.index;
+  const a = I[3 * tri]! * 3, b = I[3 * tri + 1]! * 3, c = I[3 * tri + 2]! * 3;
+  const e1x = P[b]! - P[a]!, e1y = P[b + 1]! - P[a + 1]!, e1z = P[b + 2]! - P[a + 2]!;
+  const e2x = P[c]! - P[a]!, e2y = P[c + 1]! - P[a + 1]!, e2z = P[c + 2]! - P[a + 2]!;
+  const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
+  const l = Math.hypot(nx, ny, nz);
+  if (l === 0) return [0, 0, 0, 0];
+  return [nx / l, ny / l, nz / l, l / 2];
+}
+
+/** Checks a plan before work starts (the contract's schema checks the user's input). */
+function checkPlan(plan: SunHoursPlan, g: CityGeometry): void {
+  if (!(plan.cellM > 0)) throw new KernelError('bad-input', 'cell size must be positive', 'cellM');
+  if (!(plan.stepMin > 0)) throw new KernelError('bad-input', 'time step must be positive', 'stepMin');
+  if (g.vertexBuilding.length * 3 !== g.positions.length) throw new KernelError('bad-geometry', 'one building number per vertex is needed');
+  for (let v = 0; v < g.vertexBuilding.length; v++) {
+    if (g.vertexBuilding[v]! >= g.buildingIds.length) throw new KernelError('bad-geometry', `vertex ${v} names building ${g.vertexBuilding[v]}, beyond the ${g.buildingIds.length} buildings`);
+  }
+  const { index, count } = plan.part;
+  if (!(Number.isInteger(index) && Number.isInteger(count) && count >= 1 && index >= 0 && index < count)) throw new KernelError('bad-input', `invalid part ${index} of ${count}`, 'part');
+}
+
+/** The sun-hours kernel: one part of a study. */
+export function* sunHoursKernel(plan: SunHoursPlan, geometry: CityGeometry): KernelRun<SunHoursPart> {
+  checkPlan(plan, geometry);
+  const grid = gridFor(plan.polygons, plan.cellM);
+  const mask = rasterizePolygons(plan.polygons, grid);
+  const n = grid.cols * grid.rows;
+  const { steps, dayLengthH } = sunSteps(plan);
+  const tracer = createTracer(geometry);
+  const info = buildingInfo(geometry);
+  const bounds: [number, number, number, number] = [grid.x0, grid.y0, grid.x0 + grid.cols * grid.cellM, grid.y0 + grid.rows * grid.cellM];
+  const ground = groundModel(info, bounds, plan.horizonM, plan.groundHeightM);
+  const { index: partIndex, count: partCount } = plan.part;
+
+  const sunHours = new Float32Array(n).fill(NaN);
+  const surface = new Uint8Array(n);
+  const heightM = new Float32Array(n).fill(NaN);
+  const cellBuilding = new Int32Array(n).fill(-1);
+
+  // Facade work: buildings whose centroid is in the area, shared between parts.
+  const facadeBuildings: number[] = [];
+  if (plan.facadeSpacingM > 0) {
+    for (let b = 0; b < info.cx.length; b++) {
+      if (b % partCount !== partIndex) continue;
+      const c = Math.floor((info.cx[b]! - grid.x0) / grid.cellM);
+      const r = Math.floor((info.cy[b]! - grid.y0) / grid.cellM);
+      if (c >= 0 && r >= 0 && c < grid.cols && r < grid.rows && mask[r * grid.cols + c] === 1) facadeBuildings.push(b);
+    }
+  }
+  let facadeSamples = 0;
+  const spacing2 = plan.facadeSpacingM * plan.facadeSpacingM;
+  for (const b of facadeBuildings) {
+    for (let k = info.first[b]!; k < info.first[b + 1]!; k++) {
+      const [, , nz, area] = triangleFrame(geometry, info.triangles[k]!);
+      if (area > 0 && Math.abs(nz) < ROOF_NZ) facadeSamples += Math.max(1, Math.round(area / spacing2));
+    }
+  }
+  let partCells = 0;
+  for (let r = partIndex; r < grid.rows; r += partCount) for (let c = 0; c < grid.cols; c++) partCells += mask[r * grid.cols + c]!;
+  const total = (partCells + facadeSamples) * Math.max(1, steps.length);
+  let done = 0;
+  yield { stage: 'rays', done, total };
+
+  const ns = steps.length;
+  const SX = Float64Array.from(steps, (s) => s.dx), SY = Float64Array.from(steps, (s) => s.dy), SZ = Float64Array.from(steps, (s) => s.dz), SH = Float64Array.from(steps, (s) => s.hours);
+  const zTop = Math.max(info.maxZ, 0) + 10;
+  const hit: Hit = { t: 0, triangle: 0 };
+  const tMaxDown = zTop - Math.min(info.minZ, 0) + 1000;
+  const horizon = plan.horizonM;
+  for (let r = partIndex; r < grid.rows; r += partCount) {
+    const y = grid.y0 + (r + 0.5) * grid.cellM;
+    for (let c = 0; c < grid.cols; c++) {
+      const i = r * grid.cols + c;
+      if (mask[i] === 0) continue;
+      const x = grid.x0 + (c + 0.5) * grid.cellM;
+      let z: number;
+      let kind = SURFACE_GROUND;
+      const g0 = ground(x, y);
+      if (tracer.closest(x, y, zTop, 0, 0, -1, tMaxDown, hit)) {
+        const nz = triangleFrame(geometry, hit.triangle)[2];
+        const zr = planeZ(geometry, hit.triangle, x, y);
+        if (Math.abs(nz) >= ROOF_NZ && Number.isFinite(zr) && zr > g0 + 0.2) {
+          kind = SURFACE_ROOF;
+          z = zr;
+          cellBuilding[i] = geometry.vertexBuilding[geometry.index[3 * hit.triangle]!]!;
+        } else z = g0;
+      } else z = g0;
+      surface[i] = kind;
+      heightM[i] = z;
+      const oz = z + ORIGIN_OFFSET_M;
+      let h = 0;
+      for (let k = 0; k < ns; k++) if (!tracer.occluded(x, y, oz, SX[k]!, SY[k]!, SZ[k]!, horizon)) h += SH[k]!;
+      sunHours[i] = h / Math.max(1, plan.days.length);
+    }
+    done += steps.length * countRow(mask, r, grid.cols);
+    yield { stage: 'rays', done, total };
+  }
+
+  // Facades: samples on every wall triangle, a low-discrepancy (R2) pattern, area-weighted.
+  const nf = facadeBuildings.length;
+  const facades: FacadePart = {
+    building: Uint32Array.from(facadeBuildings),
+    areaM2: new Float32Array(nf),
+    samples: new Uint32Array(nf),
+    meanH: new Float32Array(nf).fill(NaN),
+    byOrientationH: new Float32Array(4 * nf).fill(NaN),
+  };
+  const A1 = 0.7548776662466927, A2 = 0.5698402909980532;
+  const P = geometry.positions, I = geometry.index;
+  for (let f = 0; f < nf; f++) {
+    const b = facadeBuildings[f]!;
+    let areaSum = 0, hoursArea = 0, samples = 0;
+    const orientArea = [0, 0, 0, 0], orientHours = [0, 0, 0, 0];
+    for (let k = info.first[b]!; k < info.first[b + 1]!; k++) {
+      const tri = info.triangles[k]!;
+      const [nx, ny, nz, area] = triangleFrame(geometry, tri);
+      if (!(area > 0) || Math.abs(nz) >= ROOF_NZ) continue;
+      const a = I[3 * tri]! * 3, bb = I[3 * tri + 1]! * 3, cc = I[3 * tri + 2]! * 3;
+      const e1x = P[bb]! - P[a]!, e1y = P[bb + 1]! - P[a + 1]!, e1z = P[bb + 2]! - P[a + 2]!;
+      const e2x = P[cc]! - P[a]!, e2y = P[cc + 1]! - P[a + 1]!, e2z = P[cc + 2]! - P[a + 2]!;
+      const k2 = Math.max(1, Math.round(area / spacing2));
+      const orient = Math.round(((Math.atan2(nx, ny) * 180) / Math.PI + 360) / 90) % 4;
+      let triHours = 0;
+      for (let j = 0; j < k2; j++) {
+        let u = (0.5 + (j + 1) * A1) % 1, v = (0.5 + (j + 1) * A2) % 1;
+        if (u + v > 1) {
+          u = 1 - u;
+          v = 1 - v;
+        }
+        const ox = P[a]! + u * e1x + v * e2x + ORIGIN_OFFSET_M * nx;
+        const oy = P[a + 1]! + u * e1y + v * e2y + ORIGIN_OFFSET_M * ny;
+        const oz = P[a + 2]! + u * e1z + v * e2z + ORIGIN_OFFSET_M * nz;
+        let h = 0;
+        for (const s of steps) {
+          if (s.dx * nx + s.dy * ny + s.dz * nz <= 0) continue; // the Sun is behind the wall
+          if (!tracer.occluded(ox, oy, oz, s.dx, s.dy, s.dz, horizon)) h += s.hours;
+        }
+        triHours += h;
+      }
+      const meanTri = triHours / k2 / Math.max(1, plan.days.length);
+      areaSum += area;
+      hoursArea += meanTri * area;
+      orientArea[orient]! += area;
+      orientHours[orient]! += meanTri * area;
+      samples += k2;
+    }
+    facades.areaM2[f] = areaSum;
+    facades.samples[f] = samples;
+    if (areaSum > 0) facades.meanH[f] = hoursArea / areaSum;
+    for (let o = 0; o < 4; o++) if (orientArea[o]! > 0) facades.byOrientationH[4 * f + o] = orientHours[o]! / orientArea[o]!;
+    done += samples * steps.length;
+    yield { stage: 'facades', done, total };
+  }
+  return { grid, part: plan.part, sunHours, surface, heightM, cellBuilding, facades, rays: tracer.rays(), dayLengthH, sunSteps: steps.length };
+}
+
+function countRow(mask: Uint8Array, r: number, cols: number): number {
+  let s = 0;
+  for (let c = 0; c < cols; c++) s += mask[r * cols + c]!;
+  return s;
+}
+
+/** Summary statistics of a set of values (NaN ignored). */
+export interface Summary {
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export function summarize(values: ArrayLike<number>, keep: (i: number) => boolean): Summary {
+  const list: number[] = [];
+  for (let i = 0; i < values.length; i++) if (keep(i) && Number.isFinite(values[i]!)) list.push(values[i]!);
+  if (list.length === 0) return { count: 0, mean: NaN, min: NaN, max: NaN, p10: NaN, p50: NaN, p90: NaN };
+  list.sort((a, b) => a - b);
+  let s = 0;
+  for (const v of list) s += v;
+  const q = (p: number) => list[Math.min(list.length - 1, Math.floor(p * list.length))]!;
+  return { count: list.length, mean: s / list.length, min: list[0]!, max: list[list.length - 1]!, p10: q(0.1), p50: q(0.5), p90: q(0.9) };
+}
+
+/** Per-building results of a study. */
+export interface BuildingSun {
+  ids: string[];
+  /** Roof cells and their mean hours (NaN without roof cells in the area). */
+  roofCells: Uint32Array;
+  roofMeanH: Float32Array;
+  facadeAreaM2: Float32Array;
+  facadeMeanH: Float32Array;
+  /** North, east, south, west: 4 per building. */
+  facadeByOrientationH: Float32Array;
+}
+
+/** The merged result of a study. */
+export interface SunHoursResult {
+  grid: GridSpec;
+  sunHours: Float32Array;
+  surface: Uint8Array;
+  heightM: Float32Array;
+  /** Index into `buildings.ids` of a roof cell's building, −1 for ground. */
+  cellBuilding: Int32Array;
+  buildings: BuildingSun;
+  ground: Summary;
+  roofs: Summary;
+  rays: number;
+  dayLengthH: number;
+  sunSteps: number;
+}
+
+/** Puts the parts of a study together (in any order). */
+export function mergeSunHours(parts: readonly SunHoursPart[], buildingIds: readonly string[]): SunHoursResult {
+  if (parts.length === 0) throw new KernelError('no-parts', 'nothing to merge');
+  const sorted = [...parts].sort((a, b) => a.part.index - b.part.index);
+  const { grid } = sorted[0]!;
+  const count = sorted.length;
+  const n = grid.cols * grid.rows;
+  const sunHours = new Float32Array(n).fill(NaN);
+  const surface = new Uint8Array(n);
+  const heightM = new Float32Array(n).fill(NaN);
+  const modelBuilding = new Int32Array(n).fill(-1);
+  for (const p of sorted) {
+    if (p.part.count !== count || p.grid.cols !== grid.cols || p.grid.rows !== grid.rows) throw new KernelError('bad-parts', 'parts of different studies');
+    for (let r = p.part.index; r < grid.rows; r += count) {
+      const s = r * grid.cols, e = s + grid.cols;
+      sunHours.set(p.sunHours.subarray(s, e), s);
+      surface.set(p.surface.subarray(s, e), s);
+      heightM.set(p.heightM.subarray(s, e), s);
+      modelBuilding.set(p.cellBuilding.subarray(s, e), s);
+    }
+  }
+  // Buildings: those with roof cells in the area and those whose facades were studied.
+  const facadeOf = new Map<number, { part: SunHoursPart; k: number }>();
+  for (const p of sorted) for (let k = 0; k < p.facades.building.length; k++) facadeOf.set(p.facades.building[k]!, { part: p, k });
+  const set = new Set<number>(facadeOf.keys());
+  for (let i = 0; i < n; i++) if (modelBuilding[i]! >= 0) set.add(modelBuilding[i]!);
+  const list = [...set].sort((a, b) => a - b);
+  const slot = new Map(list.map((b, k) => [b, k]));
+  const nb = list.length;
+  const roofCells = new Uint32Array(nb);
+  const roofSum = new Float64Array(nb);
+  const cellBuilding = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const b = modelBuilding[i]!;
+    if (b < 0) continue;
+    const k = slot.get(b)!;
+    cellBuilding[i] = k;
+    roofCells[k]!++;
+    roofSum[k]! += sunHours[i]!;
+  }
+  const buildings: BuildingSun = {
+    ids: list.map((b) => buildingIds[b] ?? String(b)),
+    roofCells,
+    roofMeanH: Float32Array.from(roofSum, (s, k) => (roofCells[k]! > 0 ? s / roofCells[k]! : NaN)),
+    facadeAreaM2: new Float32Array(nb),
+    facadeMeanH: new Float32Array(nb).fill(NaN),
+    facadeByOrientationH: new Float32Array(4 * nb).fill(NaN),
+  };
+  list.forEach((b, k) => {
+    const f = facadeOf.get(b);
+    if (f === undefined) return;
+    buildings.facadeAreaM2[k] = f.part.facades.areaM2[f.k]!;
+    buildings.facadeMeanH[k] = f.part.facades.meanH[f.k]!;
+    buildings.facadeByOrientationH.set(f.part.facades.byOrientationH.subarray(4 * f.k, 4 * f.k + 4), 4 * k);
+  });
+  return {
+    grid,
+    sunHours,
+    surface,
+    heightM,
+    cellBuilding,
+    buildings,
+    ground: summarize(sunHours, (i) => surface[i] === SURFACE_GROUND),
+    roofs: summarize(sunHours, (i) => surface[i] === SURFACE_ROOF),
+    rays: sorted.reduce((s, p) => s + p.rays, 0),
+    dayLengthH: sorted[0]!.dayLengthH,
+    sunSteps: sorted[0]!.sunSteps,
+  };
+}
