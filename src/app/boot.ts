@@ -65,7 +65,21 @@ export function selectionKey(item: PickedItem): string | null {
   return item.layerId === 'buildings' ? item.id : `${item.layerId}:${item.id}`;
 }
 
-export async function boot(root: HTMLElement): Promise<void> {
+export interface BootOptions {
+  /** The WebGL context was lost: the caller disposes this app and boots a new one. */
+  onContextLost?(): void;
+  /** This boot rebuilds the app after a lost context (a message says so). */
+  rebuilt?: boolean;
+}
+
+/**
+ * Starts the app in `root`; resolves to the function that takes it down again (features
+ * uninstalled, city closed, viewer destroyed, listeners removed), used to rebuild after a lost
+ * WebGL context. What users made lives in the URL and in each feature's storage, so a rebuild
+ * finds it again.
+ */
+export async function boot(root: HTMLElement, options: BootOptions = {}): Promise<() => void> {
+  const teardown: (() => void)[] = [];
   const parsed = parseUrlState(location.search);
   const state: UrlState = parsed.state;
   const stable = state.extra.stable === '1';
@@ -171,19 +185,33 @@ export async function boot(root: HTMLElement): Promise<void> {
   root.replaceChildren(viewEl, topbar.el, topbar.banner, toolbar.el, stacks.left, stacks.right, messages.el, credits);
 
   const langListeners = new Set<() => void>();
-  onLangChange(() => {
+  teardown.push(onLangChange(() => {
     for (const p of panels.values()) p.relabel();
     toolbar.relabel();
     topbar.relabel();
     refreshSources();
     viewEl.setAttribute('aria-label', t('app.viewLabel', { city: city?.config.name ?? '' }));
     for (const fn of langListeners) fn();
-  });
+  }));
 
   for (const issue of parsed.issues) {
     say('warning', 'msg.urlParam', { param: issue.param, value: issue.value, reason: issue.reason }, `url:${issue.param}`);
   }
   if (state.offline === true) say('info', 'msg.offline', {}, 'offline');
+  // Network state: an indicator in the top bar, a message when it changes.
+  const onNetwork = (e?: Event) => {
+    const offline = !navigator.onLine;
+    topbar.setOffline(offline);
+    if (e !== undefined) say(offline ? 'warning' : 'info', offline ? 'net.wentOffline' : 'net.backOnline', {}, 'network');
+  };
+  onNetwork();
+  window.addEventListener('online', onNetwork);
+  window.addEventListener('offline', onNetwork);
+  teardown.push(() => {
+    window.removeEventListener('online', onNetwork);
+    window.removeEventListener('offline', onNetwork);
+  });
+  if (options.rebuilt === true) say('warning', 'msg.contextRebuilt', {}, 'context-lost');
 
   // ---- Viewer ------------------------------------------------------------------------------
   let stats: StatsProbe | null = null;
@@ -195,6 +223,10 @@ export async function boot(root: HTMLElement): Promise<void> {
       stable,
       quality: state.extra.quality === 'low' ? 'low' : 'high',
       onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
+      onContextLost: () => {
+        say('warning', 'msg.contextLost', {}, 'context-lost');
+        options.onContextLost?.();
+      },
     });
     stats = installStats(viewer.scene);
     const v = viewer;
@@ -444,6 +476,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     }
   };
   document.addEventListener('keydown', onKey);
+  teardown.push(() => document.removeEventListener('keydown', onKey));
 
   // ---- Features ----------------------------------------------------------------------------
   const ctx: AppContext = {
@@ -489,7 +522,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   };
   for (const f of FEATURES) {
     try {
-      f.install(ctx);
+      teardown.push(f.install(ctx));
     } catch (e) {
       console.error(`feature ${f.id} failed to install`, e);
     }
@@ -525,7 +558,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       };
       check();
     });
-  window.__jumeau = {
+  const api: JumeauTestApi = {
     ready: Promise.resolve(),
     state: () => ({
       city: city?.config.id ?? null,
@@ -561,5 +594,25 @@ export async function boot(root: HTMLElement): Promise<void> {
       viewer?.scene.render();
     },
   };
+  window.__jumeau = api;
   root.dataset.ready = ok ? 'true' : 'error';
+  let disposed = false;
+  return () => {
+    if (disposed) return;
+    disposed = true;
+    root.dataset.ready = 'false';
+    for (const fn of teardown.splice(0).reverse()) {
+      try {
+        fn();
+      } catch (e) {
+        console.error(e);
+      }
+    }
+    closeCity();
+    picking?.dispose();
+    viewer?.dispose();
+    messages.dispose();
+    if (window.__jumeau?.state === api.state) delete window.__jumeau;
+    root.replaceChildren();
+  };
 }

@@ -111,4 +111,10 @@ export const en: Record<CoreMessageKey, string> = {
   'msg.webgl': 'WebGL is not available: the 3D view cannot be shown ({reason}).',
   'msg.renderError': '3D rendering error: {reason}.',
   'msg.offline': 'Offline mode: no online service is contacted.',
+  'msg.contextLost': 'The 3D view lost its graphics context (WebGL): rebuilding…',
+  'msg.contextRebuilt': 'The 3D view was rebuilt after losing its graphics context; the view, layers and your scenarios are kept.',
+  'net.offline': 'Offline',
+  'net.offlineTitle': 'No network: the app and the last city opened come from this browser’s cache.',
+  'net.backOnline': 'Back online.',
+  'net.wentOffline': 'Network lost: the app goes on with what is cached.',
 };

@@ -112,6 +112,12 @@ export const fr = {
   'msg.webgl': 'WebGL indisponible : la vue 3D ne peut pas s’afficher ({reason}).',
   'msg.renderError': 'Erreur d’affichage 3D : {reason}.',
   'msg.offline': 'Mode hors ligne : aucun service en ligne n’est contacté.',
+  'msg.contextLost': 'La vue 3D a perdu son contexte graphique (WebGL) : reconstruction en cours…',
+  'msg.contextRebuilt': 'La vue 3D a été reconstruite après la perte du contexte graphique ; la vue, les couches et vos scénarios sont conservés.',
+  'net.offline': 'Hors ligne',
+  'net.offlineTitle': 'Pas de réseau : l’application et la dernière ville ouverte viennent du cache de ce navigateur.',
+  'net.backOnline': 'Réseau retrouvé.',
+  'net.wentOffline': 'Réseau perdu : l’application continue avec ce qui est en cache.',
 } as const;
 
 /** Keys of the core bundle. */
