@@ -32,6 +32,11 @@ let rebuilds = 0;
 function start(rebuilt: boolean): void {
   boot(appRoot, {
     rebuilt,
+    onRebuild: () => {
+      dispose?.();
+      dispose = null;
+      start(false);
+    },
     onContextLost: () => {
       // Let the message show, then rebuild (at most a few times in a row: a GPU that keeps
       // failing leaves the message and the UI rather than a loop).
