@@ -299,7 +299,18 @@ export const mobilityFeature: Feature = {
       const cal = o.calibration;
       const hours = Array.from({ length: samples }, (_, i) => ((i + 1) * o.sampleMin) / 60);
       const changed = s === null ? 0 : o.parks.findIndex((p) => p.closed || p.scenarioCapacity !== p.capacity || p.scenarioPriceEurH !== p.priceEurH);
+      // Where the drivers go: change of mean occupied spaces over the day, largest first.
+      const shifts = s === null ? [] : o.parks
+        .map((p, k) => {
+          let d = 0;
+          for (let i = 0; i < samples; i++) d += s.occupancy[i * n + k]! - b.occupancy[i * n + k]!;
+          return { name: p.name, d: d / samples };
+        })
+        .filter((x) => Math.abs(x.d) >= 1)
+        .sort((x, y) => Math.abs(y.d) - Math.abs(x.d))
+        .slice(0, 6);
       panel.setParkResult({
+        shifts: shifts.length > 0 ? t('mobility.park.shifts', { list: shifts.map((x) => `${x.name} ${x.d > 0 ? '+' : '−'}${f0(Math.abs(x.d))}`).join(', ') }) : null,
         fit: cal !== null ? t('mobility.park.fit', { date: cal.date ?? '?', rmse: formatNumber(cal.rmse, 1), n: cal.observations.length, before: formatNumber(cal.rmseBefore, 1) }) : t('mobility.park.noFit'),
         rows: [
           row('mobility.park.row.visitors', (x) => x.visitors),

@@ -61,6 +61,8 @@ export interface WalkView {
 
 export interface ParkView {
   fit: string;
+  /** Where the drivers go in the scenario (a sentence), if there is one. */
+  shifts: string | null;
   rows: [string, string, string | null][];
   hours: number[];
   series: { name: string; baseline: number[]; scenario: number[] | null; recorded: { hour: number; value: number }[] }[];
@@ -266,7 +268,7 @@ export function createMobilityPanel(cb: MobilityCallbacks): MobilityPanel {
       const target = h('div', { class: 'occupancy-chart', attrs: { 'aria-hidden': 'true' } });
       const alt = h('p', { class: 'sr-only chart-alt' });
       select.addEventListener('change', () => drawChart(target, alt, v, Number(select.value)));
-      replaceChildren(parkResult, h('p', { class: 'stat', id: 'mobility-park-fit' }, v.fit), summary, h('figure', { class: 'chart' }, h('figcaption', {}, t('mobility.park.chart'), ' ', select), target, alt), h('p', { class: 'hint' }, v.note), h('p', { class: 'hint' }, v.perf));
+      replaceChildren(parkResult, h('p', { class: 'stat', id: 'mobility-park-fit' }, v.fit), summary, ...(v.shifts !== null ? [h('p', { class: 'stat', id: 'mobility-park-shifts' }, v.shifts)] : []), h('figure', { class: 'chart' }, h('figcaption', {}, t('mobility.park.chart'), ' ', select), target, alt), h('p', { class: 'hint' }, v.note), h('p', { class: 'hint' }, v.perf));
       drawChart(target, alt, v, v.selected);
     },
     dispose() {
