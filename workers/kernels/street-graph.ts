@@ -74,7 +74,8 @@ export function buildStreetGraph(lines: StreetLines, snapM = 1): StreetGraph {
   const mLat = (Math.PI / 180) * EARTH_RADIUS_M;
   const mLon = mLat * Math.cos((lat0 * Math.PI) / 180);
   const cell = Math.max(snapM, 1e-6);
-  const grid = new Map<string, number[]>();
+  const grid = new Map<number, number[]>();
+  const cellKey = (gx: number, gy: number) => (gx + 2 ** 25) * 2 ** 26 + (gy + 2 ** 25);
   const lon: number[] = [], lat: number[] = [];
   const nodeOf = new Uint32Array(nPts);
   for (let i = 0; i < nPts; i++) {
@@ -84,7 +85,7 @@ export function buildStreetGraph(lines: StreetLines, snapM = 1): StreetGraph {
     let best = snapM;
     for (let dx = -1; dx <= 1 && snapM > 0; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
-        const list = grid.get(`${gx + dx},${gy + dy}`);
+        const list = grid.get(cellKey(gx + dx, gy + dy));
         if (list === undefined) continue;
         for (const n of list) {
           const d = Math.hypot((lon[n]! - x) * mLon, (lat[n]! - y) * mLat);
@@ -96,14 +97,14 @@ export function buildStreetGraph(lines: StreetLines, snapM = 1): StreetGraph {
       }
     }
     if (found < 0 && snapM <= 0) {
-      const list = grid.get(`${gx},${gy}`);
+      const list = grid.get(cellKey(gx, gy));
       if (list !== undefined) for (const n of list) if (lon[n] === x && lat[n] === y) found = n;
     }
     if (found < 0) {
       found = lon.length;
       lon.push(x);
       lat.push(y);
-      const key = `${gx},${gy}`;
+      const key = cellKey(gx, gy);
       const list = grid.get(key);
       if (list === undefined) grid.set(key, [found]);
       else list.push(found);
@@ -207,7 +208,8 @@ export function indexNodes(g: StreetGraph, cellM = 100, keep?: Uint8Array): Node
   for (let i = 0; i < g.nodeCount; i++) lat0 += g.lat[i]!;
   lat0 = g.nodeCount > 0 ? lat0 / g.nodeCount : 0;
   const mLat = (Math.PI / 180) * EARTH_RADIUS_M, mLon = mLat * Math.cos((lat0 * Math.PI) / 180);
-  const cells = new Map<string, number[]>();
+  const cells = new Map<number, number[]>();
+  const cellKey = (gx: number, gy: number) => (gx + 2 ** 25) * 2 ** 26 + (gy + 2 ** 25);
   const modes = new Uint8Array(g.nodeCount);
   for (let n = 0; n < g.nodeCount; n++) {
     for (let k = g.offsets[n]!; k < g.offsets[n + 1]!; k++) modes[n] = modes[n]! | g.arcFlags[k]!;
@@ -216,7 +218,7 @@ export function indexNodes(g: StreetGraph, cellM = 100, keep?: Uint8Array): Node
   }
   for (let n = 0; n < g.nodeCount; n++) {
     if (keep !== undefined && keep[n] === 0) continue;
-    const key = `${Math.floor((g.lon[n]! * mLon) / cellM)},${Math.floor((g.lat[n]! * mLat) / cellM)}`;
+    const key = cellKey(Math.floor((g.lon[n]! * mLon) / cellM), Math.floor((g.lat[n]! * mLat) / cellM));
     const list = cells.get(key);
     if (list === undefined) cells.set(key, [n]);
     else list.push(n);
@@ -230,7 +232,7 @@ export function indexNodes(g: StreetGraph, cellM = 100, keep?: Uint8Array): Node
         for (let dx = -ring; dx <= ring; dx++) {
           for (let dy = -ring; dy <= ring; dy++) {
             if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-            const list = cells.get(`${gx + dx},${gy + dy}`);
+            const list = cells.get(cellKey(gx + dx, gy + dy));
             if (list === undefined) continue;
             for (const n of list) {
               if ((modes[n]! & mode) === 0) continue;

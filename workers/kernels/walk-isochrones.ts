@@ -2,7 +2,7 @@ import { enuFrame } from '../../src/core/geodesy.ts';
 import { multiSourceDijkstra } from './dijkstra.ts';
 import type { KernelRun } from './kernel.ts';
 import { KernelError } from './kernel.ts';
-import { indexNodes, largestComponent, WALK, type StreetGraph } from './street-graph.ts';
+import { indexNodes, largestComponent, WALK, type NodeIndex, type StreetGraph } from './street-graph.ts';
 
 /**
  * Walking isochrones and 15-minute accessibility. From origins (a clicked point or every amenity
@@ -78,7 +78,7 @@ export interface WalkOutput {
 /** Largest area raster. */
 export const MAX_AREA_CELLS = 4_000_000;
 
-function snapAll(plan: WalkPlan, index: ReturnType<typeof indexNodes>, pts: PointSet): { nodes: Uint32Array; startM: Float64Array; unsnapped: number } {
+function snapAll(plan: WalkPlan, index: NodeIndex, pts: PointSet): { nodes: Uint32Array; startM: Float64Array; unsnapped: number } {
   const nodes: number[] = [], startM: number[] = [];
   let unsnapped = 0;
   for (let i = 0; i < pts.lon.length; i++) {
@@ -125,16 +125,27 @@ function kpiFor(type: string, points: number, distM: Float64Array, pop: Populati
   };
 }
 
+// The walking component and node index of a graph, computed once per graph object.
+const indexes = new WeakMap<StreetGraph, { index: NodeIndex; mainNodes: number }>();
+function walkIndex(g: StreetGraph): { index: NodeIndex; mainNodes: number } {
+  let hit = indexes.get(g);
+  if (hit === undefined) {
+    const main = largestComponent(g, WALK);
+    let mainNodes = 0;
+    for (let i = 0; i < main.length; i++) mainNodes += main[i]!;
+    hit = { index: indexNodes(g, 100, main), mainNodes };
+    indexes.set(g, hit);
+  }
+  return hit;
+}
+
 /** The kernel. */
 export function* walkIsochronesKernel(plan: WalkPlan): KernelRun<WalkOutput> {
   const g = plan.graph;
   if (g.nodeCount === 0) throw new KernelError('empty-graph', 'the street graph has no walkable street', 'streets');
   const bands = plan.bandsS;
   const maxS = bands[bands.length - 1]!;
-  const main = largestComponent(g, WALK);
-  let mainNodes = 0;
-  for (let i = 0; i < main.length; i++) mainNodes += main[i]!;
-  const index = indexNodes(g, 100, main);
+  const { index, mainNodes } = walkIndex(g);
   yield { stage: 'isochrone', done: 0, total: 1 };
   const o = snapAll(plan, index, plan.origins);
   if (o.nodes.length === 0) throw new KernelError('no-origin', `no origin within ${plan.maxSnapM} m of a walkable street`, 'origins');
