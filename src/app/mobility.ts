@@ -4,7 +4,7 @@ import { createSimulationClient, type SimulationClient } from '../simulations/cl
 import { browserWorker, createWorkerPool, type WorkerPool } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
 import type { SimProgress } from '../simulations/types.ts';
-import type { WalkIsochronesOutput } from '../simulations/walk-isochrones.ts';
+import { isochroneGeoJson, type WalkIsochronesOutput } from '../simulations/walk-isochrones.ts';
 import { pickPlace } from '../scene/consult-pins.ts';
 import { addPoints, addSegments, viewBox, type MapPoint } from '../scene/mobility.ts';
 import { addRaster, type RasterHandle } from '../scene/sim-raster.ts';
@@ -72,6 +72,7 @@ export const mobilityFeature: Feature = {
     const drawn: (() => void)[] = [];
     let raster: RasterHandle | null = null;
     let lastPark: ParkingSearchOutput | null = null;
+    let lastWalk: WalkIsochronesOutput | null = null;
     const test: MobilityTestState = { running: false, error: null, picking: false, walk: null, park: null };
     window.__jumeauMobility = { state: () => JSON.parse(JSON.stringify(test)) as MobilityTestState };
 
@@ -86,6 +87,15 @@ export const mobilityFeature: Feature = {
         client?.cancel('parking-search');
       },
       onClear: () => clearAll(),
+      onExportWalk: () => {
+        if (lastWalk === null) return;
+        const url = URL.createObjectURL(new Blob([JSON.stringify(isochroneGeoJson(lastWalk))], { type: 'application/geo+json' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = 'isochrones.geojson';
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      },
       onMethod: (id) => {
         const def = findSimulation(id)!;
         methodPanel.show(def.card, def.version);
@@ -119,6 +129,7 @@ export const mobilityFeature: Feature = {
       clearDrawings();
       test.walk = null;
       test.park = null;
+      lastWalk = null;
       panel.setWalkResult(null);
       panel.setParkResult(null);
       panel.setMessage(null);
@@ -193,6 +204,7 @@ export const mobilityFeature: Feature = {
 
     function showWalk(o: WalkIsochronesOutput, p: WalkParams): void {
       clearDrawings();
+      lastWalk = o;
       const bandsMin = o.bandsS.map((s) => s / 60);
       if (ctx.viewer !== null) {
         const scene = ctx.viewer.scene;

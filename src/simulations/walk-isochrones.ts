@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enuFrame } from '../core/geodesy.ts';
 import type { WalkOutput } from '../../workers/kernels/walk-isochrones.ts';
 import { lonLat } from './schemas.ts';
 import type { MethodCard, SimulationDefinition } from './types.ts';
@@ -132,3 +133,52 @@ export const walkIsochronesSimulation: SimulationDefinition<WalkIsochronesInput,
     amenities: [{ id: 'metro-stations', url: 'packs/demo/layers/metro-stations.geojson' }],
   },
 };
+
+/**
+ * The isochrone areas as GeoJSON: one MultiPolygon per band, made of the raster's cells reached
+ * within the band (runs of cells along a row, merged with identical runs of the rows above), in
+ * lon/lat degrees. Bands are cumulative (the 10-minute area contains the 5-minute one).
+ */
+export function isochroneGeoJson(o: Pick<WalkOutput, 'area' | 'bandsS'>): { type: 'FeatureCollection'; features: { type: 'Feature'; properties: { minutes: number; cells: number }; geometry: { type: 'MultiPolygon'; coordinates: number[][][][] } }[] } {
+  const { grid, band, frame } = o.area;
+  const f = enuFrame(frame);
+  const ll = (x: number, y: number) => {
+    const g = f.toGeodetic(x, y, 0);
+    return [Math.round(g.lonDeg * 1e7) / 1e7, Math.round(g.latDeg * 1e7) / 1e7];
+  };
+  const features = o.bandsS.map((s, b) => {
+    // Open rectangles keyed by "start,end" column run, with the row they started on.
+    let open = new Map<string, number>();
+    const rects: [number, number, number, number][] = [];
+    let cells = 0;
+    for (let r = 0; r <= grid.rows; r++) {
+      const runs = new Map<string, number>();
+      if (r < grid.rows) {
+        let c = 0;
+        while (c < grid.cols) {
+          if (band[r * grid.cols + c]! > b) {
+            c++;
+            continue;
+          }
+          const c0 = c;
+          while (c < grid.cols && band[r * grid.cols + c]! <= b) c++;
+          cells += c - c0;
+          const key = `${c0},${c}`;
+          runs.set(key, open.get(key) ?? r);
+        }
+      }
+      for (const [key, r0] of open) {
+        if (runs.get(key) === r0) continue;
+        const [c0, c1] = key.split(',').map(Number) as [number, number];
+        rects.push([c0, r0, c1, r]);
+      }
+      open = runs;
+    }
+    const coordinates = rects.map(([c0, r0, c1, r1]) => {
+      const x0 = grid.x0 + c0 * grid.cellM, x1 = grid.x0 + c1 * grid.cellM, y0 = grid.y0 + r0 * grid.cellM, y1 = grid.y0 + r1 * grid.cellM;
+      return [[ll(x0, y0), ll(x1, y0), ll(x1, y1), ll(x0, y1), ll(x0, y0)]];
+    });
+    return { type: 'Feature' as const, properties: { minutes: s / 60, cells }, geometry: { type: 'MultiPolygon' as const, coordinates } };
+  });
+  return { type: 'FeatureCollection', features };
+}

@@ -38,6 +38,7 @@ export interface MobilityCallbacks {
   onCancel(): void;
   onClear(): void;
   onMethod(id: 'walk-isochrones' | 'parking-search'): void;
+  onExportWalk(): void;
 }
 
 export interface Availability {
@@ -237,6 +238,7 @@ export function createMobilityPanel(cb: MobilityCallbacks): MobilityPanel {
         ...(v.kpiNote !== null ? [h('p', { class: 'hint' }, v.kpiNote)] : []),
         ...(v.scenario !== null ? [h('p', { class: 'stat', id: 'mobility-walk-scenario' }, v.scenario)] : []),
         ...(districts !== null ? [districts] : []),
+        h('div', { class: 'row' }, btn('mobility-export', 'mobility.walk.export', () => cb.onExportWalk())),
       );
     },
     setParks(parks) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { diffShare, hideUi, offlineNetwork, openApp, viewShot } from './helpers.ts';
 
@@ -39,6 +40,11 @@ test('walking isochrone from a clicked point: streets and area drawn, indicators
   expect(metro.share).toBeLessThan(1);
   await expect(page.locator('#mobility-kpis tbody tr')).toHaveCount(s.walk!.kpis.length);
   await expect(page.locator('.mobility-legend li')).toHaveCount(3);
+  // The areas export as GeoJSON polygons, one per band.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#mobility-export').click()]);
+  const gj = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { features: { properties: { minutes: number }; geometry: { type: string; coordinates: unknown[] } }[] };
+  expect(gj.features.map((f) => f.properties.minutes)).toEqual([5, 10, 15]);
+  expect(gj.features.every((f) => f.geometry.type === 'MultiPolygon' && f.geometry.coordinates.length > 0)).toBe(true);
   await hideUi(page);
   const after = await viewShot(page);
   expect(diffShare(before, after)).toBeGreaterThan(0.005);

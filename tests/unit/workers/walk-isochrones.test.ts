@@ -4,6 +4,7 @@ import { KernelError, runToEnd } from '../../../workers/kernels/kernel.ts';
 import { carParks, inPolygons, occupancyObservations, pointsFromGeoJson, populationCells, streetLinesFromGeoJson } from '../../../workers/kernels/mobility-data.ts';
 import { buildStreetGraph, WALK, type StreetLines } from '../../../workers/kernels/street-graph.ts';
 import { walkIsochronesKernel, type WalkPlan } from '../../../workers/kernels/walk-isochrones.ts';
+import { isochroneGeoJson } from '../../../src/simulations/walk-isochrones.ts';
 
 /** Walking isochrones and indicators on a small known street, and the data readers (fuzzed). */
 
@@ -156,5 +157,26 @@ describe('mobility data readers', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('isochrone polygons', () => {
+  it('cover exactly the reached cells of each band, cumulatively', () => {
+    const o = runToEnd(walkIsochronesKernel(plan({ bandsS: [350, 650] })));
+    const gj = isochroneGeoJson(o);
+    expect(gj.features.map((f) => f.properties.minutes)).toEqual([350 / 60, 650 / 60]);
+    const count = (b: number) => o.area.band.filter((x) => x <= b).length;
+    expect(gj.features[0]!.properties.cells).toBe(count(0));
+    expect(gj.features[1]!.properties.cells).toBe(count(1));
+    // Total rectangle area equals the cells' area (rectangles do not overlap).
+    const m = 111_195, k = Math.cos((LAT * Math.PI) / 180);
+    for (const [b, f] of gj.features.entries()) {
+      let area = 0;
+      for (const poly of f.geometry.coordinates) {
+        const r = poly[0]!;
+        area += Math.abs((r[1]![0]! - r[0]![0]!) * m * k * (r[2]![1]! - r[1]![1]!) * m);
+      }
+      expect(area / (count(b) * o.area.grid.cellM ** 2)).toBeCloseTo(1, 2);
+    }
   });
 });
