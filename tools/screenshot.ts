@@ -70,8 +70,11 @@ try {
       const [x, y] = v.split(',').map(Number) as [number, number];
       const box = await page.locator('#view canvas').boundingBox();
       await page.mouse.click((box?.x ?? 0) + x, (box?.y ?? 0) + y);
-    } else if (a === '--wait') await page.waitForFunction(v, null, { timeout: 120000 });
-    else continue;
+    } else if (a === '--wait') {
+      // Polled with evaluate (the app's CSP forbids the eval that waitForFunction uses for strings).
+      const end = Date.now() + 120000;
+      while (!(await page.evaluate(v)) && Date.now() < end) await page.waitForTimeout(250);
+    } else continue;
     await page.waitForTimeout(1200);
   }
   await page.evaluate(() => window.__jumeau?.render());

@@ -154,12 +154,12 @@ export function createMobilityPanel(cb: MobilityCallbacks): MobilityPanel {
         {
           width: 300,
           height: 160,
-          legend: { show: true },
+          legend: { show: true, live: false },
           cursor: { show: false },
           scales: { x: { time: false, range: [0, 24] }, y: { range: [0, 100] } },
           axes: [
             { stroke: '#b4bcc8', values: (_u, vals) => vals.map((x) => `${x} h`), grid: { stroke: 'rgba(255,255,255,0.08)' } },
-            { stroke: '#b4bcc8', values: (_u, vals) => vals.map((x) => `${x} %`), grid: { stroke: 'rgba(255,255,255,0.08)' }, size: 44 },
+            { stroke: '#b4bcc8', values: (_u, vals) => vals.map((x) => `${x} %`), grid: { stroke: 'rgba(255,255,255,0.08)' }, size: 52 },
           ],
           series: [
             {},
