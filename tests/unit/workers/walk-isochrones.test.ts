@@ -180,3 +180,24 @@ describe('isochrone polygons', () => {
     }
   });
 });
+
+describe('mobility inputs', () => {
+  it('refuse bad form values with the field named', async () => {
+    const { parseInput } = await import('../../../workers/runtime.ts');
+    const walk = { streets: 's.geojson', origin: { amenity: 'metro' }, amenities: [{ id: 'metro', url: 'm.geojson' }] };
+    const bad: [string, Record<string, unknown>, string][] = [
+      ['walk-isochrones', { ...walk, bandsMin: [10, 5] }, 'bandsMin.1'],
+      ['walk-isochrones', { ...walk, speedMps: Number.NaN }, 'speedMps'],
+      ['walk-isochrones', { ...walk, origin: { amenity: 'tram' } }, 'origin.amenity'],
+      ['walk-isochrones', { ...walk, origin: { point: [200, 48] } }, 'origin.point.0'],
+      ['parking-search', { parks: 'p.geojson', seed: -1 }, 'seed'],
+      ['parking-search', { parks: 'p.geojson', scenario: { capacity: { '74': -5 } } }, 'scenario.capacity.74'],
+      ['parking-search', { parks: 'p.geojson', scenario: { price: { '74': 'x' } } }, 'scenario.price.74'],
+    ];
+    for (const [id, input, path] of bad) {
+      const r = parseInput(id, input);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.path).toBe(path);
+    }
+  });
+});
