@@ -265,7 +265,7 @@ export function createMobilityPanel(cb: MobilityCallbacks): MobilityPanel {
         h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, t('mobility.park.col.today')), ...(hasScenario ? [h('th', {}, t('mobility.park.col.scenario'))] : []))),
         h('tbody', {}, ...v.rows.map((r) => h('tr', {}, h('td', {}, r[0]), h('td', {}, r[1]), ...(hasScenario ? [h('td', {}, r[2] ?? '')] : [])))),
       );
-      const select = h('select', { id: 'mobility-chart-park' }, ...v.series.map((s, i) => h('option', { attrs: { value: i } }, s.name)));
+      const select = h('select', { id: 'mobility-chart-park', attrs: { 'aria-label': t('mobility.park.chart') } }, ...v.series.map((s, i) => h('option', { attrs: { value: i } }, s.name)));
       select.value = String(v.selected);
       const target = h('div', { class: 'occupancy-chart', attrs: { 'aria-hidden': 'true' } });
       const alt = h('p', { class: 'sr-only chart-alt' });
