@@ -9,6 +9,7 @@ import { buildDemoPack } from '../tools/demo/cli.ts';
 import { bundleSuite } from './suites/bundle.ts';
 import { demoPackSuite } from './suites/demo-pack.ts';
 import { layersSuite } from './suites/layers.ts';
+import { mobilitySuite } from './suites/mobility.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
 import { simulationsSuite } from './suites/simulations.ts';
 import { serverSuite } from './suites/server.ts';
@@ -22,7 +23,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

@@ -6,6 +6,9 @@ import { sunHoursKernel } from './kernels/sun-hours.ts';
 import { sunPositionKernel } from './kernels/sun-position.ts';
 import type { CityGeometry } from './kernels/sun-hours.ts';
 import type { ScenarioEdits } from './kernels/scenario.ts';
+import type { ParkingSearchInput } from '../src/simulations/parking-search.ts';
+import type { WalkIsochronesInput } from '../src/simulations/walk-isochrones.ts';
+import { startParking, startWalk, type MobilityEnv } from './mobility.ts';
 
 /**
  * The worker side of each simulation: from a parsed input to a running kernel. Loading the city
@@ -30,7 +33,7 @@ export interface LoadedCity {
   notes: string[];
 }
 
-export interface KernelEnv {
+export interface KernelEnv extends MobilityEnv {
   /** The city's buildings for a study (cached by the runtime). */
   city(req: CityRequest): Promise<LoadedCity>;
 }
@@ -65,5 +68,11 @@ export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
       });
       return withCity(sunHoursKernel(planSunHours(input, city.frame), city.geometry), city);
     },
+  },
+  'walk-isochrones': {
+    start: (input, env) => startWalk(input as WalkIsochronesInput, env),
+  },
+  'parking-search': {
+    start: (input, env) => startParking(input as ParkingSearchInput, env),
   },
 };
