@@ -1,3 +1,4 @@
+import { buildingStatsSimulation } from './building-stats.ts';
 import { sunHoursSimulation } from './sun-hours.ts';
 import { sunPositionSimulation } from './sun-position.ts';
 import type { AnySimulation } from './types.ts';
@@ -7,7 +8,7 @@ import type { AnySimulation } from './types.ts';
  * `workers/kernels/`, one line below and one line in `workers/simulations.ts`; the conformance
  * test runs over this list.
  */
-export const SIMULATIONS: readonly AnySimulation[] = [sunPositionSimulation, sunHoursSimulation];
+export const SIMULATIONS: readonly AnySimulation[] = [sunPositionSimulation, sunHoursSimulation, buildingStatsSimulation];
 
 /** The definition with this id, or null. */
 export function findSimulation(id: string): AnySimulation | null {
