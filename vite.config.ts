@@ -21,7 +21,7 @@ export default defineConfig({
       })),
     }),
   ],
-  // Simulation workers are ES modules (loaders.gl splits code with dynamic imports).
+  // Workers are ES modules (loaders.gl and fflate split code with dynamic imports).
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -8,6 +8,7 @@ import { packsDir } from '../tools/city/pack.ts';
 import { buildDemoPack } from '../tools/demo/cli.ts';
 import { bundleSuite } from './suites/bundle.ts';
 import { demoPackSuite } from './suites/demo-pack.ts';
+import { layersSuite } from './suites/layers.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
 import { simulationsSuite } from './suites/simulations.ts';
 import { serverSuite } from './suites/server.ts';
@@ -20,7 +21,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

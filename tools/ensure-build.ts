@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { packsDir } from './city/pack.ts';
 import { buildDemoPack } from './demo/cli.ts';
+import { sharedDataDir } from './demo/open-data.ts';
 
 /**
- * Before the end-to-end tests: build the demo pack if missing and the app if any source is
+ * Before the end-to-end tests: build the demo pack if missing (or made without the open-data
+ * layers while ../shared/data is there) and the app if any source is
  * newer than the last build.
  */
 const root = resolve(import.meta.dirname, '..');
@@ -19,7 +21,10 @@ function newest(dir: string): number {
   return t;
 }
 
-if (!existsSync(join(packsDir(), 'demo', 'city.json'))) await buildDemoPack({ log: (l) => console.log(`demo: ${l}`) });
+const demoManifest = join(packsDir(), 'demo', 'city.json');
+// Rebuild a demo pack made before the open-data layers (or without ../shared/data at the time).
+const lacksOpenData = () => existsSync(sharedDataDir()) && (!readFileSync(demoManifest, 'utf8').includes('"layer": "parking"') || !existsSync(join(packsDir(), 'paris', 'city.json')));
+if (!existsSync(demoManifest) || lacksOpenData()) await buildDemoPack({ log: (l) => console.log(`demo: ${l}`) });
 const built = join(root, 'dist', 'index.html');
 const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'workers')), newest(join(root, 'assets')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs);
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {

@@ -102,7 +102,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     toolbar.setPanelOpen(id, open);
     if (id === 'info' && !open && state.selected !== undefined) {
       delete state.selected;
-      city?.scene.buildings.setSelected(null);
+      city?.scene.buildings?.setSelected(null);
     }
     syncUrl();
   };
@@ -123,7 +123,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     onShadows: (on) => {
       state.shadows = on;
       if (viewer !== null) setShadows(viewer.widget, on);
-      city?.scene.buildings.setShadows(on);
+      city?.scene.buildings?.setShadows(on);
       syncUrl();
     },
   });
@@ -228,6 +228,7 @@ export async function boot(root: HTMLElement): Promise<void> {
 
   // ---- Selection and sources ---------------------------------------------------------------
   const itemTitles = new Map<string, (item: PickedItem) => string>([['buildings', (item) => `${t('info.title')} ${item.id ?? '?'}`]]);
+  const itemDetails = new Map<string, (item: PickedItem) => Node | null>();
   function select(item: PickedItem | null): void {
     if (item === null) {
       setPanel('info', false);
@@ -236,8 +237,14 @@ export async function boot(root: HTMLElement): Promise<void> {
     const key = selectionKey(item);
     if (key !== null) state.selected = key;
     else delete state.selected;
-    city?.scene.buildings.setSelected(item.layerId === 'buildings' ? item.id : null);
-    info.show((itemTitles.get(item.layerId) ?? ((i: PickedItem) => `${i.layerId} ${i.id ?? ''}`))(item), item.properties);
+    city?.scene.buildings?.setSelected(item.layerId === 'buildings' ? item.id : null);
+    let extra: Node | null = null;
+    try {
+      extra = itemDetails.get(item.layerId)?.(item) ?? null;
+    } catch (e) {
+      console.error(e);
+    }
+    info.show((itemTitles.get(item.layerId) ?? ((i: PickedItem) => `${i.layerId} ${i.id ?? ''}`))(item), item.properties, extra);
     setPanel('info', true);
   }
 
@@ -322,13 +329,14 @@ export async function boot(root: HTMLElement): Promise<void> {
     state.city = config.id;
     const current: OpenCity = { config, scene };
     city = current;
-    if (picking !== null) cityDisposers.push(picking.add(buildingPickHandler(scene.buildings)));
+    const buildings = scene.buildings;
+    if (picking !== null && buildings !== null) cityDisposers.push(picking.add(buildingPickHandler(buildings)));
     const sel = state.selected;
-    if (sel !== undefined && !sel.includes(':')) {
-      scene.buildings.setSelected(sel);
+    if (sel !== undefined && !sel.includes(':') && buildings !== null) {
+      buildings.setSelected(sel);
       cityDisposers.push(
-        scene.buildings.whenLoaded(sel, (f) => {
-          if (state.selected === sel && city === current) select({ layerId: 'buildings', id: sel, properties: scene.buildings.featureProperties(f) });
+        buildings.whenLoaded(sel, (f) => {
+          if (state.selected === sel && city === current) select({ layerId: 'buildings', id: sel, properties: buildings.featureProperties(f) });
         }),
       );
     }
@@ -461,6 +469,10 @@ export async function boot(root: HTMLElement): Promise<void> {
       itemTitles.set(layerId, title);
       return () => itemTitles.delete(layerId);
     },
+    setItemDetails(layerId, details) {
+      itemDetails.set(layerId, details);
+      return () => itemDetails.delete(layerId);
+    },
     addSources(fn) {
       extraSources.add(fn);
       refreshSources();
@@ -507,7 +519,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       const check = () => {
         if (viewer === null || city === null) return resolve(false);
         viewer.scene.requestRender();
-        if (city.scene.buildings.tilesLoaded && viewer.scene.globe.tilesLoaded) return resolve(true);
+        if ((city.scene.buildings?.tilesLoaded ?? true) && viewer.scene.globe.tilesLoaded) return resolve(true);
         if (performance.now() - start > timeoutMs) return resolve(false);
         setTimeout(check, 100);
       };
@@ -531,7 +543,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       syncUrl();
     },
     waitForTiles,
-    stats: () => ({ frame: stats?.read() ?? null, tileset: city !== null ? tilesetStats(city.scene.buildings.tileset) : null }),
+    stats: () => ({ frame: stats?.read() ?? null, tileset: city !== null && city.scene.buildings !== null ? tilesetStats(city.scene.buildings.tileset) : null }),
     resetStats: () => stats?.reset(),
     pickAt: (x, y) => {
       const item = picking?.pickAt(x, y) ?? null;
@@ -540,7 +552,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     toWindow: (lon, lat, hgt) => (viewer === null ? null : toWindow(viewer.scene, lon, lat, hgt)),
     setBuildingsShown: (show) => {
       if (city === null || viewer === null) return;
-      city.scene.buildings.tileset.show = show;
+      if (city.scene.buildings !== null) city.scene.buildings.tileset.show = show;
       viewer.scene.requestRender();
     },
     render: () => {

@@ -56,6 +56,9 @@ export interface AppContext {
   /** How the info panel titles items of a layer (default: the layer id). */
   setItemTitle(layerId: string, title: (item: PickedItem) => string): () => void;
 
+  /** Extra content shown under an item's properties in the info panel (e.g. a chart). */
+  setItemDetails(layerId: string, details: (item: PickedItem) => Node | null): () => void;
+
   /** Adds entries to the sources panel (a layer's attribution); returns the remover. */
   addSources(entries: () => SourceEntry[]): () => void;
   refreshSources(): void;

@@ -369,7 +369,7 @@ export const simulationsFeature: Feature = {
       const set = sun.sunset !== null ? Date.parse(sun.sunset) : Date.parse(`${date}T18:00:00Z`);
       const before = { timeMs: ctx.state.timeMs ?? Date.now(), shadows: ctx.state.shadows === true };
       setShadows(widget, true);
-      city.scene.buildings.setShadows(true);
+      city.scene.buildings?.setShadows(true);
       let tMs = rise;
       const stepMs = (set - rise) / 240; // about 24 s for the day at 10 frames a second
       const timer = setInterval(() => {
@@ -382,7 +382,7 @@ export const simulationsFeature: Feature = {
         restore: () => {
           setSceneTime(widget, before.timeMs);
           setShadows(widget, before.shadows);
-          city?.scene.buildings.setShadows(before.shadows);
+          city?.scene.buildings?.setShadows(before.shadows);
         },
       };
       panel.setAnimating(true);

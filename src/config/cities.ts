@@ -143,12 +143,16 @@ export function cityFromPack(pack: CityPack, packUrl: string): CityConfig {
     home: { ...pack.home, rollDeg: pack.home.rollDeg ?? 0 },
     bbox: pack.bbox,
     packUrl: base,
-    buildings: {
-      url: base + pack.tileset,
-      heightProperties: [pack.heightProperty],
-      idProperties: [pack.idProperty],
-      attribution: buildingsAttribution,
-    },
+    ...(pack.tileset !== null
+      ? {
+          buildings: {
+            url: base + pack.tileset,
+            heightProperties: [pack.heightProperty],
+            idProperties: [pack.idProperty],
+            attribution: buildingsAttribution,
+          },
+        }
+      : {}),
     packLayers: pack.layers.map((l) => ({
       id: l.id,
       title: l.title,

@@ -2,15 +2,14 @@ import type { CesiumWidget } from 'cesium';
 import { NATURAL_EARTH_ATTRIBUTION, OSM_BASEMAP } from '../config/cities.ts';
 import type { CityConfig } from '../config/types.ts';
 import type { Attribution } from '../core/schemas/attribution.ts';
-import { groundFromGeoJson } from '../layers/ground.ts';
-import { fetchJson } from '../sources/http.ts';
 import { addBasemap, setTerrain, type OnlineResult } from './basemap.ts';
 import { loadBuildings, type BuildingsHandle } from './buildings.ts';
-import { addGroundShapes } from './ground.ts';
 
 /**
- * Everything one city puts in the scene (basemap, terrain, buildings, ground layers), owned by
- * one handle: `dispose()` removes all of it, so switching cities leaves nothing behind.
+ * Everything one city puts in the scene (basemap, terrain, buildings), owned by one handle:
+ * `dispose()` removes all of it, so switching cities leaves nothing behind. The pack's data
+ * layers (the demo's streets and squares included) are drawn by the layers feature
+ * (src/app/layers.ts), which owns them the same way.
  */
 
 export type SourceRole = 'buildings' | 'terrain' | 'basemap' | 'imagery' | 'layer';
@@ -31,7 +30,8 @@ export type CityEvent =
 
 export interface CityScene {
   readonly city: CityConfig;
-  readonly buildings: BuildingsHandle;
+  /** Null for a layers-only pack (a city without a buildings tileset). */
+  readonly buildings: BuildingsHandle | null;
   sources(): SourceStatus[];
   terrainIsEllipsoid(): boolean;
   dispose(): void;
@@ -46,23 +46,25 @@ export interface CitySceneOptions {
 }
 
 /**
- * Loads a city. Rejects only when its buildings cannot be loaded (the caller falls back to
- * another city); basemap, terrain and layer failures are reported as events and fall back.
+ * Loads a city. Rejects only when its buildings tileset cannot be loaded (the caller falls back
+ * to another city); basemap and terrain failures are reported as events and fall back. A city
+ * without a tileset (a layers-only pack) opens on the globe alone.
  */
 export async function openCityScene(widget: CesiumWidget, city: CityConfig, o: CitySceneOptions): Promise<CityScene> {
-  if (city.buildings === undefined) throw new Error('this city has no buildings tileset');
   const statuses: SourceStatus[] = [{ role: 'imagery', attribution: NATURAL_EARTH_ATTRIBUTION, shown: true }];
   const disposers: (() => void)[] = [];
   let disposed = false;
   let ellipsoid = true;
 
-  const buildings = await loadBuildings(widget.scene, city.buildings, {
+  const buildings = city.buildings === undefined ? null : await loadBuildings(widget.scene, city.buildings, {
     stable: o.stable,
     shadows: o.shadows,
     onTileError: (url, reason) => o.onEvent({ kind: 'tile-failed', url, reason }),
   });
-  disposers.push(() => buildings.dispose());
-  statuses.push({ role: 'buildings', attribution: city.buildings.attribution, shown: true });
+  if (buildings !== null && city.buildings !== undefined) {
+    disposers.push(() => buildings.dispose());
+    statuses.push({ role: 'buildings', attribution: city.buildings.attribution, shown: true });
+  }
 
   const centre = { lonDeg: (city.bbox[0] + city.bbox[2]) / 2, latDeg: (city.bbox[1] + city.bbox[3]) / 2 };
   const basemap = city.basemap ?? OSM_BASEMAP;
@@ -109,28 +111,6 @@ export async function openCityScene(widget: CesiumWidget, city: CityConfig, o: C
         if (!disposed) o.onEvent({ kind: 'sources-changed' });
       });
     }
-  }
-
-  // Ground layers shipped with the pack (the demo's streets and squares).
-  for (const l of city.packLayers ?? []) {
-    if (l.layer !== 'demo-streets' && l.layer !== 'demo-squares') continue;
-    const st: SourceStatus = { role: 'layer', attribution: l.attribution, shown: false, reason: '…' };
-    statuses.push(st);
-    void fetchJson(l.file, { timeoutMs: 10000, maxBytes: 20 * 1024 * 1024 })
-      .then((json) => {
-        if (disposed) return;
-        const shapes = groundFromGeoJson(json);
-        disposers.push(addGroundShapes(widget.scene, shapes));
-        st.shown = true;
-        delete st.reason;
-        o.onEvent({ kind: 'sources-changed' });
-      })
-      .catch((e: unknown) => {
-        if (disposed) return;
-        st.reason = e instanceof Error ? e.message : String(e);
-        o.onEvent({ kind: 'layer-failed', name: l.title, reason: st.reason });
-        o.onEvent({ kind: 'sources-changed' });
-      });
   }
 
   return {

@@ -62,13 +62,14 @@ export function propertyRows(props: Readonly<Record<string, unknown>>): Property
 }
 
 export interface InfoPanel extends Panel {
-  show(title: string, props: Readonly<Record<string, unknown>>): void;
+  /** Shows an item: its properties as text, then optional extra content (e.g. a chart). */
+  show(title: string, props: Readonly<Record<string, unknown>>, extra?: Node | null): void;
   clear(): void;
 }
 
 export function createInfoPanel(onClose: () => void): InfoPanel {
   const panel = createPanel('panel-info', 'info.title', onClose, 'panel-info');
-  let last: { title: string; props: Readonly<Record<string, unknown>> } | null = null;
+  let last: { title: string; props: Readonly<Record<string, unknown>>; extra: Node | null } | null = null;
   const render = () => {
     if (last === null) {
       panel.setTitle(t('info.title'));
@@ -83,13 +84,13 @@ export function createInfoPanel(onClose: () => void): InfoPanel {
     }
     const dl = h('dl', { class: 'props' });
     for (const r of rows) dl.append(h('dt', { attrs: { 'data-key': r.key } }, r.label), h('dd', { attrs: { 'data-key': r.key } }, r.value));
-    replaceChildren(panel.body, dl);
+    replaceChildren(panel.body, dl, last.extra);
   };
   render();
   return {
     ...panel,
-    show(title, props) {
-      last = { title, props };
+    show(title, props, extra = null) {
+      last = { title, props, extra };
       render();
     },
     clear() {

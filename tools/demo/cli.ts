@@ -1,11 +1,15 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { packsDir, writeCityPack } from '../city/pack.ts';
 import { generateDemoDistrict, type DemoDistrict } from './generate.ts';
+import { addOpenDataLayers, buildParisPack, sharedDataDir } from './open-data.ts';
 
 /**
- * `npm run demo [-- --seed N --out DIR]`: builds the synthetic demo district as a city pack
- * (3D Tiles 1.1 + streets and squares GeoJSON) in the packs folder.
+ * `npm run demo [-- --seed N --out DIR --no-open-data]`: builds the synthetic demo district as a
+ * city pack (3D Tiles 1.1 + streets and squares GeoJSON) in the packs folder. When
+ * ../shared/data exists (or `--open-data DIR`), it also adds the real Rennes layer files to the
+ * demo pack (the district sits on central Rennes) and builds the layers-only "paris" pack.
  */
 
 export const DEMO_SEED = 20260621;
@@ -45,7 +49,7 @@ function squaresGeoJson(d: DemoDistrict): string {
 }
 
 /** Generates and writes the demo pack; returns what was written. */
-export async function buildDemoPack(options: { seed?: number; outDir?: string; log?: (line: string) => void } = {}) {
+export async function buildDemoPack(options: { seed?: number; outDir?: string; log?: (line: string) => void; openData?: string | false } = {}) {
   const seed = options.seed ?? DEMO_SEED;
   const outDir = options.outDir ?? join(packsDir(), 'demo');
   const log = options.log ?? (() => undefined);
@@ -84,6 +88,13 @@ export async function buildDemoPack(options: { seed?: number; outDir?: string; l
       },
     ],
   });
+  const openData = options.openData ?? (existsSync(sharedDataDir()) ? sharedDataDir() : false);
+  if (openData !== false) {
+    await addOpenDataLayers(outDir, 'demo', openData, log);
+    await buildParisPack(join(resolve(outDir), '..', 'paris'), openData, log);
+  } else {
+    log('no ../shared/data: the demo pack has only its synthetic layers');
+  }
   log(
     `wrote ${outDir}: ${stats.tiles} tiles (depth ${stats.depth}), ${stats.features} features, ` +
       `${(stats.glbBytes / 1024).toFixed(0)} KiB glb, ${stats.triangles} triangles in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -104,7 +115,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const out = arg('out');
-  buildDemoPack({ seed, ...(out !== undefined ? { outDir: out } : {}), log: (l) => console.log(`demo: ${l}`) }).catch((e: unknown) => {
+  const openData = process.argv.includes('--no-open-data') ? false : arg('open-data');
+  buildDemoPack({ seed, ...(out !== undefined ? { outDir: out } : {}), ...(openData !== undefined ? { openData } : {}), log: (l) => console.log(`demo: ${l}`) }).catch((e: unknown) => {
     console.error(`npm run demo failed: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   });

@@ -59,8 +59,8 @@ export const cityPackSchema = z.object({
   home: cameraSchema,
   /** CRS of the source data, e.g. "EPSG:3946". */
   sourceCrs: z.string().max(100),
-  /** Path of the buildings tileset inside the pack. */
-  tileset: z.string().default('tileset.json'),
+  /** Path of the buildings tileset inside the pack; null for a layers-only pack (no buildings). */
+  tileset: z.string().nullable().default('tileset.json'),
   /** Name of the building height property in the tiles. */
   heightProperty: z.string().default('heightM'),
   idProperty: z.string().default('id'),

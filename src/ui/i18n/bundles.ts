@@ -2,6 +2,7 @@ import { bundle } from './bundle.ts';
 import { consultBundle } from './consult.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
+import { layersBundle } from './layers.ts';
 import { simMessages } from './sim.ts';
 
 /**
@@ -9,4 +10,4 @@ import { simMessages } from './sim.ts';
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), simMessages, consultBundle] as const;
+export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle] as const;

@@ -27,7 +27,7 @@ describe('demo district', () => {
   let result: Awaited<ReturnType<typeof buildDemoPack>>;
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'jumeau-demo-'));
-    result = await buildDemoPack({ outDir: join(tmp, 'a', 'demo') });
+    result = await buildDemoPack({ outDir: join(tmp, 'a', 'demo'), openData: false });
   });
   afterAll(async () => {
     await rm(tmp, { recursive: true, force: true });
@@ -108,7 +108,7 @@ describe('demo district', () => {
   });
 
   it('is deterministic: the same seed gives the same bytes, another seed another district', async () => {
-    const again = await buildDemoPack({ outDir: join(tmp, 'b', 'demo') });
+    const again = await buildDemoPack({ outDir: join(tmp, 'b', 'demo'), openData: false });
     expect(again.stats).toEqual(result.stats);
     expect(await hashDir(join(tmp, 'b', 'demo'))).toEqual(await hashDir(join(tmp, 'a', 'demo')));
     const other = generateDemoDistrict({ seed: DEMO_SEED + 1 });

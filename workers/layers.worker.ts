@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { layerParseApi } from './kernels/layer-parse.ts';
+
+Comlink.expose(layerParseApi, self as unknown as Comlink.Endpoint);
