@@ -16,7 +16,7 @@ export const simBuildingId = (editId: string): string => `${SIM_ID_PREFIX}${edit
 /** A model's triangles as authored (metres, z up). */
 export interface ModelTriangles {
   positions: Float32Array;
-  index: Uint32Array<ArrayBuffer>;
+  index: Uint32Array;
 }
 
 /**
@@ -32,7 +32,7 @@ export function toSimScenario(fx: ScenarioEffect, model: (asset: string) => Mode
       missing.push(m.name);
       continue;
     }
-    meshes.push({ id: simBuildingId(m.id), origin: { lonDeg: m.lonDeg, latDeg: m.latDeg, heightM: m.baseM }, positions: placeLocal(tri.positions, m.headingDeg, m.scale), index: tri.index });
+    meshes.push({ id: simBuildingId(m.id), origin: { lonDeg: m.lonDeg, latDeg: m.latDeg, heightM: m.baseM }, positions: placeLocal(tri.positions, m.headingDeg, m.scale), index: new Uint32Array(tri.index) });
   }
   return {
     scenario: {
