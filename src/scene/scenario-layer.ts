@@ -149,7 +149,7 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
             geometryInstances: fx.clips.map(
               (c) =>
                 new GeometryInstance({
-                  geometry: new PolygonGeometry({ polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(c.ring.flat())), height: (c.baseM ?? groundAt(...c.ring[0]!)) - c.depthM, extrudedHeight: (c.baseM ?? groundAt(...c.ring[0]!)) - 0.05, vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT }),
+                  geometry: new PolygonGeometry({ polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(c.ring.flat())), height: (c.baseM ?? groundAt(...c.ring[0]!)) - c.depthM, extrudedHeight: (c.baseM ?? groundAt(...c.ring[0]!)) - 0.05, closeTop: false, vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT }),
                   attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.fromBytes(141, 110, 99, 255)) },
                 }),
             ),

@@ -1,6 +1,6 @@
 import '../../assets/styles/scenario.css';
 import type { KpiTable } from '../scenarios/kpi.ts';
-import { BUILDING_USES, type BuildingUse, type Edit } from '../scenarios/edits.ts';
+import { BUILDING_USES, floorsToHeightM, heightToFloors, type BuildingUse, type Edit } from '../scenarios/edits.ts';
 import { h, replaceChildren } from './dom.ts';
 import { formatNumber, getLang, t, type MessageKey } from './i18n/index.ts';
 import { createPanel, type Panel } from './panel.ts';
@@ -224,6 +224,15 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
     replaceChildren(body, ...parts);
   }
   use.addEventListener('change', () => (use.dataset.value = use.value));
+  // Height and floors follow each other (3 m a storey) until the user sets both.
+  height.addEventListener('input', () => {
+    const v = Number(height.value);
+    if (Number.isFinite(v) && v > 0) floors.value = String(heightToFloors(v));
+  });
+  floors.addEventListener('input', () => {
+    const v = Number(floors.value);
+    if (Number.isInteger(v) && v > 0) height.value = String(floorsToHeightM(v));
+  });
 
   return {
     ...panel,

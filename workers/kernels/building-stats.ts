@@ -120,9 +120,13 @@ export function* buildingStatsKernel(plan: BuildingStatsPlan, city: CityArrays):
     if (raster.has(id)) rasterTris.set(b, []);
   });
   const chunk = 50_000;
+  // A building is there when it has triangles: a scenario's demolitions keep the vertices of
+  // removed buildings in the arrays and drop only their triangles.
+  const hasTriangles = new Uint8Array(nb);
   for (let t = 0; t < nt; t++) {
     if (t % chunk === 0) yield { stage: 'buildings', done: t, total: nt };
     const a = I[3 * t]!, b2 = I[3 * t + 1]!, c = I[3 * t + 2]!;
+    hasTriangles[VB[a]!] = 1;
     const e1x = P[3 * b2]! - P[3 * a]!, e1y = P[3 * b2 + 1]! - P[3 * a + 1]!, e1z = P[3 * b2 + 2]! - P[3 * a + 2]!;
     const e2x = P[3 * c]! - P[3 * a]!, e2y = P[3 * c + 1]! - P[3 * a + 1]!, e2z = P[3 * c + 2]! - P[3 * a + 2]!;
     const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
@@ -142,7 +146,7 @@ export function* buildingStatsKernel(plan: BuildingStatsPlan, city: CityArrays):
   const inBox = (x: number, y: number) => plan.outlineBounds !== null && x >= plan.outlineBounds[0] && x <= plan.outlineBounds[2] && y >= plan.outlineBounds[1] && y <= plan.outlineBounds[3];
   const outlineOf = new Uint8Array(nb);
   for (let b = 0; b < nb; b++) {
-    if (vn[b] === 0) continue;
+    if (vn[b] === 0 || hasTriangles[b] === 0) continue;
     const x = roofM2[b]! > 0 ? sx[b]! / roofM2[b]! : vx[b]! / vn[b]!;
     const y = roofM2[b]! > 0 ? sy[b]! / roofM2[b]! : vy[b]! / vn[b]!;
     if (inBox(x, y)) outlineOf[b] = 1;

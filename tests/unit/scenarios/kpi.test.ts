@@ -44,6 +44,16 @@ describe('KPI comparison (demo city, real kernels)', () => {
     expect(again.rows.map((r) => r.scenario)).toEqual(table.rows.map((r) => r.scenario));
   }, 120_000);
 
+  it('a demolition: one building fewer, less footprint, and the sun comes back (no loss)', async () => {
+    const edits: Edit[] = [{ kind: 'remove-building', id: 'd', buildingId: 'D02212' }];
+    const { scenario } = toSimScenario(applyEdits(edits), () => null);
+    const table = await computeKpiTable(KPIS, STUDY, edits, runner, { simScenario: scenario });
+    const row = (id: string) => table.rows.find((r) => r.id === id)!;
+    expect(row('building-count').delta).toBe(-1);
+    expect(row('footprint').delta).toBeLessThan(-50);
+    expect(row('sun-lost').scenario).toBe(0);
+  }, 120_000);
+
   it('the baseline against itself changes nothing; a failing run shows on its rows only', async () => {
     const { scenario } = toSimScenario(applyEdits([]), () => null);
     const table = await computeKpiTable(kpisFor(SIMULATIONS).filter((k) => k.runs.every((r) => r.simulation === 'building-stats')), STUDY, [], runner, { simScenario: scenario });
@@ -73,6 +83,10 @@ describe('building-stats kernel', () => {
     expect(r.footprintM2[0]).toBeCloseTo(200, 6);
     expect(r.footprintM2[1]).toBeCloseTo(100, 6);
     expect(Array.from(r.floors)).toEqual([4, 8]);
+    // A demolished building keeps its vertices in the arrays but loses its triangles: not counted.
+    const demolished = { ...arrays, index: arrays.index.slice(arrays.index.length / 3) };
+    const first = runToEnd(buildingStatsKernel({ polygons: [squareM(20, 10, 100)], storeyHeightM: 3, declaredFloors: [], rasterFootprint: [], outlineBounds: null }, demolished));
+    expect(first.ids).not.toContain('A');
     expect(r.totals).toMatchObject({ count: 2, maxHeightId: 'B' });
     expect(r.totals.floorAreaM2).toBeCloseTo(800 + 800, 6);
     expect(r.totals.maxHeightM).toBeCloseTo(31, 4);
