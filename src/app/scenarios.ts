@@ -1,6 +1,8 @@
 import { toZoned } from '../core/time.ts';
-import { metresPerDegree } from '../core/geodesy.ts';
-import type { BuildingUse, Edit, LonLat } from '../scenarios/edits.ts';
+import { enuFrame, metresPerDegree } from '../core/geodesy.ts';
+import { createSnapIndex, type SnapIndex } from '../core/snap.ts';
+import type { BuildingStatsOutput } from '../simulations/building-stats.ts';
+import type { Edit, LonLat } from '../scenarios/edits.ts';
 import { createMemoryStore, type ScenarioStore } from '../scenarios/store.ts';
 import { openIndexedDbStore } from '../scenarios/idb-store.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy, type KpiTable } from '../scenarios/kpi.ts';
@@ -17,7 +19,7 @@ import { getCameraState, setCameraState } from '../scene/camera.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addSplitDivider, buildingAt, createScenarioLayer, placeAt, type ScenarioLayer } from '../scene/scenario-layer.ts';
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
-import { createScenarioPanel, describeEdit, type Tool } from '../ui/scenario-panel.ts';
+import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
 /**
@@ -263,7 +265,7 @@ export const scenariosFeature: Feature = {
       render();
     }
 
-    function startTool(kind: Tool, p: { heightM: number; floors: number | null; use: BuildingUse; depthM: number }): void {
+    function startTool(kind: Tool, p: ToolParams): void {
       if (ctx.viewer === null || service.active() === null) return;
       stopTool();
       say(null);
@@ -275,8 +277,10 @@ export const scenariosFeature: Feature = {
         tool = kind;
         hint = t('scenario.drawing');
         endTool = resume;
+        const snap = snapper(scene.canvas.clientWidth, scene.canvas.clientHeight);
         draw = startPolygonDraw(scene, {
           keyTarget: viewEl ?? document.body,
+          snap: (lon, lat) => snap.at(lon, lat),
           onChange: (pts) => {
             drawPoints = pts.length;
           },
@@ -310,6 +314,29 @@ export const scenariosFeature: Feature = {
         });
         return;
       }
+      if (kind === 'carpark') {
+        capture(kind, t('scenario.placing'), (x, y) => {
+          const at = placeAt(scene, x, y);
+          if (at === null) return;
+          report(service.addEdit({ kind: 'add-car-park', id: newEditId(), lonDeg: at.lonDeg, latDeg: at.latDeg, capacity: Math.round(p.capacity) }));
+        });
+        return;
+      }
+      if (kind === 'facility') {
+        const picking = ctx.picking;
+        if (picking === null) return;
+        capture(kind, t('scenario.pickFacility'), (x, y) => {
+          const item = picking.pickAt(x, y);
+          const at = placeAt(scene, x, y);
+          const where = at !== null ? { lonDeg: Math.round(at.lonDeg * 1e7) / 1e7, latDeg: Math.round(at.latDeg * 1e7) / 1e7 } : {};
+          const name = item?.properties.name ?? item?.properties.nom;
+          const label = typeof name === 'string' && name !== '' ? { label: name.slice(0, 120) } : {};
+          if (item !== null && item.id !== null && /park/.test(item.layerId)) report(service.addEdit({ kind: 'close-car-park', id: newEditId(), carParkId: `${item.layerId}:${item.id}`, ...where, ...label }));
+          else if (item !== null && item.id !== null && /wifi/.test(item.layerId)) report(service.addEdit({ kind: 'remove-hotspot', id: newEditId(), hotspotId: `${item.layerId}:${item.id}`, ...where, ...label }));
+          else say(t('scenario.noFacility'), 'error');
+        });
+        return;
+      }
       if (kind === 'hotspot') {
         capture(kind, t('scenario.placing'), (x, y) => {
           const at = placeAt(scene, x, y);
@@ -317,6 +344,55 @@ export const scenariosFeature: Feature = {
           report(service.addEdit({ kind: 'add-hotspot', id: newEditId(), lonDeg: at.lonDeg, latDeg: at.latDeg, heightM: 4, eirpDbm: 20, bandGHz: 5, pattern: 'omni' }));
         });
       }
+    }
+
+    /**
+     * Snapping for a footprint: the outlines of the city's buildings around the view (the
+     * building-stats simulation, in a worker) and the footprints already in the scenario; a
+     * click within SNAP_M of a corner or an edge lands on it. Until the outlines arrive, clicks
+     * snap to the scenario's own footprints only.
+     */
+    function snapper(w: number, hgt: number): { at(lon: number, lat: number): [number, number] | null } {
+      const SNAP_M = 2;
+      const scene = ctx.viewer!.scene;
+      const centre = placeAt(scene, w / 2, hgt / 2);
+      let index: { frame: ReturnType<typeof enuFrame>; idx: SnapIndex } | null = null;
+      const own: number[] = [];
+      const origin = centre ?? { lonDeg: 0, latDeg: 0 };
+      const ownFrame = enuFrame({ lonDeg: origin.lonDeg, latDeg: origin.latDeg, heightM: 0 });
+      for (const e of service.active()?.edits ?? []) {
+        if (e.kind !== 'add-building') continue;
+        const r = e.footprint.map(([x, y]) => ownFrame.fromGeodetic(x, y, 0));
+        r.forEach((p, i) => own.push(p[0], p[1], r[(i + 1) % r.length]![0], r[(i + 1) % r.length]![1]));
+      }
+      const ownIdx = createSnapIndex(own);
+      const b = city?.config.buildings;
+      if (centre !== null && b !== undefined) {
+        const m = metresPerDegree(centre.latDeg);
+        const dx = 400 / m.lonM, dy = 400 / m.latM;
+        const area = { type: 'Polygon', coordinates: [[[centre.lonDeg - dx, centre.latDeg - dy], [centre.lonDeg + dx, centre.latDeg - dy], [centre.lonDeg + dx, centre.latDeg + dy], [centre.lonDeg - dx, centre.latDeg + dy], [centre.lonDeg - dx, centre.latDeg - dy]]] };
+        void engine()
+          .run<BuildingStatsOutput>('building-stats', { area, city: { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] }, outlines: true, reachM: 0 }, { key: 'scenario-snap', parts: 1 })
+          .then((r) => {
+            if (r.ok) index = { frame: enuFrame(r.value.frame), idx: createSnapIndex(r.value.outlines) };
+          });
+      }
+      return {
+        at(lon, lat) {
+          const [x, y] = ownFrame.fromGeodetic(lon, lat, 0);
+          const a = ownIdx.snap(x, y, SNAP_M);
+          if (a.kind !== 'none') {
+            const g = ownFrame.toGeodetic(a.x, a.y, 0);
+            return [g.lonDeg, g.latDeg];
+          }
+          if (index === null) return null;
+          const [cx, cy] = index.frame.fromGeodetic(lon, lat, 0);
+          const s = index.idx.snap(cx, cy, SNAP_M);
+          if (s.kind === 'none') return null;
+          const g = index.frame.toGeodetic(s.x, s.y, 0);
+          return [g.lonDeg, g.latDeg];
+        },
+      };
     }
 
     async function importModel(file: File): Promise<void> {
@@ -491,8 +567,7 @@ export const scenariosFeature: Feature = {
 
     const onKeys = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select') !== null && target?.closest('input, textarea, select') !== undefined) return;
+      if (((e.target as HTMLElement | null)?.closest('input, textarea, select') ?? null) !== null) return;
       const k = e.key.toLowerCase();
       if (k === 'z' && !e.shiftKey) service.undo();
       else if ((k === 'z' && e.shiftKey) || k === 'y') service.redo();

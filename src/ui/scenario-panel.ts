@@ -14,7 +14,16 @@ import { createPanel, type Panel } from './panel.ts';
  * back.
  */
 
-export type Tool = 'building' | 'remove' | 'hide' | 'clip' | 'hotspot' | 'model';
+export type Tool = 'building' | 'remove' | 'hide' | 'clip' | 'hotspot' | 'model' | 'facility' | 'carpark';
+
+/** The values of the tool fields. */
+export interface ToolParams {
+  heightM: number;
+  floors: number | null;
+  use: BuildingUse;
+  depthM: number;
+  capacity: number;
+}
 
 export interface ScenarioView {
   scenarios: { id: string; name: string }[];
@@ -40,7 +49,7 @@ export interface ScenarioPanelCallbacks {
   onDuplicate(): void;
   onDelete(): void;
   onRename(name: string): void;
-  onTool(tool: Tool, params: { heightM: number; floors: number | null; use: BuildingUse; depthM: number }): void;
+  onTool(tool: Tool, params: ToolParams): void;
   onModelFile(file: File): void;
   onModelAdjust(editId: string, headingDeg: number, scale: number): void;
   onRemoveEdit(id: string): void;
@@ -76,6 +85,12 @@ export function describeEdit(e: Edit): string {
       return `${kind} : ${e.buildingId}`;
     case 'clip':
       return `${kind} : ${f0(e.depthM)} m`;
+    case 'close-car-park':
+      return `${kind} : ${e.label ?? e.carParkId}`;
+    case 'remove-hotspot':
+      return `${kind} : ${e.label ?? e.hotspotId}`;
+    case 'add-car-park':
+      return `${kind} : ${e.capacity} places`;
     case 'add-hotspot':
       return `${kind} : ${e.bandGHz} GHz, ${f0(e.eirpDbm)} dBm`;
     case 'set-parameter':
@@ -99,6 +114,7 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
   const floors = num('scn-floors', 10, 1, 300, 1);
   const use = h('select', { id: 'scn-use' });
   const depth = num('scn-depth', 10, 1, 200, 1);
+  const capacity = num('scn-capacity', 300, 1, 20000, 10);
   const date = h('input', { id: 'scn-date', type: 'date', attrs: { min: '1900-01-01', max: '2199-12-31' } });
   const split = h('input', { id: 'scn-split', type: 'checkbox', on: { change: () => cb.onSplit(split.checked) } });
   const modelInput = h('input', { id: 'scn-model-file', type: 'file', attrs: { accept: '.glb,.gltf,model/gltf-binary,model/gltf+json' }, hidden: true });
@@ -113,7 +129,7 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
     if (f !== undefined) cb.onImportFile(f);
     importInput.value = '';
   });
-  const params = () => ({ heightM: Number(height.value), floors: floors.value === '' ? null : Number(floors.value), use: use.value as BuildingUse, depthM: Number(depth.value) });
+  const params = (): ToolParams => ({ heightM: Number(height.value), floors: floors.value === '' ? null : Number(floors.value), use: use.value as BuildingUse, depthM: Number(depth.value), capacity: Number(capacity.value) });
   const tool = (id: string, key: MessageKey, kind: Tool) => btn(id, key, () => cb.onTool(kind, params()));
   const buttons = {
     create: btn('scn-new', 'scenario.new', cb.onNew),
@@ -124,6 +140,8 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
     hide: tool('scn-hide-building', 'scenario.hide', 'hide'),
     clip: tool('scn-clip', 'scenario.clip', 'clip'),
     hotspot: tool('scn-hotspot', 'scenario.hotspot', 'hotspot'),
+    facility: tool('scn-facility', 'scenario.facility', 'facility'),
+    carpark: tool('scn-carpark', 'scenario.carpark', 'carpark'),
     model: btn('scn-model', 'scenario.model', () => modelInput.click()),
     undo: btn('scn-undo', 'scenario.undo', cb.onUndo),
     redo: btn('scn-redo', 'scenario.redo', cb.onRedo),
@@ -175,7 +193,7 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
     const active = v.scenarios.find((s) => s.id === v.activeId) ?? null;
     if (document.activeElement !== name) name.value = active?.name ?? '';
     const on = active !== null;
-    for (const b of [buttons.duplicate, buttons.remove, buttons.building, buttons.demolish, buttons.hide, buttons.clip, buttons.hotspot, buttons.model, buttons.exportFile, buttons.share, buttons.kpis, buttons.report]) b.disabled = !on || v.running !== null;
+    for (const b of [buttons.duplicate, buttons.remove, buttons.building, buttons.demolish, buttons.hide, buttons.clip, buttons.hotspot, buttons.facility, buttons.carpark, buttons.model, buttons.exportFile, buttons.share, buttons.kpis, buttons.report]) b.disabled = !on || v.running !== null;
     buttons.undo.disabled = !v.canUndo;
     buttons.redo.disabled = !v.canRedo;
     buttons.cancel.hidden = v.running === null;
@@ -189,7 +207,8 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
       parts.push(label(t('scenario.name'), name));
       parts.push(h('h3', {}, t('scenario.addBuilding')), h('div', { class: 'sim-grid scn-grid3' }, label(t('scenario.height'), height), label(t('scenario.floors'), floors), label(t('scenario.use'), use)));
       parts.push(h('div', { class: 'sim-actions' }, buttons.building, buttons.demolish, buttons.hide));
-      parts.push(h('div', { class: 'sim-actions' }, label(t('scenario.depth'), depth), buttons.clip, buttons.hotspot, buttons.model));
+      parts.push(h('div', { class: 'sim-actions' }, label(t('scenario.depth'), depth), buttons.clip, buttons.model));
+      parts.push(h('h3', {}, t('scenario.networks')), h('div', { class: 'sim-actions' }, buttons.hotspot, buttons.facility, label(t('scenario.capacity'), capacity), buttons.carpark));
       if (v.hint !== null) parts.push(h('p', { class: 'hint sim-draw-hint', id: 'scn-hint', attrs: { role: 'status' } }, v.hint));
       const list = h('ol', { class: 'scn-edits', id: 'scn-edits' });
       for (const e of v.edits) {

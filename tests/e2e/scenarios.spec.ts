@@ -121,3 +121,44 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await expect(p2.locator('#scn-message')).toContainText('Scénario partagé');
   await other.close();
 });
+
+test('import a glTF model, place it by a click and turn it with the numeric field; measure a distance and a height on the city', async ({ page }) => {
+  test.setTimeout(240_000);
+  await offlineNetwork(page);
+  await openApp(page, QUERY.replace('panels=scenario', 'panels=scenario,measure'));
+  await page.locator('#scn-new').click();
+  await expect.poll(async () => (await state(page)).active !== null).toBe(true);
+  // A 20 m × 20 m × 45 m box written as GLB.
+  const { MeshBuilder } = await import('../../src/core/geometry/extrude.ts');
+  const { writeGlb } = await import('../../src/core/gltf.ts');
+  const mb = new MeshBuilder();
+  mb.addExtrudedPolygon({ outer: [-10, -10, 10, -10, 10, 10, -10, 10], holes: [] }, 0, 45, 0);
+  const glb = writeGlb({ positions: mb.positions.toArray(), normals: mb.normals.toArray(), indices: mb.indices.toArray(), color: [0.9, 0.3, 0.9, 1] });
+  await page.locator('#scn-model-file').setInputFiles({ name: 'tower.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from(glb) });
+  await expect.poll(async () => (await state(page)).tool).toBe('model');
+  await clickAt(page, -1.6800, 48.1092);
+  await expect.poll(async () => (await state(page)).active?.edits.length).toBe(1);
+  expect((await state(page)).active!.edits[0]).toMatchObject({ kind: 'add-model', name: 'tower.glb', headingDeg: 0, scale: 1 });
+  await expect.poll(async () => (await state(page)).layer?.models).toBe(1);
+  const id = (await state(page)).active!.edits[0]!.id;
+  await page.locator(`#scn-heading-${id}`).fill('45');
+  await page.locator(`#scn-heading-${id}`).dispatchEvent('change');
+  await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ headingDeg: 45 });
+  // A file with a model keeps it; a link cannot hold it.
+  const text = (await page.evaluate(() => window.__jumeauScenarios!.exportText()))!;
+  expect(Object.keys(JSON.parse(text).assets)).toHaveLength(1);
+  await page.locator('#scn-share').click();
+  await expect(page.locator('#scn-message')).toContainText('modèles importés');
+
+  // Measurements: a distance between two ground points 100 m apart, a height of 0 on flat ground.
+  await page.locator('#measure-distance').click();
+  await clickAt(page, -1.6815, 48.1080);
+  const east = -1.6815 + 100 / (111_320 * Math.cos((48.108 * Math.PI) / 180));
+  await clickAt(page, east, 48.1080);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#measure-result')).toContainText(/^\d/);
+  const txt = (await page.locator('#measure-result').textContent())!;
+  const metres = Number(txt.split(' m')[0]!.replace(/\s/g, '').replace(',', '.'));
+  expect(metres).toBeGreaterThan(95);
+  expect(metres).toBeLessThan(105);
+});
