@@ -8,6 +8,7 @@ import {
   ClippingPolygon,
   ClippingPolygonCollection,
   Color,
+  ColorBlendMode,
   ColorGeometryInstanceAttribute,
   Cesium3DTileset,
   GeometryInstance,
@@ -97,9 +98,9 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
   };
   const direction = () => (split !== null ? SplitDirection.RIGHT : SplitDirection.NONE);
 
-  const addModel = (gltf: Uint8Array, matrix: Matrix4, gen: number) => {
+  const addModel = (gltf: Uint8Array, matrix: Matrix4, gen: number, tint?: readonly [number, number, number]) => {
     // `gltf` (bytes) is accepted at run time (Cesium reads `url ?? gltf`); the typings only name `url`.
-    Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false } as unknown as Parameters<typeof Model.fromGltfAsync>[0])
+    Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false, ...(tint !== undefined ? { color: Color.fromBytes(tint[0], tint[1], tint[2], 255), colorBlendMode: ColorBlendMode.REPLACE } : {}) } as unknown as Parameters<typeof Model.fromGltfAsync>[0])
       .then((model) => {
         if (disposed || gen !== generation) return model.destroy();
         scene.primitives.add(model);
@@ -131,7 +132,7 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
       for (const b of fx.addedBuildings) {
         const [lon0, lat0] = b.footprint[0]!;
         const base = b.baseM ?? groundAt(lon0, lat0);
-        addModel(buildingGlb(b.footprint, b.heightM, USE_COLORS[b.use]), Matrix4.fromArray([...placementMatrix({ lonDeg: lon0, latDeg: lat0, baseM: base, headingDeg: 0, scale: 1 })]), gen);
+        addModel(buildingGlb(b.footprint, b.heightM, USE_COLORS[b.use]), Matrix4.fromArray([...placementMatrix({ lonDeg: lon0, latDeg: lat0, baseM: base, headingDeg: 0, scale: 1 })]), gen, USE_COLORS[b.use]);
       }
       let nModels = 0;
       for (const m of fx.models) {
