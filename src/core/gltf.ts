@@ -303,7 +303,11 @@ export function parseGltfTriangles(bytes: Uint8Array, options: ParseGltfOptions 
           if (idx.length % 3 !== 0) throw new GltfError(`${where}: ${idx.length} indices is not a whole number of triangles`);
           for (let k = 0; k + 2 < idx.length; k += 3) push(at(k), at(k + 1), at(k + 2));
         } else if (mode === 5) {
-          for (let k = 0; k + 2 < idx.length; k++) (k % 2 === 0 ? push(at(k), at(k + 1), at(k + 2)) : push(at(k + 1), at(k), at(k + 2)));
+          for (let k = 0; k + 2 < idx.length; k++) {
+            // Strips alternate their winding.
+            if (k % 2 === 0) push(at(k), at(k + 1), at(k + 2));
+            else push(at(k + 1), at(k), at(k + 2));
+          }
         } else {
           for (let k = 1; k + 1 < idx.length; k++) push(at(0), at(k), at(k + 1));
         }
