@@ -116,8 +116,8 @@ export const BUILDING_STATS_CARD: MethodCard = {
     { fr: 'Hauteurs issues de la géométrie : le relief sous un bâtiment en pente s’ajoute à sa hauteur.', en: 'Heights from the geometry: the slope of the ground under a building adds to its height.' },
   ],
   reference: {
-    fr: 'Contrôles (tests/unit/scenarios/building-stats.test.ts) : boîtes de dimensions connues (emprise, hauteur, niveaux exacts), ajout et démolition dans un scénario, union des emprises d’un modèle à deux niveaux, bords de murs.',
-    en: 'Checks (tests/unit/scenarios/building-stats.test.ts): boxes of known size (exact footprint, height, floors), a scenario adding and removing buildings, the footprint union of a two-level model, wall edges.',
+    fr: 'Contrôles (tests/unit/scenarios/kpi.test.ts) : boîtes de dimensions connues (emprise, hauteur, niveaux exacts), bâtiment démoli non compté ; sur la ville de démonstration, une tour ajoutée (+1 bâtiment, surface de plancher = emprise × niveaux) et une démolition (−1).',
+    en: 'Checks (tests/unit/scenarios/kpi.test.ts): boxes of known size (exact footprint, height, floors), a demolished building not counted; on the demo city, an added tower (+1 building, floor area = footprint × floors) and a demolition (−1).',
   },
 };
 
