@@ -100,7 +100,7 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
 
   const addModel = (gltf: Uint8Array, matrix: Matrix4, gen: number, tint?: readonly [number, number, number]) => {
     // `gltf` (bytes) is accepted at run time (Cesium reads `url ?? gltf`); the typings only name `url`.
-    Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false, ...(tint !== undefined ? { color: Color.fromBytes(tint[0], tint[1], tint[2], 255), colorBlendMode: ColorBlendMode.REPLACE } : {}) } as unknown as Parameters<typeof Model.fromGltfAsync>[0])
+    Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false, ...(tint !== undefined ? { color: Color.fromBytes(tint[0], tint[1], tint[2], 255), colorBlendMode: ColorBlendMode.MIX, colorBlendAmount: 0.85 } : {}) } as unknown as Parameters<typeof Model.fromGltfAsync>[0])
       .then((model) => {
         if (disposed || gen !== generation) return model.destroy();
         scene.primitives.add(model);
