@@ -148,6 +148,26 @@ export const scenariosFeature: Feature = {
         if (e?.kind !== 'add-model') return;
         report(service.updateEdit({ ...e, headingDeg: ((headingDeg % 360) + 360) % 360, scale }));
       },
+      onModelMove: (id) => {
+        const e = service.active()?.edits.find((x) => x.id === id);
+        if (e?.kind !== 'add-model' || ctx.viewer === null) return;
+        const scene = ctx.viewer.scene;
+        capture('model', t('scenario.placing'), (x, y) => {
+          const at = placeAt(scene, x, y);
+          if (at !== null) report(service.updateEdit({ ...e, lonDeg: at.lonDeg, latDeg: at.latDeg, baseM: Math.round(at.heightM * 100) / 100 }));
+        });
+      },
+      onParameter: (simulation, name, value) => {
+        const def = findSimulation(simulation);
+        if (def === null) return;
+        // The value must be one the simulation accepts: checked against its input schema's field.
+        const shape = (def.input as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }> }).shape;
+        const field = shape?.[name];
+        if (field === undefined) return say(t('scenario.refused', { reason: `${simulation}: no parameter "${name}"` }), 'error');
+        const check = field.safeParse(value);
+        if (!check.success) return say(t('scenario.refused', { reason: `${simulation}.${name}: ${check.error?.issues[0]?.message ?? 'invalid'}` }), 'error');
+        report(service.addEdit({ kind: 'set-parameter', id: newEditId(), simulation, name, value }));
+      },
       onRemoveEdit: (id) => report(service.removeEdit(id)),
       onUndo: () => service.undo(),
       onRedo: () => service.redo(),
@@ -184,6 +204,7 @@ export const scenariosFeature: Feature = {
         missingKpis: missing,
         split: split !== null,
         note: city?.config.synthetic === true ? t('scenario.synthetic') : null,
+        simulations: SIMULATIONS.filter((d) => d.id !== 'building-stats').map((d) => d.id),
       });
     }
 

@@ -40,6 +40,8 @@ export interface ScenarioView {
   missingKpis: string | null;
   split: boolean;
   note: string | null;
+  /** Simulation ids of the registry (for parameters). */
+  simulations: string[];
 }
 
 export interface ScenarioPanelCallbacks {
@@ -52,6 +54,10 @@ export interface ScenarioPanelCallbacks {
   onTool(tool: Tool, params: ToolParams): void;
   onModelFile(file: File): void;
   onModelAdjust(editId: string, headingDeg: number, scale: number): void;
+  /** Places an imported model again with a click. */
+  onModelMove(editId: string): void;
+  /** Sets a simulation parameter in this scenario (applied to the scenario side of a comparison). */
+  onParameter(simulation: string, name: string, value: number | string | boolean): void;
   onRemoveEdit(id: string): void;
   onUndo(): void;
   onRedo(): void;
@@ -156,6 +162,7 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
   const body = h('div', { class: 'scn-body' });
   panel.body.append(body, modelInput, importInput);
   let last: ScenarioView | null = null;
+  let paramsOpen = false;
   let messageText: { text: string; level: 'info' | 'error' } | null = null;
 
   const label = (text: string, control: HTMLElement) => h('label', { class: 'field' }, h('span', {}, text), control);
@@ -219,7 +226,8 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
           const apply = () => cb.onModelAdjust(e.id, Number(hd.value), Number(sc.value));
           hd.addEventListener('change', apply);
           sc.addEventListener('change', apply);
-          li.append(h('span', { class: 'scn-model-fields' }, label(t('scenario.heading'), hd), label(t('scenario.scale'), sc)));
+          const move = h('button', { id: `scn-move-${e.id}`, type: 'button', class: 'text-button', on: { click: () => cb.onModelMove(e.id) } }, t('scenario.move'));
+          li.append(h('span', { class: 'scn-model-fields' }, label(t('scenario.heading'), hd), label(t('scenario.scale'), sc), move));
         }
         li.append(h('button', { type: 'button', class: 'icon-button scn-remove-edit', title: t('scenario.removeEdit'), attrs: { 'aria-label': t('scenario.removeEdit') }, on: { click: () => cb.onRemoveEdit(e.id) } }, '×'));
         list.append(li);
@@ -227,6 +235,20 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
       parts.push(h('h3', {}, `${t('scenario.edits')} (${v.edits.length})`), v.edits.length === 0 ? h('p', { class: 'hint' }, t('scenario.noEdits')) : list);
       const save = v.saveState === 'saved' ? t('scenario.saved') : v.saveState === 'saving' ? t('scenario.saving') : '';
       parts.push(h('div', { class: 'sim-actions' }, buttons.undo, buttons.redo, h('span', { class: 'hint', id: 'scn-save-state' }, save)));
+    }
+    if (on) {
+      const sims = h('select', { id: 'scn-param-sim' }, ...v.simulations.map((id) => h('option', { attrs: { value: id } }, id)));
+      const pname = h('input', { id: 'scn-param-name', type: 'text', attrs: { maxlength: 64, placeholder: 'stepMin' } });
+      const pvalue = h('input', { id: 'scn-param-value', type: 'text', attrs: { maxlength: 200 } });
+      const set = h('button', { id: 'scn-param-set', type: 'button', class: 'text-button', on: { click: () => {
+        const raw = pvalue.value.trim();
+        const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+        cb.onParameter(sims.value, pname.value.trim(), value);
+      } } }, t('scenario.paramSet'));
+      const details = h('details', { class: 'scn-params', on: { toggle: () => (paramsOpen = details.open) } });
+      details.open = paramsOpen;
+      parts.push(details);
+      details.append(h('summary', {}, t('scenario.params')), h('div', { class: 'sim-grid scn-grid3' }, label(t('scenario.paramSim'), sims), label(t('scenario.paramName'), pname), label(t('scenario.paramValue'), pvalue)), set);
     }
     parts.push(h('h3', {}, t('scenario.file')), h('div', { class: 'sim-actions' }, buttons.exportFile, buttons.importFile, buttons.share));
     if (on) {

@@ -150,6 +150,21 @@ test('import a glTF model, place it by a click and turn it with the numeric fiel
   await page.locator('#scn-share').click();
   await expect(page.locator('#scn-message')).toContainText('modèles importés');
 
+  // A simulation parameter of the scenario: checked against the simulation's own input schema.
+  await page.locator('.scn-params summary').click();
+  await page.locator('#scn-param-sim').selectOption('sun-hours');
+  await page.locator('#scn-param-name').fill('cellM');
+  await page.locator('#scn-param-value').fill('0.01');
+  await page.locator('#scn-param-set').click();
+  await expect(page.locator('#scn-message')).toContainText('sun-hours.cellM');
+  await page.locator('.scn-params summary').click().catch(() => undefined);
+  if (!(await page.locator('#scn-param-name').isVisible())) await page.locator('.scn-params summary').click();
+  await page.locator('#scn-param-sim').selectOption('sun-hours');
+  await page.locator('#scn-param-name').fill('stepMin');
+  await page.locator('#scn-param-value').fill('15');
+  await page.locator('#scn-param-set').click();
+  await expect.poll(async () => (await state(page)).active?.edits.at(-1)).toMatchObject({ kind: 'set-parameter', simulation: 'sun-hours', name: 'stepMin', value: 15 });
+
   // Measurements: a distance between two ground points 100 m apart, a height of 0 on flat ground.
   await page.locator('#measure-distance').click();
   await clickAt(page, -1.6815, 48.1080);
