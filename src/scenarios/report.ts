@@ -31,8 +31,8 @@ export interface ReportInput {
 }
 
 const L = {
-  fr: { report: 'Rapport de scénario', made: 'Établi le', city: 'Ville', baseline: 'Ville actuelle (référence)', scenario: 'Scénario', edits: 'Modifications', none: 'Aucune', kpis: 'Indicateurs', kpi: 'Indicateur', delta: 'Écart', notComputed: 'Indicateurs non calculés.', study: 'Zone d’étude : {n} sommets ; date {date}, pas {step} min, maille {cell} m.', methods: 'Méthodes', sources: 'Sources des données', synthetic: 'Ville de démonstration synthétique : les chiffres illustrent la méthode.', views: 'Vues', version: 'version', print: 'Imprimer / PDF' },
-  en: { report: 'Scenario report', made: 'Made on', city: 'City', baseline: 'Today’s city (baseline)', scenario: 'Scenario', edits: 'Edits', none: 'None', kpis: 'Indicators', kpi: 'Indicator', delta: 'Change', notComputed: 'Indicators not computed.', study: 'Study area: {n} vertices; date {date}, step {step} min, cell {cell} m.', methods: 'Methods', sources: 'Data sources', synthetic: 'Synthetic demo city: the numbers illustrate the method.', views: 'Views', version: 'version', print: 'Print / PDF' },
+  fr: { report: 'Rapport de scénario', made: 'Établi le', city: 'Ville', baseline: 'Ville actuelle (référence)', scenario: 'Scénario', edits: 'Modifications', none: 'Aucune', kpis: 'Indicateurs', kpi: 'Indicateur', delta: 'Écart', notComputed: 'Indicateurs non calculés.', study: 'Zone d’étude : {n} sommets ; date {date}, pas {step} min, maille {cell} m.', methods: 'Méthodes', sources: 'Sources des données', synthetic: 'Ville de démonstration synthétique : les chiffres illustrent la méthode.', views: 'Vues', version: 'version', print: 'Imprimer ou enregistrer en PDF : Ctrl+P (⌘P)' },
+  en: { report: 'Scenario report', made: 'Made on', city: 'City', baseline: 'Today’s city (baseline)', scenario: 'Scenario', edits: 'Edits', none: 'None', kpis: 'Indicators', kpi: 'Indicator', delta: 'Change', notComputed: 'Indicators not computed.', study: 'Study area: {n} vertices; date {date}, step {step} min, cell {cell} m.', methods: 'Methods', sources: 'Data sources', synthetic: 'Synthetic demo city: the numbers illustrate the method.', views: 'Views', version: 'version', print: 'Print or save as PDF: Ctrl+P (⌘P)' },
 } as const;
 
 /** Escapes text for HTML content and attribute values. */
@@ -55,8 +55,9 @@ export function buildReport(r: ReportInput): string {
   const s = r.scenario;
   const out: string[] = [];
   out.push(`<!doctype html><html lang="${r.lang}"><head><meta charset="utf-8"><title>${e(l.report)} — ${e(s.name)}</title>`);
-  out.push('<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:900px;color:#111}h1{margin:0 0 4px}h2{border-bottom:1px solid #ccc;margin-top:28px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 6px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}.better{color:#1b5e20}.worse{color:#b71c1c}.views{display:flex;gap:8px}.views figure{flex:1;margin:0}.views img{width:100%;border:1px solid #999}.note{background:#fff3e0;padding:6px 8px}.meta{color:#555}@media print{button{display:none}}</style></head><body>');
-  out.push(`<button onclick="print()">${e(l.print)}</button>`);
+  out.push('<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:900px;color:#111}h1{margin:0 0 4px}h2{border-bottom:1px solid #ccc;margin-top:28px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 6px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}.better{color:#1b5e20}.worse{color:#b71c1c}.views{display:flex;gap:8px}.views figure{flex:1;margin:0}.views img{width:100%;border:1px solid #999}.note{background:#fff3e0;padding:6px 8px}.meta{color:#555}@media print{.noprint{display:none}}</style></head><body>');
+  // No script: the app's Content-Security-Policy (inherited by this blob document) forbids it.
+  out.push(`<p class="meta noprint">${e(l.print)}</p>`);
   out.push(`<h1>${e(l.report)} : ${e(s.name)}</h1>`);
   out.push(`<p class="meta">${e(l.city)} : ${e(r.city.name)} · ${e(l.made)} ${e(r.madeAt.slice(0, 16).replace('T', ' '))} UTC · id ${e(s.id)}</p>`);
   if (s.description.trim() !== '') out.push(`<p>${e(s.description)}</p>`);
