@@ -11,6 +11,7 @@ import { demoPackSuite } from './suites/demo-pack.ts';
 import { layersSuite } from './suites/layers.ts';
 import { mobilitySuite } from './suites/mobility.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
+import { scenariosSuite } from './suites/scenarios.ts';
 import { simulationsSuite } from './suites/simulations.ts';
 import { serverSuite } from './suites/server.ts';
 import { soakSuite } from './suites/soak.ts';
@@ -23,7 +24,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

@@ -1,7 +1,9 @@
+import { planBuildingStats, type BuildingStatsInput, type BuildingStatsOutput } from '../src/simulations/building-stats.ts';
 import { areaBbox } from '../src/simulations/schemas.ts';
 import { planSunHours, type SunHoursInput, type SunHoursPartOutput } from '../src/simulations/sun-hours.ts';
 import type { SunPositionInput } from '../src/simulations/sun-position.ts';
 import type { KernelRun } from './kernels/kernel.ts';
+import { buildingStatsKernel, type BuildingStatsResult } from './kernels/building-stats.ts';
 import { sunHoursKernel } from './kernels/sun-hours.ts';
 import { sunPositionKernel } from './kernels/sun-position.ts';
 import type { CityGeometry } from './kernels/sun-hours.ts';
@@ -52,6 +54,11 @@ function* withCity(run: KernelRun<Omit<SunHoursPartOutput, 'frame' | 'ids' | 'ti
   return { ...part, frame: city.frame, ids, tiles: city.tiles, notes: city.notes };
 }
 
+function* withFrame(run: KernelRun<BuildingStatsResult>, city: LoadedCity, storeyHeightM: number): KernelRun<BuildingStatsOutput> {
+  const r = yield* run;
+  return { ...r, frame: city.frame, storeyHeightM, tiles: city.tiles, notes: city.notes };
+}
+
 export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
   'sun-position': {
     start: (input) => Promise.resolve(sunPositionKernel(input as SunPositionInput)),
@@ -74,5 +81,20 @@ export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
   },
   'parking-search': {
     start: (input, env) => startParking(input as ParkingSearchInput, env),
+  },
+  'building-stats': {
+    async start(raw, env) {
+      const input = raw as BuildingStatsInput;
+      const city = await env.city({
+        tileset: input.city.tileset,
+        ...(input.city.idProperties !== undefined ? { idProperties: input.city.idProperties } : {}),
+        bboxDeg: areaBbox(input.area),
+        reachM: input.reachM,
+        ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
+      });
+      const g = city.geometry;
+      const arrays = { positions: g.positions, index: g.index, vertexBuilding: g.vertexBuilding, buildingIds: [...g.buildingIds] };
+      return withFrame(buildingStatsKernel(planBuildingStats(input, city.frame), arrays), city, input.storeyHeightM);
+    },
   },
 };

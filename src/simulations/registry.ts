@@ -1,4 +1,5 @@
 import { parkingSearchSimulation } from './parking-search.ts';
+import { buildingStatsSimulation } from './building-stats.ts';
 import { sunHoursSimulation } from './sun-hours.ts';
 import { sunPositionSimulation } from './sun-position.ts';
 import type { AnySimulation } from './types.ts';
@@ -9,7 +10,7 @@ import { walkIsochronesSimulation } from './walk-isochrones.ts';
  * `workers/kernels/`, one line below and one line in `workers/simulations.ts`; the conformance
  * test runs over this list.
  */
-export const SIMULATIONS: readonly AnySimulation[] = [sunPositionSimulation, sunHoursSimulation, walkIsochronesSimulation, parkingSearchSimulation];
+export const SIMULATIONS: readonly AnySimulation[] = [sunPositionSimulation, sunHoursSimulation, walkIsochronesSimulation, parkingSearchSimulation, buildingStatsSimulation];
 
 /** The definition with this id, or null. */
 export function findSimulation(id: string): AnySimulation | null {

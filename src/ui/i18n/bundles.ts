@@ -4,6 +4,8 @@ import { en } from './en.ts';
 import { fr } from './fr.ts';
 import { layersBundle } from './layers.ts';
 import { mobilityBundle } from './mobility.ts';
+import { measureMessages } from './measure.ts';
+import { scenarioMessages } from './scenario.ts';
 import { simMessages } from './sim.ts';
 
 /**
@@ -11,4 +13,4 @@ import { simMessages } from './sim.ts';
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle] as const;
+export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle, scenarioMessages, measureMessages] as const;
