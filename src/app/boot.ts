@@ -23,6 +23,7 @@ import { createSourcesPanel, type SourceEntry } from '../ui/sources-panel.ts';
 import { createTimePanel } from '../ui/time-panel.ts';
 import { createToolbar, type CameraAction } from '../ui/toolbar.ts';
 import { createTopBar } from '../ui/topbar.ts';
+import { createTourHooks } from '../tours/hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
 import { FEATURES } from './features.ts';
 
@@ -113,13 +114,14 @@ export async function boot(root: HTMLElement): Promise<void> {
   const sources = createSourcesPanel(() => setPanel('sources', false));
   const help = createHelpPanel(() => setPanel('help', false));
   let viewer: ViewerHandle | null = null;
+  const setTime = (ms: number) => {
+    state.timeMs = roundTimeMs(ms);
+    if (viewer !== null) setSceneTime(viewer.widget, ms);
+    syncUrl();
+  };
   const time = createTimePanel({
     onClose: () => setPanel('time', false),
-    onTime: (ms) => {
-      state.timeMs = roundTimeMs(ms);
-      if (viewer !== null) setSceneTime(viewer.widget, ms);
-      syncUrl();
-    },
+    onTime: setTime,
     onShadows: (on) => {
       state.shadows = on;
       if (viewer !== null) setShadows(viewer.widget, on);
@@ -446,6 +448,10 @@ export async function boot(root: HTMLElement): Promise<void> {
   document.addEventListener('keydown', onKey);
 
   // ---- Features ----------------------------------------------------------------------------
+  let highlighted: readonly string[] = [];
+  cityListeners.add((c) => {
+    if (highlighted.length > 0) c.scene.buildings?.setHighlighted(highlighted);
+  });
   const ctx: AppContext = {
     state,
     stable,
@@ -486,6 +492,18 @@ export async function boot(root: HTMLElement): Promise<void> {
       langListeners.add(fn);
       return () => langListeners.delete(fn);
     },
+    setTime(ms) {
+      time.setTime(ms);
+      setTime(ms);
+    },
+    highlightBuildings(ids) {
+      highlighted = [...ids];
+      city?.scene.buildings?.setHighlighted(highlighted);
+    },
+    setChromeHidden(hidden) {
+      for (const el of [topbar.el, toolbar.el, stacks.left, stacks.right]) el.classList.toggle('chrome-hidden', hidden);
+    },
+    tours: createTourHooks(),
   };
   for (const f of FEATURES) {
     try {

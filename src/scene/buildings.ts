@@ -12,6 +12,8 @@ export interface BuildingsHandle {
   readonly tileset: Cesium3DTileset;
   /** Highlights a building by id through the style (null clears). */
   setSelected(id: string | null): void;
+  /** Highlights buildings by id (a tour stop) in the highlight colour; [] clears. */
+  setHighlighted(ids: readonly string[]): void;
   /** Id of a picked feature, from the first id candidate it has. */
   featureId(feature: Cesium3DTileFeature): string | null;
   /** All properties of a feature as plain values. */
@@ -59,11 +61,13 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
     enableCollision: true,
   });
   let selected: string | null = null;
+  let highlighted: readonly string[] = [];
   const applyStyle = () => {
     tileset.style = createHeightStyle(
       HEIGHT_RAMP,
       source.heightProperties,
       selected !== null ? { id: selected, idCandidates: source.idProperties } : undefined,
+      highlighted.length > 0 ? { ids: highlighted, idCandidates: source.idProperties } : undefined,
     );
     scene.requestRender();
   };
@@ -100,6 +104,11 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
     setSelected(id) {
       if (id === selected) return;
       selected = id;
+      applyStyle();
+    },
+    setHighlighted(ids) {
+      if (ids.length === highlighted.length && ids.every((id, i) => id === highlighted[i])) return;
+      highlighted = [...ids];
       applyStyle();
     },
     featureId,
