@@ -52,6 +52,8 @@ function findClose(s: string, d: string, from: number): number {
         i++;
         continue;
       }
+      // `***a***`: the closing `**` is the last pair of the run.
+      if (d.length === 2) while (s[i + 2] === d[0]) i++;
       return i;
     }
   }
