@@ -62,6 +62,7 @@ export const toursFeature: Feature = {
     let selectedStop: string | null = null;
     let error: string | null = null;
     let info: string | null = null;
+    let link: { tourId: string; url: string } | null = null;
     let player: PlayerState = { ...IDLE_STATE };
     let playing: Tour | null = null;
     let holdTimer: ReturnType<typeof setTimeout> | null = null;
@@ -132,8 +133,6 @@ export const toursFeature: Feature = {
       if (select && here.length > 0) {
         currentId = here[here.length - 1]!.id;
         selectedStop = null;
-        ctx.state.extra.tour = currentId;
-        ctx.syncUrl();
       }
       render();
     }
@@ -146,8 +145,6 @@ export const toursFeature: Feature = {
         currentId = id;
         selectedStop = null;
         error = info = null;
-        ctx.state.extra.tour = id;
-        ctx.syncUrl();
         render();
       },
       onNewTour() {
@@ -277,6 +274,7 @@ export const toursFeature: Feature = {
         ctx.messages.show({ level: 'info', text: `${t('share.manual')} ${url}`, key: 'tours:share', timeoutMs: 30_000 });
       }
       info = t('tours.linkReady', { chars: url.length });
+      link = { tourId: tour.id, url };
       render();
     }
 
@@ -303,6 +301,7 @@ export const toursFeature: Feature = {
         timeZone: TIME_ZONE,
         error,
         info,
+        link: link !== null && link.tourId === currentId ? link.url : null,
       };
     }
     function render(): void {
@@ -324,6 +323,12 @@ export const toursFeature: Feature = {
       if (tour.stops.length === 0) return;
       if (player.status !== 'stopped') dispatch({ kind: 'exit' });
       playing = tour;
+      // While a tour plays, the URL names it (a reload or the share button plays it again).
+      const encoded = tour.sample === true ? tour.id : encodeTourLink(tour);
+      ctx.state.extra.tour = encoded.length <= MAX_LINK_CHARS ? encoded : tour.id;
+      if (mode !== 'window') ctx.state.extra.tourmode = mode;
+      else delete ctx.state.extra.tourmode;
+      ctx.syncUrl();
       document.body.classList.toggle('tour-presenting', mode !== 'window');
       document.body.classList.toggle('tour-kiosk', mode === 'kiosk');
       if (mode !== 'window') {
@@ -447,6 +452,9 @@ export const toursFeature: Feature = {
       holdTimer = idleTimer = disarmTimer = null;
       if (document.fullscreenElement !== null && document.fullscreenElement !== undefined) document.exitFullscreen?.().catch(() => undefined);
       playing = null;
+      delete ctx.state.extra.tour;
+      delete ctx.state.extra.tourmode;
+      ctx.syncUrl();
       ctx.viewer?.scene.canvas.focus?.();
     }
 
@@ -532,10 +540,6 @@ export const toursFeature: Feature = {
           } else {
             ctx.say('warning', 'tours.linkUnknown', { id: link.id }, 'tours:link');
             delete ctx.state.extra.tour;
-          }
-          if (autoStart) {
-            ctx.state.extra.tour = currentId!;
-            ctx.syncUrl();
           }
         }
         if (currentId === null || !all().some((x) => x.id === currentId)) currentId = all()[0]?.id ?? null;

@@ -14,7 +14,7 @@ export interface PlayerState {
   index: number;
   mode: PlayerMode;
   status: 'stopped' | 'flying' | 'showing';
-  /** Auto-advance is on (the tour's setting, always in kiosk mode) and not paused. */
+  /** Auto-advance is on (the tour's setting, always in kiosk mode, or turned on by play). */
   autoAdvance: boolean;
   paused: boolean;
   loop: boolean;
@@ -113,6 +113,12 @@ export function step(s: PlayerState, e: PlayerEvent): StepResult {
       if (!Number.isInteger(e.index) || e.index < 0 || e.index >= s.count) return same;
       return show(s, e.index);
     case 'togglePause': {
+      // Play on a tour without auto-advance turns it on; then it pauses and resumes.
+      if (!s.autoAdvance) {
+        const state: PlayerState = { ...s, autoAdvance: true, paused: false };
+        const canAdvance = s.index < s.count - 1 || loops(s);
+        return { state, effects: s.status === 'showing' && canAdvance ? [{ kind: 'cancelHold' }, { kind: 'hold', index: s.index }] : [] };
+      }
       const paused = !s.paused;
       const effects: PlayerEffect[] = [{ kind: 'cancelHold' }];
       if (!paused && s.autoAdvance && s.status === 'showing') {

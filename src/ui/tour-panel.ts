@@ -23,6 +23,8 @@ export interface TourPanelView {
   timeZone: string;
   error: string | null;
   info: string | null;
+  /** The last share link made, shown to copy by hand. */
+  link: string | null;
 }
 
 export type StopPatch = Partial<Omit<TourStop, 'id' | 'camera'>>;
@@ -91,6 +93,11 @@ export function createTourPanel(cb: TourPanelCallbacks): TourPanel {
     const children: (HTMLElement | null)[] = [top, file];
     if (v.error !== null) children.push(h('p', { class: 'tour-error', role: 'alert' }, v.error));
     if (v.info !== null) children.push(h('p', { class: 'tour-info', role: 'status' }, v.info));
+    if (v.link !== null) {
+      const link = h('input', { type: 'text', id: 'tour-link', attrs: { readonly: true, 'aria-label': t('tours.share'), 'data-focus': 'tour-link' }, on: { focus: () => link.select() } });
+      link.value = v.link;
+      children.push(link);
+    }
     const tour = v.tour;
     if (tour === null) {
       children.push(h('p', { class: 'tour-empty' }, t('tours.none')));

@@ -105,8 +105,7 @@ export function createTourPlayer(cb: PlayerCallbacks): TourPlayerOverlay {
       next.title = v.ended ? t('tours.player.end') : t('tours.player.next');
       next.setAttribute('aria-label', next.title);
       replaceChildren(pause, icon(v.paused || !v.autoAdvance ? ICON_PLAY : ICON_PAUSE));
-      pause.hidden = !v.autoAdvance;
-      pause.title = v.paused ? t('tours.player.resume') : t('tours.player.pause');
+      pause.title = v.paused || !v.autoAdvance ? t('tours.player.resume') : t('tours.player.pause');
       pause.setAttribute('aria-label', pause.title);
       exit.title = v.mode === 'kiosk' ? t('tours.player.exitKiosk') : t('tours.player.exit');
       exit.setAttribute('aria-label', exit.title);

@@ -107,3 +107,15 @@ describe('tour player', () => {
     );
   });
 });
+
+describe('tour player: play without auto-advance', () => {
+  it('play turns auto-advance on, then pauses', () => {
+    let { s, effects } = run([start({ autoAdvance: false }), { kind: 'arrived', index: 0 }]);
+    expect(effects.some((e) => e.kind === 'hold')).toBe(false);
+    ({ s, effects } = run([{ kind: 'togglePause' }], s));
+    expect(s).toMatchObject({ autoAdvance: true, paused: false });
+    expect(effects).toContainEqual({ kind: 'hold', index: 0 });
+    ({ s } = run([{ kind: 'togglePause' }], s));
+    expect(s.paused).toBe(true);
+  });
+});

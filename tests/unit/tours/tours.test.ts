@@ -27,6 +27,7 @@ function memory(): KeyValueStorage & { m: Map<string, string> } {
 
 /** Random valid tours (fast-check). */
 const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/);
+// eslint-disable-next-line no-control-regex
 const textArb = (max: number) => fc.string({ maxLength: max }).map((s) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ''));
 const stopArb: fc.Arbitrary<TourStop> = fc.record({
   id: idArb,
