@@ -55,7 +55,7 @@ function stops(texts: Texts): TourStop[] {
       id: 'towers',
       title: b![0],
       caption: b![1],
-      camera: { lonDeg: -1.6772, latDeg: 48.1002, heightM: 260, headingDeg: 15, pitchDeg: -22, rollDeg: 0 },
+      camera: { lonDeg: -1.6775, latDeg: 48.0985, heightM: 360, headingDeg: 12, pitchDeg: -27, rollDeg: 0 },
       flightS: 3,
       holdS: 12,
       scenarioId: null,
