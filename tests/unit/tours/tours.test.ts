@@ -239,3 +239,22 @@ describe('scenario adapter and hooks', () => {
     expect(hooks.all()).toEqual([]);
   });
 });
+
+describe('URL codec and highlight style', () => {
+  it('lets a tour link be longer than other parameters', async () => {
+    const { parseUrlState } = await import('../../../src/core/url-state.ts');
+    const long = parseUrlState(`?tour=z1.${'A'.repeat(5000)}&other=${'b'.repeat(3000)}`);
+    expect(long.state.extra.tour?.length).toBe(5003);
+    expect(long.issues.map((i) => i.param)).toEqual(['other']);
+    expect(parseUrlState(`?tour=${'A'.repeat(40_000)}`).issues[0]).toMatchObject({ param: 'tour', reason: 'longer than 32768 characters' });
+  });
+  it('highlights ids through the style, quotes included', async () => {
+    const { idTest, createHeightStyle, HIGHLIGHT_COLOR } = await import('../../../src/scene/style.ts');
+    expect(idTest([], ['id'])).toBe('');
+    expect(idTest(['D1', "a'b"], ['id'])).toBe(`String(\${feature['id']}) === ('D1') || String(\${feature['id']}) === ('a' + "'" + 'b')`);
+    const { HEIGHT_RAMP } = await import('../../../src/core/color-ramp.ts');
+    const style = createHeightStyle(HEIGHT_RAMP, ['heightM'], undefined, { ids: ['D01594'], idCandidates: ['id'] });
+    const conditions = (style.style as { color: { conditions: [string, string][] } }).color.conditions;
+    expect(conditions[0]).toEqual([`String(\${feature['id']}) === ('D01594')`, `color('${HIGHLIGHT_COLOR}')`]);
+  });
+});
