@@ -16,7 +16,7 @@ const TEXTS: Record<'fr' | 'en', Texts> = {
     description: 'Visite d’exemple en trois arrêts sur la ville de démonstration (bâtiments synthétiques).',
     stops: [
       ['Le quartier', '**Quartier de démonstration** — bâtiments *synthétiques*, posés sur le centre de Rennes.\n\nUtilisez ← → pour avancer, espace pour la pause, Échap pour sortir.'],
-      ['Les tours', '## Les tours du sud\n\nLes trois plus hautes tours sont en surbrillance :\n- 94 m, 85 m et 83 m\n- ombres portées le soir du 21 juin'],
+      ['Les tours', '## Les tours du sud\n\nLes trois plus hautes tours sont en surbrillance :\n- 94 m, 85 m et 83 m\n- lumière du soir, le 21 juin à 19 h 30'],
       ['Les transports', 'Lignes et stations de **métro** (données ouvertes de Rennes Métropole) au-dessus du quartier synthétique.\n\n[Données ouvertes](https://data.rennesmetropole.fr/)'],
     ],
   },
@@ -25,7 +25,7 @@ const TEXTS: Record<'fr' | 'en', Texts> = {
     description: 'A three-stop sample tour of the demo city (synthetic buildings).',
     stops: [
       ['The district', '**Demo district** — *synthetic* buildings laid over central Rennes.\n\nUse ← → to move on, space to pause, Esc to leave.'],
-      ['The towers', '## The southern towers\n\nThe three tallest towers are highlighted:\n- 94 m, 85 m and 83 m\n- shadows on the evening of 21 June'],
+      ['The towers', '## The southern towers\n\nThe three tallest towers are highlighted:\n- 94 m, 85 m and 83 m\n- evening light, 21 June at 7:30 pm'],
       ['Transport', '**Metro** lines and stations (Rennes Métropole open data) over the synthetic district.\n\n[Open data](https://data.rennesmetropole.fr/)'],
     ],
   },

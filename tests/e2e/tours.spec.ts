@@ -121,7 +121,7 @@ test('a malformed tour file or ?tour= link gives a message, not a broken page', 
   await page.locator('#tour-file').setInputFiles({ name: 'pas-du-json.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "jumeau-tour", ') });
   await expect(page.locator('.tour-error')).toContainText('pas-du-json.json: not JSON');
   // A valid tour with HTML in its caption plays it as text.
-  const html = { ...good, id: 'html-1', name: 'HTML', sample: undefined, stops: [{ ...good.stops[0], caption: '<img src=x onerror="window.__pwned=1">[x](javascript:window.__pwned=2)' }] };
+  const html = { ...good, id: 'html-1', name: 'HTML', sample: undefined, stops: [{ ...good.stops[0], scenarioId: 'sc-future', caption: '<img src=x onerror="window.__pwned=1">[x](javascript:window.__pwned=2)' }] };
   await page.locator('#tour-file').setInputFiles({ name: 'html.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(html)) });
   await expect(page.locator('.tour-info')).toContainText('importée');
   await page.locator('#tour-window').click();
@@ -129,8 +129,32 @@ test('a malformed tour file or ?tour= link gives a message, not a broken page', 
   await expect(page.locator('.tour-player-caption')).toContainText('<img src=x');
   expect(await page.locator('.tour-player-caption img, .tour-player-caption a').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  // Its stop names a scenario that is not available (yet): today's city is shown, with a note.
+  await expect(page.locator('.tour-player-notes')).toContainText('Scénario « sc-future » non disponible');
   // An unknown tour id in a link: a message too.
   await page.goto(`/${BASE}&tour=no-such-tour`);
   await page.waitForFunction(() => document.getElementById('app')?.dataset.ready !== 'false');
   await expect.poll(() => messages(page)).toEqual(expect.arrayContaining([expect.stringContaining('« no-such-tour » introuvable')]));
+});
+
+test('kiosk: cuts under reduced motion, returns to the start when idle, needs Esc twice to leave', async ({ page }) => {
+  await offlineNetwork(page);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openApp(page, `${BASE}&tour=demo-tour&tourmode=kiosk&kioskidle=5`, { waitTiles: false });
+  await waitShowing(page, 0);
+  await expect(page.locator('#tour-player')).toHaveAttribute('data-mode', 'kiosk');
+  await expect(page.locator('.toolbar')).toBeHidden();
+  expect(page.url()).toContain('tourmode=kiosk');
+  await page.keyboard.press('ArrowRight');
+  // A cut: the stop is shown at once, not after a flight.
+  expect(await page.evaluate(() => window.__jumeauTours!.state())).toMatchObject({ index: 1, status: 'showing' });
+  // Nobody touches anything for 5 s: back to the first stop.
+  await expect.poll(() => page.evaluate(() => window.__jumeauTours!.state().index), { timeout: 15_000 }).toBe(0);
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.tour-player-hint')).toBeVisible();
+  expect(await page.evaluate(() => window.__jumeauTours!.state().status)).not.toBe('stopped');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#tour-player')).toBeHidden();
+  await expect(page.locator('.toolbar')).toBeVisible();
+  expect(page.url()).not.toContain('tour=');
 });
