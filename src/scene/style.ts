@@ -36,8 +36,8 @@ function colorString([r, g, b]: Rgb, alpha = 1): string {
   return `color('rgb(${r}, ${g}, ${b})', ${alpha})`;
 }
 
-/** Colour of buildings highlighted by a tour stop (distinct from the selection's cyan). */
-export const HIGHLIGHT_COLOR = '#ff9f1c';
+/** Colour of buildings highlighted by a tour stop (magenta: apart from the selection's cyan and the height ramp). */
+export const HIGHLIGHT_COLOR = '#ff3fd4';
 
 /** The condition "the feature's id is one of `ids`" ('' when there is nothing to test). */
 export function idTest(ids: readonly string[], idCandidates: readonly string[]): string {
