@@ -335,10 +335,7 @@ export const toursFeature: Feature = {
         ctx.setChromeHidden(true);
         document.documentElement.requestFullscreen?.().catch(() => undefined);
       }
-      if (mode === 'kiosk') {
-        addEventListener('beforeunload', onBeforeUnload);
-        resetIdle();
-      }
+      if (mode === 'kiosk') addEventListener('beforeunload', onBeforeUnload);
       dispatch({ kind: 'start', count: tour.stops.length, mode, autoAdvance: tour.autoAdvance, loop: tour.loop, reducedMotion: reducedMotion(), at });
     }
 
@@ -463,13 +460,16 @@ export const toursFeature: Feature = {
       e.returnValue = '';
     }
 
+    /**
+     * Kiosk: someone touched something. After `kioskIdleS` without further input the kiosk goes
+     * back to the first stop and plays on; a kiosk nobody touched just keeps looping.
+     */
     function resetIdle(): void {
-      if (player.mode !== 'kiosk' && playing === null) return;
+      if (player.mode !== 'kiosk' || player.status === 'stopped') return;
       if (idleTimer !== null) clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
         idleTimer = null;
         dispatch({ kind: 'idle' });
-        resetIdle();
       }, kioskIdleS * 1000);
     }
 

@@ -78,6 +78,9 @@ test('authoring: copy the sample, add the current view, reorder by keyboard, exp
     await row.press('Alt+ArrowUp');
   }
   await expect(page.locator('#tour-stops > li').first()).toContainText('Vue ajoutée');
+  // Drag and drop: the last stop onto the second place.
+  await page.locator('#tour-stops > li').nth(3).dragTo(page.locator('#tour-stops > li').nth(1));
+  await expect(page.locator('#tour-stops > li .tour-stop-title')).toHaveText(['Vue ajoutée', 'Les transports', 'Le quartier', 'Les tours']);
   const made = JSON.parse((await page.evaluate(() => window.__jumeauTours!.current()))!);
   expect(made.stops[0].camera).toMatchObject({ lonDeg: -1.67, latDeg: 48.105 });
   // Export (a download), delete, import the file: the same tour comes back.
