@@ -155,7 +155,7 @@ export function createTourPanel(cb: TourPanelCallbacks): TourPanel {
         'li',
         {
           class: `tour-stop${selected ? ' selected' : ''}`,
-          attrs: { tabindex: 0, draggable: !readOnly, 'data-focus': `stop:${s.id}`, 'data-stop': s.id, 'aria-current': selected ? 'true' : undefined, 'aria-keyshortcuts': readOnly ? undefined : 'Alt+ArrowUp Alt+ArrowDown' },
+          attrs: { tabindex: 0, draggable: readOnly ? 'false' : 'true', 'data-focus': `stop:${s.id}`, 'data-stop': s.id, 'aria-current': selected ? 'true' : undefined, 'aria-keyshortcuts': readOnly ? undefined : 'Alt+ArrowUp Alt+ArrowDown' },
           on: {
             click: (e) => {
               if ((e.target as HTMLElement).closest('button') === null) cb.onSelectStop(s.id);
