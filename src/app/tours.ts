@@ -1,7 +1,7 @@
 import { roundTimeMs } from '../core/url-state.ts';
 import { flyToCamera, getCameraState, reducedMotion } from '../scene/camera.ts';
 import { decodeTourLink, encodeTourLink, MAX_LINK_CHARS } from '../tours/link.ts';
-import { addStop, copyTour, createTour, moveStop, newId, removeStop, stopFromView, updateStop, type Tour } from '../tours/model.ts';
+import { addStop, copyTour, createTour, moveStop, newId, removeStop, stopFromView, TOUR_LIMITS, updateStop, type Tour } from '../tours/model.ts';
 import { IDLE_STATE, keyToEvent, step, type PlayerEffect, type PlayerEvent, type PlayerMode, type PlayerState } from '../tours/player.ts';
 import { sampleTours } from '../tours/samples.ts';
 import { parseTourText, serializeTour } from '../tours/schema.ts';
@@ -69,6 +69,8 @@ export const toursFeature: Feature = {
     let idleTimer: ReturnType<typeof setTimeout> | null = null;
     let disarmTimer: ReturnType<typeof setTimeout> | null = null;
     let showToken = 0;
+    /** Set while the feature is uninstalled (e.g. a rebuild after a lost WebGL context): the URL keeps the tour. */
+    let disposing = false;
     let notes: string[] = [];
 
     // ---- The `?tour=` link ---------------------------------------------------------------------
@@ -225,8 +227,13 @@ export const toursFeature: Feature = {
 
     async function importFile(file: File): Promise<void> {
       let text: string;
+      if (file.size > TOUR_LIMITS.fileBytes) {
+        error = t('tours.importFailed', { reason: `${file.name}: the file is larger than ${TOUR_LIMITS.fileBytes} bytes` });
+        render();
+        return;
+      }
       try {
-        text = file.size > 4 * 1024 * 1024 ? '' : await file.text();
+        text = await file.text();
       } catch (e) {
         error = t('tours.importFailed', { reason: `${file.name}: ${e instanceof Error ? e.message : String(e)}` });
         render();
@@ -449,9 +456,11 @@ export const toursFeature: Feature = {
       holdTimer = idleTimer = disarmTimer = null;
       if (document.fullscreenElement !== null && document.fullscreenElement !== undefined) document.exitFullscreen?.().catch(() => undefined);
       playing = null;
-      delete ctx.state.extra.tour;
-      delete ctx.state.extra.tourmode;
-      ctx.syncUrl();
+      if (!disposing) {
+        delete ctx.state.extra.tour;
+        delete ctx.state.extra.tourmode;
+        ctx.syncUrl();
+      }
       ctx.viewer?.scene.canvas.focus?.();
     }
 
@@ -568,6 +577,7 @@ export const toursFeature: Feature = {
     };
 
     return () => {
+      disposing = true;
       if (player.status !== 'stopped') dispatch({ kind: 'exit' });
       for (const d of disposers.reverse()) d();
       delete window.__jumeauTours;
