@@ -55,6 +55,40 @@ test('the CSP allows no inline script and the app runs under it; axe-core finds 
   console.log(`axe-core: ${result.length} violation kinds`, JSON.stringify(result));
   test.info().annotations.push({ type: 'axe violations', description: JSON.stringify(result) });
   expect(result.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+
+  // The text alternative of the 3D view says what is shown; the camera moves by keyboard.
+  await expect(page.locator('#view-description')).toContainText('Vue 3D de Demo district');
+  await expect(page.locator('#view-description')).toContainText('Couches affichées : ');
+  const before = await page.locator('#view-description').textContent();
+  const cam0 = await page.evaluate(() => window.__jumeau!.camera());
+  await page.locator('#view').focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('e');
+  await page.waitForFunction((c) => {
+    const now = window.__jumeau!.camera()!;
+    return Math.abs(now.headingDeg - c.headingDeg) > 5;
+  }, cam0!);
+  await expect(page.locator('#view-description')).not.toHaveText(before ?? '');
+});
+
+test('phones get a touch layout: toolbar along the bottom with 44 px targets, panels as bottom sheets', async ({ page }) => {
+  await offlineNetwork(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page, `${Q}&panels=layers`, { waitTiles: false });
+  const bar = (await page.locator('.toolbar').boundingBox())!;
+  expect(bar.y + bar.height).toBeGreaterThan(800);
+  expect(bar.width).toBeGreaterThan(340);
+  for (const b of await page.locator('.toolbar .icon-button').all()) {
+    const box = await b.boundingBox();
+    if (box === null) continue; // scrolled out of the bar
+    expect(box.width).toBeGreaterThanOrEqual(44);
+    expect(box.height).toBeGreaterThanOrEqual(44);
+  }
+  const sheet = (await page.locator('#panel-layers').boundingBox())!;
+  expect(sheet.y + sheet.height).toBeLessThanOrEqual(bar.y);
+  expect(sheet.width).toBeGreaterThan(340);
+  // The city picker stays usable.
+  await expect(page.locator('#city-select')).toBeVisible();
 });
 
 test('a lost WebGL context is announced and the scene rebuilt with the same view and layers', async ({ page }) => {
