@@ -55,6 +55,8 @@ interface ItemState {
   colour: number;
   abort: AbortController;
   removeTitle: (() => void) | null;
+  /** Added in this session (the view flies to it), rather than restored. */
+  fresh: boolean;
 }
 
 const layerIdOf = (id: string) => `user:${id}`;
@@ -193,6 +195,7 @@ export const userdataFeature: Feature = {
         colour: colourSeq++,
         abort: new AbortController(),
         removeTitle: null,
+        fresh: true,
       };
       items.set(s.stored.id, s);
       update(s);
@@ -291,7 +294,7 @@ export const userdataFeature: Feature = {
             prevDispose();
           };
           applyStyle(s);
-          if (s.persistent && s.stored.placement === undefined) handle.flyTo(ctx.stable);
+          if (s.fresh) handle.flyTo(ctx.stable);
         } else if ((s.stored.format === 'wms' || s.stored.format === 'xyz') && src.kind === 'url') {
           if (s.stored.format === 'wms') {
             if (s.wmsLayers.length === 0) {
@@ -340,6 +343,7 @@ export const userdataFeature: Feature = {
             s.fields = r.result.fields;
             s.status = { kind: 'ready', summary: t('userdata.ready', { count: r.result.parsed.features.length }), issues: r.result.parsed.issues };
             drawVector(s);
+            if (s.fresh) zoom(s.stored.id);
           }
         }
       } catch (e) {
@@ -491,6 +495,7 @@ export const userdataFeature: Feature = {
           for (const st of stored) {
             // newItem keeps the stored id, options, style and placement (they override its defaults).
             const s = newItem(st, true);
+            s.fresh = false;
             void load(s);
           }
           if (stored.length > 0) ctx.say('info', 'userdata.msg.restored', { count: stored.length }, 'userdata:restored');

@@ -32,7 +32,8 @@ export interface TilesetHandle extends UserSceneHandle {
 }
 
 const reasonOf = (e: unknown): string => {
-  if (e instanceof Error) return e.message;
+  // Cesium chains its messages with the (blob) URL on each line: keep the distinct explanations.
+  if (e instanceof Error) return [...new Set(e.message.split('\n').map((l) => l.replace(/:?\s*blob:\S+/g, '').trim()).filter((l) => l !== ''))].join(' — ');
   const o = e as { statusCode?: number; response?: unknown } | null;
   if (o !== null && typeof o === 'object' && 'statusCode' in o) return o.statusCode === undefined ? 'network error or refused by CORS' : `HTTP ${o.statusCode}`;
   return String(e);

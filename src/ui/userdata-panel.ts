@@ -63,7 +63,7 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
   const pick = h('button', { type: 'button', class: 'button', on: { click: () => input.click() } });
   const dropText = h('span', {});
   const drop = h('div', { class: 'userdata-drop', id: 'userdata-drop', attrs: { tabindex: 0 } }, dropText, pick, input);
-  const url = h('input', { type: 'url', id: 'userdata-url', class: 'userdata-url', attrs: { spellcheck: 'false' } });
+  const url = h('input', { type: 'text', id: 'userdata-url', class: 'userdata-url', attrs: { spellcheck: 'false', inputmode: 'url', autocomplete: 'url' } });
   const kind = h('select', { id: 'userdata-url-kind' });
   const add = h('button', { type: 'submit', class: 'button', id: 'userdata-url-add' });
   const form = h('form', { class: 'userdata-url-form' }, url, kind, add);
@@ -131,11 +131,15 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
       h('input', { type: 'checkbox', class: 'userdata-shown', title: t('userdata.show'), attrs: { checked: r.shown, 'aria-label': `${t('userdata.show')} ${r.name}` }, on: { change: (e) => cb.onShown(r.id, (e.target as HTMLInputElement).checked) } }),
       h('span', { class: 'userdata-name', title: r.name }, r.name),
       h('span', { class: 'badge userdata-format' }, r.format),
-      h('button', { type: 'button', class: 'button button-small userdata-zoom', on: { click: () => cb.onZoom(r.id) } }, t('userdata.zoom')),
+    );
+    const actions = h(
+      'div',
+      { class: 'userdata-actions' },
+      r.status.kind === 'ready' ? h('button', { type: 'button', class: 'button button-small userdata-zoom', on: { click: () => cb.onZoom(r.id) } }, t('userdata.zoom')) : null,
       h('button', { type: 'button', class: 'button button-small userdata-remove', on: { click: () => cb.onRemove(r.id) } }, t('userdata.remove')),
     );
     const state = h('div', { class: `userdata-status userdata-status-${r.status.kind}`, role: r.status.kind === 'error' ? 'alert' : 'status' }, status);
-    const li = h('li', { class: 'userdata-item', attrs: { 'data-id': r.id, 'data-status': r.status.kind, 'data-format': r.format } }, head, state);
+    const li = h('li', { class: 'userdata-item', attrs: { 'data-id': r.id, 'data-status': r.status.kind, 'data-format': r.format } }, head, state, actions);
     if (r.status.kind === 'ready' && r.status.issues.length > 0) {
       li.append(h('details', { class: 'userdata-issues' }, h('summary', {}, t('userdata.issues', { count: r.status.issues.length })), h('ul', {}, ...r.status.issues.slice(0, 20).map((i) => h('li', {}, `${i.where}: ${i.reason}`)))));
     }

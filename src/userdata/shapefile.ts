@@ -135,7 +135,7 @@ export function readShp(b: Uint8Array, where: string, transform: (x: number, y: 
       for (const part of parts) {
         const r = openRing(part);
         if (r.length < 3) continue;
-        const clockwise = ringArea(r) > 0;
+        const clockwise = ringArea(r) < 0;
         if (clockwise || polygons.length === 0) polygons.push([r]);
         else polygons[polygons.length - 1]!.push(r);
       }
