@@ -10,7 +10,7 @@ import { detectFormat } from '../../../src/userdata/formats.ts';
 import { parseUserVector } from '../../../src/userdata/parse.ts';
 import { crsOfPrj } from '../../../src/userdata/shapefile.ts';
 import { legendEntries, styleable, userColorRule } from '../../../src/userdata/style.ts';
-import { CSV_CRS_CHOICES, VECTOR_FORMATS } from '../../../src/userdata/types.ts';
+import { CSV_CRS_CHOICES, type VECTOR_FORMATS } from '../../../src/userdata/types.ts';
 import { parseUserFile, USERDATA_PARSE_VERSION } from '../../../workers/kernels/userdata-parse.ts';
 import { urlKindOf } from '../../../src/app/userdata.ts';
 import { writeDbf, writeShp } from './shapefile-writer.ts';
