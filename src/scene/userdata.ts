@@ -207,7 +207,7 @@ export async function addUserModel(scene: Scene, bytes: Uint8Array, at: Placemen
     },
     flyTo(stable) {
       const s = model.boundingSphere;
-      void scene.camera.flyToBoundingSphere(s, { offset: new HeadingPitchRange(0, CesiumMath.toRadians(-30), Math.max(60, s.radius * 3)), duration: stable ? 0 : 1.2 });
+      void scene.camera.flyToBoundingSphere(s, { offset: new HeadingPitchRange(0, CesiumMath.toRadians(-30), Math.max(120, s.radius * 4)), duration: stable ? 0 : 1.2 });
       scene.requestRender();
     },
     dispose() {

@@ -74,6 +74,13 @@ test('GeoJSON dropped and CSV picked appear, are picked, and corrupt ones name t
   await dropFile(page, 'places.geojson', fixture('places.geojson'));
   await page.setInputFiles('#userdata-file', { name: 'enquete.csv', mimeType: 'text/csv', buffer: fixture('survey-wgs84.csv') });
   await idle(page);
+  // GPX and KML go through the same worker.
+  await dropFile(page, 'walk.gpx', fixture('walk.gpx'));
+  await dropFile(page, 'projects.kml', fixture('projects.kml'));
+  await idle(page);
+  expect(await itemNamed(page, 'walk.gpx')).toMatchObject({ format: 'gpx', status: 'ready', count: 2 });
+  expect(await itemNamed(page, 'projects.kml')).toMatchObject({ format: 'kml', status: 'ready', count: 3 });
+  for (const n of ['walk.gpx', 'projects.kml']) await page.locator(`[data-id="${(await itemNamed(page, n))!.id}"] .userdata-remove`).click();
   const geo = (await itemNamed(page, 'places.geojson'))!;
   const csv = (await itemNamed(page, 'enquete.csv'))!;
   expect(geo).toMatchObject({ format: 'geojson', status: 'ready', count: 4 });
@@ -131,6 +138,10 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
   // Feature metadata of the tileset (EXT_structural_metadata) can colour it.
   await page.waitForFunction((id) => window.__jumeauUserData!.state().find((s) => s.id === id)!.styleFields.includes('use'), ts.id, { timeout: 60_000 });
 
+  await page.locator(`[data-id="${ts.id}"] .userdata-style`).selectOption('use');
+  await expect(page.locator(`[data-id="${ts.id}"] .userdata-legend li`)).not.toHaveCount(0);
+  if (process.env.USERDATA_SHOTS !== undefined) await page.screenshot({ path: `${process.env.USERDATA_SHOTS}/tileset-styled.png` });
+
   // A model, placed at the centre of the view.
   await page.setInputFiles('#userdata-file', { name: 'cube.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from(await cubeGlb()) });
   await idle(page);
@@ -139,6 +150,30 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
   await page.locator(`[data-id="${ts.id}"] .userdata-shown`).uncheck();
   await page.evaluate((id) => window.__jumeauUserData!.zoom(id), glb.id);
   expect(await pickItem(page, glb.id)).not.toBeNull();
+
+  if (process.env.USERDATA_SHOTS !== undefined) await page.screenshot({ path: `${process.env.USERDATA_SHOTS}/model.png` });
+
+  // A WMS: capabilities read, its layers listed; a service answering HTML is refused by name.
+  await page.route('**/wms-test**', (route) => {
+    const u = new URL(route.request().url());
+    if (/GetCapabilities/i.test(u.search)) return route.fulfill({ contentType: 'text/xml', body: fixture('wms-capabilities.xml') });
+    return route.fulfill({ contentType: 'image/png', body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64') });
+  });
+  await page.route('**/not-wms**', (route) => route.fulfill({ contentType: 'text/html', body: '<html><body>Hello</body></html>' }));
+  await page.fill('#userdata-url', '/wms-test/service?SERVICE=WMS');
+  await page.click('#userdata-url-add');
+  await idle(page);
+  const wms = (await itemNamed(page, 'service'))!;
+  expect(wms).toMatchObject({ format: 'wms', status: 'ready' });
+  await expect(page.locator(`[data-id="${wms.id}"] .userdata-wms-layer option`)).toHaveText(['Orthophoto (ortho)', 'Cadastre (cadastre)']);
+  await page.locator(`[data-id="${wms.id}"] .userdata-remove`).click();
+  await page.fill('#userdata-url', '/not-wms/x');
+  await page.selectOption('#userdata-url-kind', 'wms');
+  await page.click('#userdata-url-add');
+  await idle(page);
+  expect((await itemNamed(page, 'x'))).toMatchObject({ status: 'error', reason: expect.stringMatching(/not WMS capabilities \(root element html\)/) as unknown as string });
+  await page.locator(`[data-id="${(await itemNamed(page, 'x'))!.id}"] .userdata-remove`).click();
+  await page.selectOption('#userdata-url-kind', 'auto');
 
   // Broken inputs: a URL that answers 404, a JSON that is not a tileset, a corrupt model.
   await page.fill('#userdata-url', '/packs/demo/missing/tileset.json');
