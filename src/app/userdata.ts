@@ -23,7 +23,7 @@ import type { AppContext, Feature, OpenCity } from './context.ts';
  */
 
 export interface UserDataTestApi {
-  state(): { id: string; name: string; format: string; status: string; count: number; reason?: string; styleFields: string[] }[];
+  state(): { id: string; name: string; format: string; status: string; count: number; reason?: string; styleFields: string[]; placement?: StoredItem['placement'] }[];
   /** Resolves when nothing is loading. */
   idle(timeoutMs?: number): Promise<boolean>;
   zoom(id: string): void;
@@ -104,6 +104,7 @@ export const userdataFeature: Feature = {
         ...(csv !== undefined ? { csv: { columns: csv.columns, x: csv.coordinates.xField, y: csv.coordinates.yField, crs: csv.coordinates.crs, crsChoices: CSV_CRS_CHOICES } } : {}),
         ...(s.stored.format === 'wms' ? { wms: { layers: s.wmsLayers, chosen: s.stored.source.kind === 'url' ? (s.stored.source.layers ?? '') : '' } } : {}),
         placeable: s.stored.format === 'glb' && s.status.kind === 'ready',
+        ...(s.stored.format === 'glb' && s.stored.placement !== undefined ? { placement: s.stored.placement } : {}),
       };
     };
     const panel = createUserDataPanel({
@@ -159,6 +160,13 @@ export const userdataFeature: Feature = {
         void load(s);
       },
       onPlace: (id) => startPlacing(id),
+      onPlacement(id, p) {
+        const s = items.get(id);
+        if (s === undefined || s.stored.format !== 'glb') return;
+        s.stored.placement = p;
+        (s.handle as ModelHandle | null)?.place(p);
+        save(s);
+      },
     });
     disposers.push(ctx.addPanel('data', panel, 'left', { label: 'userdata.toolbar', icon: ICONS.upload }));
     disposers.push(() => panel.dispose());
@@ -434,6 +442,7 @@ export const userdataFeature: Feature = {
         s.stored.placement = { ...s.stored.placement, ...p };
         (s.handle as ModelHandle | null)?.place(s.stored.placement);
         save(s);
+        update(s);
       });
       window.addEventListener('keydown', onKey);
       endCapture = stop;
@@ -465,6 +474,8 @@ export const userdataFeature: Feature = {
 
     // ---- City lifecycle ---------------------------------------------------------------------------
     let fromLink = true;
+    /** Restores and link items being set up (the test API's idle waits for them). */
+    let restoring = 0;
     disposers.push(
       ctx.onCity((c) => {
         city = c;
@@ -489,6 +500,7 @@ export const userdataFeature: Feature = {
           },
         });
         panel.setRows([]);
+        restoring++;
         void (async () => {
           const stored = await store.list(c.config.id).catch(() => []);
           if (city !== c) return;
@@ -506,7 +518,7 @@ export const userdataFeature: Feature = {
             if (x.data !== undefined) await addUrl(x.data, 'data', false);
             if (x.wms !== undefined) await addUrl(x.wms, 'wms', false);
           }
-        })();
+        })().finally(() => restoring--);
         return () => {
           removePick?.();
           endCapture?.();
@@ -532,13 +544,14 @@ export const userdataFeature: Feature = {
           status: s.status.kind,
           count: s.vector?.parsed.features.length ?? 0,
           styleFields: s.fields.filter(styleable).map((f) => f.name),
+          ...(s.stored.placement !== undefined ? { placement: { ...s.stored.placement } } : {}),
           ...(s.status.kind === 'error' ? { reason: s.status.reason } : {}),
         })),
       idle: (timeoutMs = 120_000) =>
         new Promise((resolve) => {
           const start = Date.now();
           const check = () => {
-            if (![...items.values()].some((s) => s.status.kind === 'loading')) return resolve(true);
+            if (restoring === 0 && ![...items.values()].some((s) => s.status.kind === 'loading')) return resolve(true);
             if (Date.now() - start > timeoutMs) return resolve(false);
             setTimeout(check, 100);
           };

@@ -27,6 +27,8 @@ export interface UserRowState {
   csv?: { columns: readonly string[]; x: string; y: string | null; crs: string; crsChoices: readonly string[] };
   wms?: { layers: readonly { name: string; title: string }[]; chosen: string };
   placeable: boolean;
+  /** A model's position (editable as coordinates). */
+  placement?: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number };
 }
 
 export interface UserDataPanelCallbacks {
@@ -42,6 +44,7 @@ export interface UserDataPanelCallbacks {
   onCsv(id: string, x: string, y: string | null, crs: string): void;
   onWmsLayer(id: string, layer: string): void;
   onPlace(id: string): void;
+  onPlacement(id: string, p: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number }): void;
 }
 
 export interface UserDataPanel extends Panel {
@@ -155,6 +158,21 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
       if (r.placeable) controls.append(h('button', { type: 'button', class: 'button button-small userdata-place', on: { click: () => cb.onPlace(r.id) } }, t('userdata.place')));
       li.append(controls);
       if (r.legend.length > 0) li.append(h('ul', { class: 'legend-list userdata-legend' }, ...r.legend.map((l) => h('li', {}, h('span', { class: 'swatch', attrs: { style: `background:${rgbToHex(l.color)}` } }), l.text))));
+    }
+    if (r.placement !== undefined && r.status.kind === 'ready') {
+      const p = r.placement;
+      const num = (key: 'lonDeg' | 'latDeg' | 'heightM' | 'headingDeg' | 'scale', label: string, step: number, min: number, max: number) =>
+        h('label', {}, label, h('input', { type: 'number', class: `userdata-place-${key}`, attrs: { step, min, max, value: String(Number(p[key].toFixed(key === 'lonDeg' || key === 'latDeg' ? 6 : 2))), 'data-key': key } }));
+      const fields = [num('lonDeg', 'lon (°)', 0.00001, -180, 180), num('latDeg', 'lat (°)', 0.00001, -90, 90), num('heightM', 'h (m)', 0.5, -500, 9000), num('headingDeg', '↻ (°)', 1, -360, 360), num('scale', '×', 0.1, 0.001, 1000)];
+      const box = h('div', { class: 'userdata-csv userdata-placement' }, ...fields);
+      box.addEventListener('change', () => {
+        const v: Record<string, number> = {};
+        for (const input of box.querySelectorAll('input')) v[input.dataset.key!] = Number(input.value);
+        const ok = Number.isFinite(v.lonDeg) && Math.abs(v.lonDeg!) <= 180 && Number.isFinite(v.latDeg) && Math.abs(v.latDeg!) <= 90 && Number.isFinite(v.heightM) && Number.isFinite(v.headingDeg) && Number.isFinite(v.scale) && v.scale! > 0;
+        box.classList.toggle('userdata-invalid', !ok);
+        if (ok) cb.onPlacement(r.id, { lonDeg: v.lonDeg!, latDeg: v.latDeg!, heightM: v.heightM!, headingDeg: v.headingDeg!, scale: v.scale! });
+      });
+      li.append(box);
     }
     if (r.csv !== undefined) {
       const c = r.csv;

@@ -150,6 +150,14 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
   await page.locator(`[data-id="${ts.id}"] .userdata-shown`).uncheck();
   await page.evaluate((id) => window.__jumeauUserData!.zoom(id), glb.id);
   expect(await pickItem(page, glb.id)).not.toBeNull();
+  // Placed at coordinates: typed in the row, the model moves there (and is still picked there).
+  const before = (await itemNamed(page, 'cube.glb'))!.placement!;
+  const lon = page.locator(`[data-id="${glb.id}"] .userdata-place-lonDeg`);
+  await lon.fill((before.lonDeg + 0.002).toFixed(6));
+  await lon.dispatchEvent('change');
+  await expect.poll(async () => (await itemNamed(page, 'cube.glb'))!.placement!.lonDeg).toBeCloseTo(before.lonDeg + 0.002, 5);
+  await page.evaluate((id) => window.__jumeauUserData!.zoom(id), glb.id);
+  expect(await pickItem(page, glb.id)).not.toBeNull();
 
   if (process.env.USERDATA_SHOTS !== undefined) await page.screenshot({ path: `${process.env.USERDATA_SHOTS}/model.png` });
 
