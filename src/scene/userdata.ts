@@ -48,22 +48,26 @@ function featureProps(f: Cesium3DTileFeature): Record<string, PropertyValue> {
   return out;
 }
 
-/** A Cesium style expressing a colour rule (null: no style). */
-export function tilesetStyle(rule: ColorRule | null): Cesium3DTileStyle | undefined {
-  if (rule === null || rule.kind === 'constant') return undefined;
-  const col = (c: readonly [number, number, number]) => `color('${rgbToHex(c)}')`;
-  if (rule.field.includes("'")) return undefined;
+/** A Cesium style expressing a colour rule at an opacity (constant rule at full opacity: no style, the tileset's own colours). */
+export function tilesetStyle(rule: ColorRule | null, alpha = 1): Cesium3DTileStyle | undefined {
+  const col = (c: readonly [number, number, number]) => `color('${rgbToHex(c)}', ${alpha})`;
+  if (rule === null || rule.kind === 'constant' || rule.kind === 'data' || rule.field.includes("'")) {
+    return alpha < 1 ? new Cesium3DTileStyle({ color: `color('#ffffff', ${alpha})` }) : undefined;
+  }
   const ref = `\${feature['${rule.field}']}`;
   if (rule.kind === 'category') {
     return new Cesium3DTileStyle({ color: { conditions: [...rule.classes.map((c) => [`String(${ref}) === ${styleString(c.value)}`, col(c.color)]), ['true', col(rule.other)]] } });
   }
-  if (rule.kind === 'gradient' || rule.kind === 'steps') {
-    const stops = rule.kind === 'gradient' ? rule.stops : [];
-    return new Cesium3DTileStyle({
-      color: { conditions: [[`isNaN(Number(${ref}))`, col(rule.kind === 'gradient' ? rule.noData : [150, 150, 150])], ...stops.slice(0, -1).map((s, i) => [`Number(${ref}) < ${(s.value + stops[i + 1]!.value) / 2}`, col(s.color)]), ['true', col(stops[stops.length - 1]?.color ?? [150, 150, 150])]] },
-    });
-  }
-  return undefined;
+  // Classes: [min, max) of a stepped ramp, or the nearest gradient stop (boundaries half-way).
+  const classes =
+    rule.kind === 'steps'
+      ? rule.ramp.classes.map((c) => ({ below: c.max, color: c.color }))
+      : rule.stops.map((x, i) => ({ below: i + 1 < rule.stops.length ? (x.value + rule.stops[i + 1]!.value) / 2 : Infinity, color: x.color }));
+  const noData = rule.kind === 'gradient' ? rule.noData : rule.ramp.noData;
+  const last = classes[classes.length - 1]?.color ?? noData;
+  return new Cesium3DTileStyle({
+    color: { conditions: [[`isNaN(Number(${ref}))`, col(noData)], ...classes.filter((c) => Number.isFinite(c.below)).map((c) => [`Number(${ref}) < ${c.below}`, col(c.color)]), ['true', col(last)]] },
+  });
 }
 
 /** Opens a tileset by URL; rejects with a readable reason (HTTP status, CORS, malformed JSON). */
@@ -81,13 +85,7 @@ export async function addUserTileset(scene: Scene, url: string, onTileError: (ur
   let alpha = 1;
   let rule: ColorRule | null = null;
   const apply = () => {
-    const style = tilesetStyle(rule) ?? (alpha < 1 ? new Cesium3DTileStyle({}) : undefined);
-    if (style !== undefined && alpha < 1) {
-      // Opacity multiplies the rule's colour (or white).
-      const base = style.color as unknown as { expression?: string } | undefined;
-      if (base === undefined || base.expression === undefined) style.color = `color('#ffffff', ${alpha})` as never;
-    }
-    tileset.style = style;
+    tileset.style = tilesetStyle(rule, alpha);
     scene.requestRender();
   };
   return {
