@@ -82,6 +82,8 @@ export const userdataFeature: Feature = {
     let city: OpenCity | null = null;
     let colourSeq = 0;
     let endCapture: (() => void) | null = null;
+    /** Restores, link items and files being read (the test API's idle waits for them). */
+    let restoring = 0;
 
     const say = (name: string, reason: string) => ctx.say('warning', 'userdata.msg.failed', { name, reason }, `userdata:${name}`);
 
@@ -212,6 +214,14 @@ export const userdataFeature: Feature = {
 
     async function addFiles(files: File[]): Promise<void> {
       ctx.setPanelOpen('data', true);
+      restoring++;
+      try {
+        await addEachFile(files);
+      } finally {
+        restoring--;
+      }
+    }
+    async function addEachFile(files: File[]): Promise<void> {
       for (const file of files) {
         if (!canAdd()) return;
         const limit = /\.glb$/i.test(file.name) ? USER_LIMITS.maxModelBytes : USER_LIMITS.maxVectorBytes;
@@ -474,8 +484,6 @@ export const userdataFeature: Feature = {
 
     // ---- City lifecycle ---------------------------------------------------------------------------
     let fromLink = true;
-    /** Restores and link items being set up (the test API's idle waits for them). */
-    let restoring = 0;
     disposers.push(
       ctx.onCity((c) => {
         city = c;

@@ -76,7 +76,10 @@ export async function addUserTileset(scene: Scene, url: string, onTileError: (ur
   try {
     tileset = await Cesium3DTileset.fromUrl(url, { maximumScreenSpaceError: 16 });
   } catch (e) {
-    throw new Error(reasonOf(e));
+    const o = e as { statusCode?: unknown } | null;
+    // Request failures name the status; anything else is a JSON that is not a tileset Cesium reads.
+    if (o !== null && typeof o === 'object' && 'statusCode' in o) throw new Error(reasonOf(e));
+    throw new Error(`not a readable 3D Tiles tileset (${reasonOf(e)})`);
   }
   const removeFailed = tileset.tileFailed.addEventListener((e: { url: string; message: string }) => onTileError(e.url, e.message));
   const removeLoad = tileset.allTilesLoaded.addEventListener(() => scene.requestRender());

@@ -106,6 +106,16 @@ test('GeoJSON dropped and CSV picked appear, are picked, and corrupt ones name t
   await page.locator(`[data-id="${geo.id}"] .userdata-style`).selectOption('kind');
   await expect(page.locator(`[data-id="${geo.id}"] .userdata-legend li`)).toHaveCount(5);
 
+  // What the user says of the licence is listed in the sources panel.
+  await page.locator(`[data-id="${geo.id}"] .userdata-about summary`).click();
+  await page.locator(`[data-id="${geo.id}"] .userdata-licence`).fill('Licence Ouverte 2.0');
+  await page.locator(`[data-id="${geo.id}"] .userdata-publisher`).fill('Bureau d’études X');
+  await page.locator(`[data-id="${geo.id}"] .userdata-publisher`).press('Tab');
+  await page.locator('.toolbar [aria-controls="panel-sources"]').click();
+  await expect(page.locator('#panel-sources')).toContainText('Licence Ouverte 2.0');
+  await expect(page.locator('#panel-sources')).toContainText('Bureau d’études X');
+  await page.locator('.toolbar [aria-controls="panel-sources"]').click();
+
   // Corrupt files: each gives a message naming the file and the reason; the rest stays.
   await dropFile(page, 'broken.geojson', new TextEncoder().encode('{"type":"FeatureCollection","features":[{"type":'));
   await page.setInputFiles('#userdata-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\nfoo,bar\n') });
@@ -194,7 +204,7 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
   const errors = await page.evaluate(() => window.__jumeauUserData!.state().filter((s) => s.status === 'error').map((s) => `${s.name} → ${s.reason ?? ''}`));
   expect(errors).toHaveLength(3);
   expect(errors.find((e) => e.startsWith('tileset.json'))).toMatch(/404/);
-  expect(errors.find((e) => e.startsWith('city.json'))).toBeTruthy();
+  expect(errors.find((e) => e.startsWith('city.json'))).toMatch(/not a readable 3D Tiles tileset/);
   expect(errors.find((e) => e.startsWith('corrupt.glb'))).toMatch(/Failed to load glTF — .+/);
   const msgs = (await messages(page)).join('\n');
   expect(msgs).toContain('corrupt.glb');
