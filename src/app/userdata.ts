@@ -248,7 +248,10 @@ export const userdataFeature: Feature = {
       let url: string;
       try {
         url = new URL(raw, window.location.href).href;
-        if (!/^https?:$/.test(new URL(url).protocol)) throw new Error('only http and https addresses are read');
+        const u = new URL(url);
+        if (!/^https?:$/.test(u.protocol)) throw new Error('only http and https addresses are read');
+        // The app's security policy admits plain HTTP only from its own server.
+        if (u.protocol === 'http:' && u.host !== window.location.host) throw new Error('plain http from another server is refused by the app\'s security policy: use https');
       } catch (e) {
         say(raw.slice(0, 120), `not a valid URL (${e instanceof Error ? e.message : String(e)})`);
         return;

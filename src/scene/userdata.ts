@@ -3,6 +3,9 @@ import {
   UrlTemplateImageryProvider, WebMapServiceImageryProvider, type CesiumWidget, type Scene,
 } from 'cesium';
 import { rgbToHex } from '../core/color-ramp.ts';
+import { DEFAULT_TILESET_LIMITS, inspectTileset } from '../core/tileset-limits.ts';
+import { FetchError, fetchJson } from '../sources/http.ts';
+import { guardTileset } from './tileset-guard.ts';
 import type { ColorRule, PropertyValue } from '../layers/types.ts';
 import { styleString } from './style.ts';
 
@@ -72,6 +75,20 @@ export function tilesetStyle(rule: ColorRule | null, alpha = 1): Cesium3DTileSty
 
 /** Opens a tileset by URL; rejects with a readable reason (HTTP status, CORS, malformed JSON). */
 export async function addUserTileset(scene: Scene, url: string, onTileError: (url: string, message: string) => void): Promise<TilesetHandle> {
+  // tileset.json is read and checked within limits first (size, depth, tile count, shape), so a
+  // hostile or broken tileset is refused with the reason before Cesium streams it.
+  let json: unknown;
+  try {
+    json = await fetchJson(url, { timeoutMs: 20_000, maxBytes: DEFAULT_TILESET_LIMITS.maxJsonBytes });
+  } catch (e) {
+    if (e instanceof FetchError) throw new Error(e.kind === 'network' ? 'unreachable, or refused by the server\'s CORS policy' : e.reason);
+    throw new Error(reasonOf(e));
+  }
+  try {
+    inspectTileset(json, url);
+  } catch (e) {
+    throw new Error(`not a readable 3D Tiles tileset (${(e as { reason?: string }).reason ?? reasonOf(e)})`);
+  }
   let tileset: Cesium3DTileset;
   try {
     tileset = await Cesium3DTileset.fromUrl(url, { maximumScreenSpaceError: 16 });
@@ -83,6 +100,7 @@ export async function addUserTileset(scene: Scene, url: string, onTileError: (ur
   }
   const removeFailed = tileset.tileFailed.addEventListener((e: { url: string; message: string }) => onTileError(e.url, e.message));
   const removeLoad = tileset.allTilesLoaded.addEventListener(() => scene.requestRender());
+  const removeGuard = guardTileset(tileset, url, (reason) => onTileError(url, reason));
   scene.primitives.add(tileset);
   scene.requestRender();
   let alpha = 1;
@@ -130,6 +148,7 @@ export async function addUserTileset(scene: Scene, url: string, onTileError: (ur
     dispose() {
       removeFailed();
       removeLoad();
+      removeGuard();
       if (!scene.isDestroyed() && scene.primitives.contains(tileset)) scene.primitives.remove(tileset);
       scene.requestRender();
     },

@@ -57,7 +57,7 @@ export interface UserDataPanel extends Panel {
 
 export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
   const panel = createPanel('data', 'userdata.title', cb.onClose, 'userdata-panel');
-  const input = h('input', { type: 'file', id: 'userdata-file', class: 'visually-hidden', attrs: { multiple: true, accept: '.geojson,.json,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,.glb' } });
+  const input = h('input', { type: 'file', id: 'userdata-file', class: 'sr-only', attrs: { multiple: true, accept: '.geojson,.json,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,.glb' } });
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = '';
