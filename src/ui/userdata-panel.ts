@@ -84,6 +84,8 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
   const relabelOwn = () => {
     dropText.textContent = t('userdata.drop');
     pick.textContent = t('userdata.pick');
+    input.setAttribute('aria-label', t('userdata.pick'));
+    drop.setAttribute('aria-label', t('userdata.drop'));
     url.placeholder = t('userdata.url');
     url.setAttribute('aria-label', t('userdata.url'));
     kind.setAttribute('aria-label', t('userdata.urlKind'));
