@@ -163,7 +163,7 @@ function columnMatrix(frame: Matrix4, heightM: number): Matrix4 {
 const flat = (line: readonly Position[]) => Cartesian3.fromDegreesArray(line.flatMap((p) => [p[0], p[1]]));
 
 /** Draws a layer. `variantId` picks the display (e.g. choropleth or extruded). */
-export function drawLayer(scene: Scene, def: LayerDefinition, variantId: string, parsed: ParsedLayer, o: DrawOptions): DrawnLayer {
+export function drawLayer(scene: Scene, def: Pick<LayerDefinition, 'id' | 'variants' | 'label'>, variantId: string, parsed: ParsedLayer, o: DrawOptions): DrawnLayer {
   const variant = def.variants.find((v) => v.id === variantId) ?? def.variants[0];
   const features = parsed.features;
   const tags = features.map((_, index): FeatureTag => ({ jumeauLayer: def.id, index }));

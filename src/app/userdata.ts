@@ -1,0 +1,594 @@
+import type { ColorRule } from '../layers/types.ts';
+import type { PickedItem } from '../scene/picking.ts';
+import { drawLayer, flyToSphere, groundHeightFn, isFeatureTag, unionSpheres, type DrawnLayer } from '../scene/layers/draw.ts';
+import { addUserImagery, addUserModel, addUserTileset, pointAt, type ModelHandle, type TilesetHandle, type UserSceneHandle } from '../scene/userdata.ts';
+import { createUserParser, createUserStore, fetchUserBytes, type StoredItem } from '../sources/userdata.ts';
+import { readWmsCapabilities, wmsCapabilitiesUrl, type WmsLayerInfo } from '../userdata/capabilities.ts';
+import { summariseFields } from '../userdata/fields.ts';
+import { legendEntries, styleable, USER_PALETTE, userColorRule, userVariant } from '../userdata/style.ts';
+import { CSV_CRS_CHOICES, USER_LIMITS, type FieldSummary, type UserFormat, type UserVectorResult } from '../userdata/types.ts';
+import { formatNumber, t } from '../ui/i18n/index.ts';
+import { ICONS } from '../ui/icons.ts';
+import type { SourceEntry } from '../ui/sources-panel.ts';
+import { createUserDataPanel, type UrlKind, type UserRowState } from '../ui/userdata-panel.ts';
+import type { AppContext, Feature, OpenCity } from './context.ts';
+
+/**
+ * "Bring your own data" (issue 13): files dropped or picked and URLs pasted become layers of the
+ * open city — vector files parsed in a worker and drawn like the open-data layers, 3D Tiles
+ * tilesets, glTF models placed at a point, WMS and XYZ imagery. Each has a row in the "my data"
+ * panel (state or error naming the file and the reason, show, opacity, colour by attribute with
+ * legend, zoom, remove, licence), is pickable into the info panel, listed in the sources panel,
+ * and kept in IndexedDB with the city. `?tileset=`, `?data=` and `?wms=` open items from a link.
+ */
+
+export interface UserDataTestApi {
+  state(): { id: string; name: string; format: string; status: string; count: number; reason?: string; styleFields: string[]; placement?: StoredItem['placement'] }[];
+  /** Resolves when nothing is loading. */
+  idle(timeoutMs?: number): Promise<boolean>;
+  zoom(id: string): void;
+  /** Window position of a vector feature's anchor (points), or null. */
+  featureWindowPosition(id: string, index: number): { x: number; y: number } | null;
+}
+
+declare global {
+  interface Window {
+    __jumeauUserData?: UserDataTestApi;
+  }
+}
+
+type Status = UserRowState['status'];
+
+interface ItemState {
+  stored: StoredItem;
+  /** Kept in IndexedDB (items from URL parameters are not: the link brings them back). */
+  persistent: boolean;
+  status: Status;
+  shown: boolean;
+  opacity: number;
+  vector: UserVectorResult | null;
+  drawn: DrawnLayer | null;
+  handle: UserSceneHandle | null;
+  fields: FieldSummary[];
+  rule: ColorRule | null;
+  wmsLayers: WmsLayerInfo[];
+  colour: number;
+  abort: AbortController;
+  removeTitle: (() => void) | null;
+  /** Added in this session (the view flies to it), rather than restored. */
+  fresh: boolean;
+}
+
+const layerIdOf = (id: string) => `user:${id}`;
+let seq = 0;
+const newId = () => `${Date.now().toString(36)}${(seq++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+/** What a pasted URL is, from the kind chosen or its shape. */
+export function urlKindOf(url: string, kind: UrlKind): 'tileset' | 'wms' | 'xyz' | 'data' {
+  if (kind !== 'auto') return kind;
+  if (/\{z\}/.test(url) && /\{x\}/.test(url) && /\{y\}/.test(url)) return 'xyz';
+  if (/[?&]service=wms\b/i.test(url) || /\/wms\/?(\?|$)/i.test(url)) return 'wms';
+  if (/tileset[^/]*\.json(\?|#|$)/i.test(url) || /\.3tz(\?|#|$)/i.test(url)) return 'tileset';
+  return 'data';
+}
+
+export const userdataFeature: Feature = {
+  id: 'userdata',
+  install(ctx: AppContext) {
+    const disposers: (() => void)[] = [];
+    const parser = createUserParser();
+    const store = createUserStore();
+    const items = new Map<string, ItemState>();
+    let city: OpenCity | null = null;
+    let colourSeq = 0;
+    let endCapture: (() => void) | null = null;
+    /** Restores, link items and files being read (the test API's idle waits for them). */
+    let restoring = 0;
+
+    const say = (name: string, reason: string) => ctx.say('warning', 'userdata.msg.failed', { name, reason }, `userdata:${name}`);
+
+    // ---- Rows -------------------------------------------------------------------------------------
+    const rowOf = (s: ItemState): UserRowState => {
+      const legend = s.rule !== null ? legendEntries(s.rule, t('userdata.all'), t('userdata.other')) : s.vector !== null ? [{ color: USER_PALETTE[s.colour % USER_PALETTE.length]!, text: t('userdata.all') }] : [];
+      const csv = s.vector?.csv;
+      return {
+        id: s.stored.id,
+        name: s.stored.name,
+        format: s.stored.format,
+        status: s.status,
+        shown: s.shown,
+        opacity: s.opacity,
+        styleFields: s.fields.filter(styleable).map((f) => f.name),
+        styleField: s.stored.styleField,
+        legend,
+        licence: s.stored.licence,
+        publisher: s.stored.publisher,
+        ...(csv !== undefined ? { csv: { columns: csv.columns, x: csv.coordinates.xField, y: csv.coordinates.yField, crs: csv.coordinates.crs, crsChoices: CSV_CRS_CHOICES } } : {}),
+        ...(s.stored.format === 'wms' ? { wms: { layers: s.wmsLayers, chosen: s.stored.source.kind === 'url' ? (s.stored.source.layers ?? '') : '' } } : {}),
+        placeable: s.stored.format === 'glb' && s.status.kind === 'ready',
+        ...(s.stored.format === 'glb' && s.stored.placement !== undefined ? { placement: s.stored.placement } : {}),
+      };
+    };
+    const panel = createUserDataPanel({
+      onClose: () => ctx.setPanelOpen('data', false),
+      onFiles: (files) => void addFiles(files),
+      onUrl: (url, kind) => void addUrl(url, kind, true),
+      onShown(id, on) {
+        const s = items.get(id);
+        if (s === undefined) return;
+        s.shown = on;
+        s.drawn?.setShown(on);
+        s.handle?.setShown(on);
+        ctx.viewer?.requestRender();
+        update(s);
+      },
+      onOpacity(id, a) {
+        const s = items.get(id);
+        if (s === undefined) return;
+        s.opacity = a;
+        s.drawn?.setOpacity(a);
+        s.handle?.setOpacity(a);
+      },
+      onStyle(id, field) {
+        const s = items.get(id);
+        if (s === undefined) return;
+        s.stored.styleField = field;
+        applyStyle(s);
+        save(s);
+        update(s);
+      },
+      onZoom: (id) => zoom(id),
+      onRemove: (id) => remove(id),
+      onLicence(id, licence, publisher) {
+        const s = items.get(id);
+        if (s === undefined) return;
+        s.stored.licence = licence;
+        s.stored.publisher = publisher;
+        save(s);
+        ctx.refreshSources();
+      },
+      onCsv(id, x, y, crs) {
+        const s = items.get(id);
+        if (s === undefined) return;
+        s.stored.options = { csv: { xField: x, yField: y, crs } };
+        save(s);
+        void load(s);
+      },
+      onWmsLayer(id, layer) {
+        const s = items.get(id);
+        if (s === undefined || s.stored.source.kind !== 'url') return;
+        s.stored.source.layers = layer;
+        save(s);
+        void load(s);
+      },
+      onPlace: (id) => startPlacing(id),
+      onPlacement(id, p) {
+        const s = items.get(id);
+        if (s === undefined || s.stored.format !== 'glb') return;
+        s.stored.placement = p;
+        (s.handle as ModelHandle | null)?.place(p);
+        save(s);
+      },
+    });
+    disposers.push(ctx.addPanel('data', panel, 'left', { label: 'userdata.toolbar', icon: ICONS.upload }));
+    disposers.push(() => panel.dispose());
+    const update = (s: ItemState) => {
+      if (items.has(s.stored.id)) panel.updateRow(rowOf(s));
+    };
+
+    const save = (s: ItemState) => {
+      if (!s.persistent) return;
+      store.put(s.stored).catch((e: unknown) => ctx.say('warning', 'userdata.msg.storeFailed', { reason: e instanceof Error ? e.message : String(e) }, 'userdata:store'));
+    };
+
+    // ---- Adding -----------------------------------------------------------------------------------
+    const canAdd = () => {
+      if (items.size >= USER_LIMITS.maxItems) {
+        ctx.say('warning', 'userdata.msg.tooMany', { max: USER_LIMITS.maxItems }, 'userdata:tooMany');
+        return false;
+      }
+      return city !== null;
+    };
+    const newItem = (stored: Omit<StoredItem, 'id' | 'cityId' | 'licence' | 'publisher' | 'options' | 'styleField' | 'addedAtMs' | 'order'>, persistent: boolean): ItemState => {
+      const s: ItemState = {
+        stored: { id: newId(), cityId: city!.config.id, licence: '', publisher: '', options: {}, styleField: null, addedAtMs: Date.now(), order: Date.now(), ...stored },
+        persistent,
+        status: { kind: 'loading', percent: null },
+        shown: true,
+        opacity: 1,
+        vector: null,
+        drawn: null,
+        handle: null,
+        fields: [],
+        rule: null,
+        wmsLayers: [],
+        colour: colourSeq++,
+        abort: new AbortController(),
+        removeTitle: null,
+        fresh: true,
+      };
+      items.set(s.stored.id, s);
+      update(s);
+      return s;
+    };
+
+    async function addFiles(files: File[]): Promise<void> {
+      ctx.setPanelOpen('data', true);
+      restoring++;
+      try {
+        await addEachFile(files);
+      } finally {
+        restoring--;
+      }
+    }
+    async function addEachFile(files: File[]): Promise<void> {
+      for (const file of files) {
+        if (!canAdd()) return;
+        const limit = /\.glb$/i.test(file.name) ? USER_LIMITS.maxModelBytes : USER_LIMITS.maxVectorBytes;
+        if (file.size > limit) {
+          say(file.name, `${formatNumber(file.size / 1048576, 0)} MB, more than the limit of ${Math.round(limit / 1048576)} MB`);
+          continue;
+        }
+        let bytes: Uint8Array;
+        try {
+          bytes = new Uint8Array(await file.arrayBuffer());
+        } catch (e) {
+          say(file.name, `cannot be read (${e instanceof Error ? e.message : String(e)})`);
+          continue;
+        }
+        const s = newItem({ name: file.name, format: guessFileFormat(file.name), source: { kind: 'file', bytes } }, true);
+        save(s);
+        void load(s);
+      }
+    }
+
+    async function addUrl(raw: string, kind: UrlKind, persistent: boolean): Promise<void> {
+      ctx.setPanelOpen('data', true);
+      if (!canAdd()) return;
+      let url: string;
+      try {
+        url = new URL(raw, window.location.href).href;
+        const u = new URL(url);
+        if (!/^https?:$/.test(u.protocol)) throw new Error('only http and https addresses are read');
+        // The app's security policy admits plain HTTP only from its own server.
+        if (u.protocol === 'http:' && u.host !== window.location.host) throw new Error('plain http from another server is refused by the app\'s security policy: use https');
+      } catch (e) {
+        say(raw.slice(0, 120), `not a valid URL (${e instanceof Error ? e.message : String(e)})`);
+        return;
+      }
+      const k = urlKindOf(url, kind);
+      const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? url).slice(0, 120) || url;
+      const format: UserFormat = k === 'data' ? guessFileFormat(url) : k;
+      const s = newItem({ name: k === 'tileset' || k === 'wms' || k === 'xyz' ? `${name} (${new URL(url).host})` : name, format, source: { kind: 'url', url } }, persistent);
+      save(s);
+      await load(s);
+    }
+
+    // ---- Loading ----------------------------------------------------------------------------------
+    const fail = (s: ItemState, where: string, reason: string) => {
+      s.status = { kind: 'error', reason: where === s.stored.name || where === '' ? reason : `${where}: ${reason}` };
+      say(s.stored.name, s.status.reason);
+      update(s);
+      ctx.refreshSources();
+    };
+    const clearDrawing = (s: ItemState) => {
+      s.drawn?.dispose();
+      s.drawn = null;
+      s.handle?.dispose();
+      s.handle = null;
+      s.removeTitle?.();
+      s.removeTitle = null;
+    };
+
+    async function load(s: ItemState): Promise<void> {
+      const c = city;
+      const v = ctx.viewer;
+      s.abort.abort();
+      const abort = new AbortController();
+      s.abort = abort;
+      clearDrawing(s);
+      s.status = { kind: 'loading', percent: null };
+      update(s);
+      if (c === null) return;
+      if (v === null) return fail(s, '', 'no 3D view (WebGL unavailable)');
+      const alive = () => !abort.signal.aborted && city === c && items.get(s.stored.id) === s;
+      const src = s.stored.source;
+      try {
+        if (s.stored.format === 'tileset' && src.kind === 'url') {
+          const handle = await addUserTileset(v.scene, src.url, (url, message) => ctx.say('warning', 'userdata.msg.failed', { name: s.stored.name, reason: `${url}: ${message}` }, `userdata:tile:${s.stored.id}`));
+          if (!alive()) return handle.dispose();
+          s.handle = handle;
+          s.status = { kind: 'ready', summary: t('userdata.readyTileset'), issues: [] };
+          // Attributes come with the tiles: summarise them once the view's tiles are in.
+          const off = handle.tileset.allTilesLoaded.addEventListener(() => {
+            if (items.get(s.stored.id) !== s || s.handle !== handle) return off();
+            const feats = handle.loadedFeatures(20_000);
+            if (feats.length === 0) return;
+            const before = s.fields.length;
+            s.fields = summariseFields(feats.map((properties, i) => ({ id: String(i), name: null, geometry: { type: 'point', coordinates: [0, 0] }, properties })));
+            applyStyle(s);
+            if (s.fields.length !== before) update(s);
+          });
+          const prevDispose = handle.dispose;
+          handle.dispose = () => {
+            off();
+            prevDispose();
+          };
+          applyStyle(s);
+          if (s.fresh) handle.flyTo(ctx.stable);
+        } else if ((s.stored.format === 'wms' || s.stored.format === 'xyz') && src.kind === 'url') {
+          if (s.stored.format === 'wms') {
+            if (s.wmsLayers.length === 0) {
+              const capsUrl = wmsCapabilitiesUrl(src.url);
+              const bytes = await fetchUserBytes(capsUrl, USER_LIMITS.maxDocumentBytes, { signal: abort.signal });
+              s.wmsLayers = readWmsCapabilities(bytes, capsUrl);
+            }
+            if (!alive()) return;
+            const wanted = src.layers ?? new URL(src.url).searchParams.get('layers') ?? s.wmsLayers[0]!.name;
+            src.layers = s.wmsLayers.some((l) => l.name === wanted) ? wanted : s.wmsLayers[0]!.name;
+            s.handle = addUserImagery(v.widget, { kind: 'wms', url: src.url.split('?')[0]!, layers: src.layers }, (m) => say(s.stored.name, m));
+          } else {
+            s.handle = addUserImagery(v.widget, { kind: 'xyz', url: src.url }, (m) => say(s.stored.name, m));
+          }
+          s.status = { kind: 'ready', summary: t('userdata.readyImagery'), issues: [] };
+        } else {
+          let bytes: Uint8Array;
+          if (src.kind === 'file') bytes = src.bytes;
+          else {
+            bytes = await fetchUserBytes(src.url, Math.max(USER_LIMITS.maxVectorBytes, USER_LIMITS.maxModelBytes), {
+              signal: abort.signal,
+              onProgress: (read, total) => {
+                if (total === null || !alive()) return;
+                s.status = { kind: 'loading', percent: (100 * read) / total };
+                update(s);
+              },
+            });
+          }
+          if (!alive()) return;
+          const r = await parser.parse({ name: s.stored.name, bytes, options: s.stored.options });
+          if (!alive()) return;
+          if (!r.ok) return fail(s, r.error.where, r.error.reason);
+          if (r.kind === 'other') {
+            if (r.format !== 'glb') return fail(s, '', `a ${r.format} is opened by URL`);
+            s.stored.format = 'glb';
+            const at = s.stored.placement ?? { ...(centreOfView() ?? cityCentre(c)), headingDeg: 0, scale: 1 };
+            s.stored.placement = at;
+            save(s);
+            const handle = await addUserModel(v.scene, bytes, at, s.stored.name);
+            if (!alive()) return handle.dispose();
+            s.handle = handle;
+            s.status = { kind: 'ready', summary: t('userdata.readyModel'), issues: [] };
+          } else {
+            s.stored.format = r.result.format;
+            s.vector = r.result;
+            s.fields = r.result.fields;
+            s.status = { kind: 'ready', summary: t('userdata.ready', { count: r.result.parsed.features.length }), issues: r.result.parsed.issues };
+            drawVector(s);
+            if (s.fresh) zoom(s.stored.id);
+          }
+        }
+      } catch (e) {
+        if (!alive()) return;
+        const reason = e instanceof Error ? ((e as { reason?: string }).reason ?? e.message) : String(e);
+        const where = (e as { where?: string; url?: string }).where ?? (e as { url?: string }).url ?? '';
+        return fail(s, where, reason);
+      }
+      s.handle?.setShown(s.shown);
+      s.handle?.setOpacity(s.opacity);
+      s.removeTitle = ctx.setItemTitle(layerIdOf(s.stored.id), (item) => {
+        const f = s.vector?.parsed.features.find((x) => x.id === item.id);
+        return f?.name ?? `${s.stored.name}${item.id !== null && item.id !== s.stored.name ? ` · ${item.id}` : ''}`;
+      });
+      update(s);
+      ctx.refreshSources();
+      v.requestRender();
+    }
+
+    const ruleOf = (s: ItemState): ColorRule => userColorRule(USER_PALETTE[s.colour % USER_PALETTE.length]!, s.fields.find((f) => f.name === s.stored.styleField && styleable(f)) ?? null);
+    function drawVector(s: ItemState): void {
+      const v = ctx.viewer;
+      if (v === null || s.vector === null) return;
+      s.drawn?.dispose();
+      s.rule = ruleOf(s);
+      s.drawn = drawLayer(v.scene, { id: layerIdOf(s.stored.id), variants: [userVariant(s.vector.geometryTypes, s.rule)] }, 'user', s.vector.parsed, { opacity: s.opacity, groundHeight: groundHeightFn(v.scene) });
+      s.drawn.setShown(s.shown);
+      v.requestRender();
+    }
+    function applyStyle(s: ItemState): void {
+      if (s.vector !== null) drawVector(s);
+      else if (s.handle !== null && 'setStyle' in s.handle) {
+        const field = s.fields.find((f) => f.name === s.stored.styleField && styleable(f)) ?? null;
+        s.rule = field !== null ? ruleOf(s) : null;
+        (s.handle as TilesetHandle).setStyle(s.rule);
+      }
+    }
+
+    const cityCentre = (c: OpenCity) => ({ lonDeg: (c.config.bbox[0] + c.config.bbox[2]) / 2, latDeg: (c.config.bbox[1] + c.config.bbox[3]) / 2, heightM: 0 });
+    const centreOfView = () => {
+      const v = ctx.viewer;
+      if (v === null) return null;
+      const canvas = v.scene.canvas;
+      return pointAt(v.scene, canvas.clientWidth / 2, canvas.clientHeight / 2);
+    };
+
+    function zoom(id: string): void {
+      const s = items.get(id);
+      const v = ctx.viewer;
+      if (s === undefined || v === null) return;
+      if (s.drawn !== null && s.vector !== null) {
+        const sphere = unionSpheres(s.vector.parsed.features.map((_, i) => s.drawn!.featureSphere(i)));
+        if (sphere !== null) flyToSphere(v.scene, sphere, Math.max(300, sphere.radius * 2.6), ctx.stable);
+      } else s.handle?.flyTo(ctx.stable);
+    }
+
+    function remove(id: string): void {
+      const s = items.get(id);
+      if (s === undefined) return;
+      s.abort.abort();
+      clearDrawing(s);
+      items.delete(id);
+      panel.removeRow(id);
+      if (ctx.state.selected?.startsWith(`${layerIdOf(id)}:`) === true) ctx.select(null);
+      if (s.persistent) void store.remove(id).catch(() => undefined);
+      ctx.refreshSources();
+      ctx.viewer?.requestRender();
+    }
+
+    function startPlacing(id: string): void {
+      const s = items.get(id);
+      const v = ctx.viewer;
+      if (s === undefined || v === null || ctx.picking === null) return;
+      endCapture?.();
+      ctx.say('info', 'userdata.placing', {}, 'userdata:placing');
+      const onKey = (e: KeyboardEvent) => {
+        if (e.key === 'Escape') stop();
+      };
+      const stop = () => {
+        end();
+        window.removeEventListener('keydown', onKey);
+        endCapture = null;
+      };
+      const end = ctx.picking.capture((x, y) => {
+        const p = pointAt(v.scene, x, y);
+        stop();
+        if (p === null || s.stored.placement === undefined) return;
+        s.stored.placement = { ...s.stored.placement, ...p };
+        (s.handle as ModelHandle | null)?.place(s.stored.placement);
+        save(s);
+        update(s);
+      });
+      window.addEventListener('keydown', onKey);
+      endCapture = stop;
+    }
+
+    // ---- Picking, sources ---------------------------------------------------------------------------
+    const itemOfFeature = (s: ItemState, index: number): PickedItem | null => {
+      const f = s.vector?.parsed.features[index];
+      if (f === undefined) return null;
+      return { layerId: layerIdOf(s.stored.id), id: f.id, properties: { ...f.properties, [t('layers.prop.layer')]: s.stored.name } };
+    };
+    disposers.push(
+      ctx.addSources((): SourceEntry[] =>
+        [...items.values()].map((s) => ({
+          role: 'layer',
+          attribution: {
+            title: s.stored.name,
+            publisher: s.stored.publisher || t('userdata.userSupplied'),
+            licence: s.stored.licence || t('userdata.unknownLicence'),
+            date: new Date(s.stored.addedAtMs).toISOString().slice(0, 10),
+            status: 'recorded',
+            origin: s.stored.source.kind === 'url' ? s.stored.source.url : s.stored.name,
+          },
+          shown: s.status.kind === 'ready' && s.shown,
+          ...(s.status.kind === 'error' ? { reason: s.status.reason } : {}),
+        })),
+      ),
+    );
+
+    // ---- City lifecycle ---------------------------------------------------------------------------
+    let fromLink = true;
+    disposers.push(
+      ctx.onCity((c) => {
+        city = c;
+        const removePick = ctx.picking?.add({
+          resolve(picked) {
+            const tag = (picked as { id?: unknown } | undefined)?.id;
+            if (isFeatureTag(tag) && tag.jumeauLayer.startsWith('user:')) {
+              const s = items.get(tag.jumeauLayer.slice(5));
+              const index = s?.drawn?.resolve(picked) ?? null;
+              return s !== undefined && index !== null ? itemOfFeature(s, index) : null;
+            }
+            for (const s of items.values()) {
+              const r = s.handle?.resolve(picked) ?? null;
+              if (r !== null) return { layerId: layerIdOf(s.stored.id), id: r.id, properties: { ...r.properties, [t('layers.prop.layer')]: s.stored.name } };
+            }
+            return null;
+          },
+          highlight(picked) {
+            const tag = (picked as { id?: unknown } | undefined)?.id;
+            if (!isFeatureTag(tag) || !tag.jumeauLayer.startsWith('user:')) return () => undefined;
+            return items.get(tag.jumeauLayer.slice(5))?.drawn?.highlight(tag.index) ?? (() => undefined);
+          },
+        });
+        panel.setRows([]);
+        restoring++;
+        void (async () => {
+          const stored = await store.list(c.config.id).catch(() => []);
+          if (city !== c) return;
+          for (const st of stored) {
+            // newItem keeps the stored id, options, style and placement (they override its defaults).
+            const s = newItem(st, true);
+            s.fresh = false;
+            void load(s);
+          }
+          if (stored.length > 0) ctx.say('info', 'userdata.msg.restored', { count: stored.length }, 'userdata:restored');
+          if (fromLink) {
+            fromLink = false;
+            const x = ctx.state.extra;
+            if (x.tileset !== undefined) await addUrl(x.tileset, 'tileset', false);
+            if (x.data !== undefined) await addUrl(x.data, 'data', false);
+            if (x.wms !== undefined) await addUrl(x.wms, 'wms', false);
+          }
+        })().finally(() => restoring--);
+        return () => {
+          removePick?.();
+          endCapture?.();
+          city = null;
+          for (const s of items.values()) {
+            s.abort.abort();
+            clearDrawing(s);
+          }
+          items.clear();
+          panel.setRows([]);
+        };
+      }),
+    );
+    disposers.push(ctx.onLangChange(() => panel.setRows([...items.values()].map(rowOf))));
+
+    // ---- Test API ---------------------------------------------------------------------------------
+    window.__jumeauUserData = {
+      state: () =>
+        [...items.values()].map((s) => ({
+          id: s.stored.id,
+          name: s.stored.name,
+          format: s.stored.format,
+          status: s.status.kind,
+          count: s.vector?.parsed.features.length ?? 0,
+          styleFields: s.fields.filter(styleable).map((f) => f.name),
+          ...(s.stored.placement !== undefined ? { placement: { ...s.stored.placement } } : {}),
+          ...(s.status.kind === 'error' ? { reason: s.status.reason } : {}),
+        })),
+      idle: (timeoutMs = 120_000) =>
+        new Promise((resolve) => {
+          const start = Date.now();
+          const check = () => {
+            if (restoring === 0 && ![...items.values()].some((s) => s.status.kind === 'loading')) return resolve(true);
+            if (Date.now() - start > timeoutMs) return resolve(false);
+            setTimeout(check, 100);
+          };
+          check();
+        }),
+      zoom,
+      featureWindowPosition(id, index) {
+        const f = items.get(id)?.vector?.parsed.features[index];
+        if (f === undefined || f.geometry.type !== 'point') return null;
+        return window.__jumeau?.toWindow(f.geometry.coordinates[0], f.geometry.coordinates[1], 10) ?? null;
+      },
+    };
+
+    return () => {
+      for (const d of disposers.reverse()) d();
+      parser.dispose();
+      delete window.__jumeauUserData;
+    };
+  },
+};
+
+/** A first guess of a file's format from its name (the worker detects it from the bytes). */
+function guessFileFormat(name: string): UserFormat {
+  const e = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  if (e === 'csv' || e === 'tsv' || e === 'txt') return 'csv';
+  if (e === 'gpx' || e === 'kml' || e === 'kmz' || e === 'glb') return e;
+  if (e === 'zip') return 'shapefile';
+  return 'geojson';
+}
