@@ -4,6 +4,8 @@ import type { SunPositionInput } from '../src/simulations/sun-position.ts';
 import type { KernelRun } from './kernels/kernel.ts';
 import { sunHoursKernel } from './kernels/sun-hours.ts';
 import { sunPositionKernel } from './kernels/sun-position.ts';
+import { wifiCoverageKernel } from './kernels/wifi-coverage.ts';
+import { planWifi, type WifiCoverageInput, type WifiPartOutput } from '../src/simulations/wifi-coverage.ts';
 import type { CityGeometry } from './kernels/sun-hours.ts';
 import type { ScenarioEdits } from './kernels/scenario.ts';
 
@@ -49,6 +51,11 @@ function* withCity(run: KernelRun<Omit<SunHoursPartOutput, 'frame' | 'ids' | 'ti
   return { ...part, frame: city.frame, ids, tiles: city.tiles, notes: city.notes };
 }
 
+function* withFrame(run: KernelRun<Omit<WifiPartOutput, 'frame' | 'tiles' | 'notes'>>, city: LoadedCity): KernelRun<WifiPartOutput> {
+  const part = yield* run;
+  return { ...part, frame: city.frame, tiles: city.tiles, notes: city.notes };
+}
+
 export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
   'sun-position': {
     start: (input) => Promise.resolve(sunPositionKernel(input as SunPositionInput)),
@@ -64,6 +71,19 @@ export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
         ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
       });
       return withCity(sunHoursKernel(planSunHours(input, city.frame), city.geometry), city);
+    },
+  },
+  'wifi-coverage': {
+    async start(raw, env) {
+      const input = raw as WifiCoverageInput;
+      const city = await env.city({
+        tileset: input.city.tileset,
+        ...(input.city.idProperties !== undefined ? { idProperties: input.city.idProperties } : {}),
+        bboxDeg: areaBbox(input.area),
+        reachM: input.maxRangeM,
+        ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
+      });
+      return withFrame(wifiCoverageKernel(planWifi(input, city.frame), city.geometry), city);
     },
   },
 };
