@@ -131,6 +131,12 @@ export interface WifiPart {
   links: number;
 }
 
+/**
+ * Surfaces met closer than this to the previous one belong to the same wall (its two faces), m.
+ * A building crossed from side to side counts two walls; a free-standing wall, one.
+ */
+export const WALL_THICKNESS_M = 0.5;
+
 /** Walls crossed along a segment, at most `max` (then `max`): successive closest hits. */
 export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, tx: number, ty: number, tz: number, max: number, hit: Hit = { t: 0, triangle: 0 }): number {
   const dx = tx - ox, dy = ty - oy, dz = tz - oz;
@@ -142,8 +148,8 @@ export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, t
   while (walls < max && t < len) {
     if (!tracer.closest(ox + ux * t, oy + uy * t, oz + uz * t, ux, uy, uz, len - t, hit)) break;
     const at = t + hit.t;
-    // Two triangles of one wall meet on a diagonal: a hit within 1 mm of the last is the same wall.
-    if (at - lastT > 1e-3) walls++;
+    // The two faces of one wall (and two triangles meeting on a diagonal) are one wall.
+    if (at - lastT > WALL_THICKNESS_M) walls++;
     lastT = at;
     t = at + 1e-3;
   }
