@@ -4,10 +4,11 @@ import { en } from './en.ts';
 import { fr } from './fr.ts';
 import { layersBundle } from './layers.ts';
 import { simMessages } from './sim.ts';
+import { wifiMessages } from './wifi.ts';
 
 /**
  * Every message bundle of the app. A feature adds its own file (`src/ui/i18n/<feature>.ts`
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle] as const;
+export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, wifiMessages] as const;
