@@ -35,7 +35,7 @@ import type { AppContext, Feature, OpenCity } from './context.ts';
  */
 
 const WIFI_ICON = ['M2 8.5a15 15 0 0 1 20 0', 'M5 12a10 10 0 0 1 14 0', 'M8.5 15.5a5 5 0 0 1 7 0', 'M12 19h.01'];
-const DEFAULT_SIDE_M = 600;
+const DEFAULT_SIDE_M = 1000;
 const URL_KEY = 'wifiap';
 
 interface Site {
