@@ -144,7 +144,7 @@ export const wifiFeature: Feature = {
     const test: WifiTestState = { running: false, capturing: false, error: null, scenarioAps: 0, openDataAps: 0, candidates: 0, runs: 0, result: null };
     window.__jumeauWifi = { state: () => ({ ...test, result: test.result === null ? null : { ...test.result } }) };
 
-    const methodPanel = createMethodCardPanel(() => ctx.setPanelOpen('method', false));
+    const methodPanel = createMethodCardPanel(() => ctx.setPanelOpen('wifi-method', false), 'panel-wifi-method');
     const panel = createWifiPanel({
       onClose: () => ctx.setPanelOpen('wifi', false),
       onDrawArea: () => startDraw(),
@@ -165,10 +165,11 @@ export const wifiFeature: Feature = {
       onMethod: () => {
         const def = findSimulation('wifi-coverage')!;
         methodPanel.show(def.card, def.version);
-        ctx.setPanelOpen('method', true);
+        ctx.setPanelOpen('wifi-method', true);
       },
     });
     const removePanel = ctx.addPanel('wifi', panel, 'right', { label: 'wifi.toolbar', icon: WIFI_ICON });
+    const removeMethod = ctx.addPanel('wifi-method', methodPanel, 'right');
 
     const say = (text: string | null, level: 'info' | 'error' = 'info') => panel.setMessage(text, level);
 
@@ -419,12 +420,18 @@ export const wifiFeature: Feature = {
       raster = null;
       const ramp = rssiRamp(-95);
       if (ctx.viewer !== null) {
+        // Street cells as quads just above the ground (over the street and square layers, which
+        // would hide a draped image), with signal; cells without signal stay clear.
+        const colors = cellColors(o.rssiDbm, ramp, (i) => o.surface[i] === 1, 255);
+        const cells: number[] = [];
+        for (let i = 0; i < o.rssiDbm.length; i++) if (colors[4 * i + 3] !== 0 && Number.isFinite(o.groundZ[i]!)) cells.push(i);
+        const rgba = new Uint8Array(cells.length * 4);
+        cells.forEach((i, k) => rgba.set(colors.subarray(4 * i, 4 * i + 4), 4 * k));
         raster = addRaster(ctx.viewer.scene, {
           frame: o.frame,
           grid: o.grid,
-          ground: cellColors(o.rssiDbm, ramp, (i) => o.surface[i] === 1, 255),
-          roofs: { cells: new Uint32Array(0), heightM: new Float32Array(0), rgba: new Uint8Array(0) },
-          groundAlpha: 0.8,
+          ground: new Uint8ClampedArray(0),
+          roofs: { cells: Uint32Array.from(cells), heightM: Float32Array.from(cells, (i) => o.groundZ[i]! + 0.3), rgba },
         });
       }
       hasResult = true;
@@ -486,6 +493,7 @@ export const wifiFeature: Feature = {
       clearResult();
       markers?.dispose();
       removePanel();
+      removeMethod();
       (pool as WorkerPool | null)?.dispose();
       (parser as LayerParser | null)?.dispose();
       delete window.__jumeauWifi;

@@ -175,6 +175,8 @@ export interface WifiCoverageOutput {
   rssiDbm: Float32Array;
   server: Int16Array;
   surface: Uint8Array;
+  /** Ground height of street-level cells in the frame, m (NaN elsewhere). */
+  groundZ: Float32Array;
   /** 1 where the best server reaches the threshold. */
   covered: Uint8Array;
   thresholdDbm: number;
@@ -223,6 +225,7 @@ export function mergeWifi(parts: readonly WifiPartOutput[], input: WifiCoverageI
     rssiDbm: m.rssiDbm,
     server: m.server,
     surface: m.surface,
+    groundZ: m.groundZ,
     covered,
     thresholdDbm: input.thresholdDbm,
     kpi,
@@ -254,6 +257,7 @@ export const wifiCoverageOutput: z.ZodType<WifiCoverageOutput> = z
     rssiDbm: z.instanceof(Float32Array),
     server: z.instanceof(Int16Array),
     surface: z.instanceof(Uint8Array),
+    groundZ: z.instanceof(Float32Array),
     covered: z.instanceof(Uint8Array),
     thresholdDbm: z.number(),
     kpi: kpiSchema,
@@ -267,7 +271,7 @@ export const wifiCoverageOutput: z.ZodType<WifiCoverageOutput> = z
   })
   .superRefine((o, ctx) => {
     const n = o.grid.cols * o.grid.rows;
-    for (const k of ['rssiDbm', 'server', 'surface', 'covered'] as const) if (o[k].length !== n) ctx.addIssue({ code: 'custom', path: [k], message: `has ${o[k].length} cells, grid has ${n}` });
+    for (const k of ['rssiDbm', 'server', 'surface', 'groundZ', 'covered'] as const) if (o[k].length !== n) ctx.addIssue({ code: 'custom', path: [k], message: `has ${o[k].length} cells, grid has ${n}` });
     for (let i = 0; i < n; i++) {
       const v = o.rssiDbm[i]!;
       if (o.surface[i] !== 1 ? !Number.isNaN(v) : !(Number.isNaN(v) || v <= 60)) {

@@ -79,6 +79,6 @@ test('add hotspots in a scenario: the coverage raster and key figures update; pl
   expect((await state(page)).result!.coveredCells).toBeLessThan(planned.coveredCells);
 
   await page.locator('#wifi-method').click();
-  await expect(page.locator('.panel-method')).toContainText('P.1411');
+  await expect(page.locator('#panel-wifi-method')).toContainText('P.1411');
   expect((await state(page)).error).toBeNull();
 });

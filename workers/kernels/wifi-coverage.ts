@@ -122,6 +122,8 @@ export interface WifiPart {
   server: Int16Array;
   /** 0 outside the area, 1 street level, 2 building (roof seen from above). */
   surface: Uint8Array;
+  /** Ground height of street-level cells in the model frame, m (NaN elsewhere). */
+  groundZ: Float32Array;
   /** Cells each candidate covers (≥ threshold), concatenated: candidate k owns cells[offsets[k] … offsets[k+1]). */
   candidateCells: Uint32Array;
   candidateOffsets: Uint32Array;
@@ -199,6 +201,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const rssiDbm = new Float32Array(n).fill(NaN);
   const server = new Int16Array(n).fill(-1);
   const surface = new Uint8Array(n);
+  const groundZ = new Float32Array(n).fill(NaN);
   const candLists: number[][] = candidates.map(() => []);
   let links = 0;
 
@@ -248,6 +251,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
         }
       }
       surface[i] = SURFACE_GROUND;
+      groundZ[i] = g0;
       const z = g0 + plan.receiverHeightM;
       // Servers: best first by unobstructed RSSI; stop when no bound can beat the best found.
       let m = 0;
@@ -301,7 +305,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   candLists.forEach((l, k) => (offsets[k + 1] = offsets[k]! + l.length));
   const cells = new Uint32Array(offsets[candidates.length]!);
   candLists.forEach((l, k) => cells.set(l, offsets[k]!));
-  return { grid, part: plan.part, rssiDbm, server, surface, candidateCells: cells, candidateOffsets: offsets, rays: tracer.rays(), links };
+  return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays: tracer.rays(), links };
 }
 
 /** Puts parts together (rows interleaved; candidate cell lists sorted). */
@@ -312,6 +316,7 @@ export function mergeWifiParts(parts: readonly WifiPart[]): Omit<WifiPart, 'part
   const rssiDbm = new Float32Array(n).fill(NaN);
   const server = new Int16Array(n).fill(-1);
   const surface = new Uint8Array(n);
+  const groundZ = new Float32Array(n).fill(NaN);
   let rays = 0, links = 0;
   const nc = parts[0]!.candidateOffsets.length - 1;
   const lists: number[][] = Array.from({ length: nc }, () => []);
@@ -322,6 +327,7 @@ export function mergeWifiParts(parts: readonly WifiPart[]): Omit<WifiPart, 'part
       rssiDbm.set(p.rssiDbm.subarray(a, b), a);
       server.set(p.server.subarray(a, b), a);
       surface.set(p.surface.subarray(a, b), a);
+      groundZ.set(p.groundZ.subarray(a, b), a);
     }
     rays += p.rays;
     links += p.links;
@@ -334,5 +340,5 @@ export function mergeWifiParts(parts: readonly WifiPart[]): Omit<WifiPart, 'part
   });
   const cells = new Uint32Array(offsets[nc]!);
   lists.forEach((l, k) => cells.set(l, offsets[k]!));
-  return { grid, rssiDbm, server, surface, candidateCells: cells, candidateOffsets: offsets, rays, links };
+  return { grid, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays, links };
 }
