@@ -218,22 +218,33 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const bound = new Float64Array(servers.length);
   const dist = new Float64Array(servers.length);
 
-  /** RSSI of a transmitter at a receiver, dBm, given its unobstructed value (eirp + gain − L_LoS). */
-  const linkRssi = (t: Placed, x: number, y: number, z: number, d: number, unobstructed: number): number => {
+  const L = plan.wallLossDb;
+  /** Whether the straight path from the receiver to a transmitter meets a building. */
+  const blocked = (t: Placed, x: number, y: number, z: number, d: number): boolean => {
     links++;
-    if (d < 1e-6) return unobstructed;
-    const ux = (t.x - x) / d, uy = (t.y - y) / d, uz = (t.z - z) / d;
-    if (!tracer.occluded(x, y, z, ux, uy, uz, d)) return unobstructed;
-    const los = p1411LossDb(d, t.fGHz, P1411.los);
-    const around = Math.max(los, p1411LossDb(d, t.fGHz, P1411.nlos[env]));
-    const gain = unobstructed + los; // eirp + pattern gain
-    if (plan.wallLossDb === 0) return unobstructed;
-    // Walls worth counting: beyond this many, going around is the stronger way.
-    const maxWalls = Math.min(64, Math.ceil((around - los) / plan.wallLossDb));
-    if (maxWalls <= 0) return gain - around;
-    const walls = countWalls(tracer, x, y, z, t.x, t.y, t.z, maxWalls, hit);
-    return gain - Math.min(los + walls * plan.wallLossDb, around);
+    if (d < 1e-6) return false;
+    return tracer.occluded(x, y, z, (t.x - x) / d, (t.y - y) / d, (t.z - z) / d, d);
   };
+  /**
+   * RSSI of an obstructed link when it is above `beat`, dBm; otherwise some value ≤ max(beat,
+   * going around). `gain` is EIRP + pattern gain; walls are counted only as far as going through
+   * can still beat both going around and `beat`.
+   */
+  const obstructedRssi = (t: Placed, x: number, y: number, z: number, d: number, gain: number, beat: number): number => {
+    const los = p1411LossDb(d, t.fGHz, P1411.los);
+    const viaAround = gain - Math.max(los, p1411LossDb(d, t.fGHz, P1411.nlos[env]));
+    if (L === 0) return gain - los;
+    const floor = Math.max(viaAround, beat);
+    // The fewest walls at which going through no longer beats `floor`.
+    const enough = Math.min(64, Math.ceil((gain - los - floor) / L));
+    if (enough <= 1) return viaAround;
+    const walls = countWalls(tracer, x, y, z, t.x, t.y, t.z, enough, hit);
+    return walls >= enough ? viaAround : Math.max(gain - los - walls * L, viaAround);
+  };
+  // Per-cell scratch for obstructed servers: their through-one-wall bound and gain.
+  const obs = new Int32Array(servers.length);
+  const obsBound = new Float64Array(servers.length);
+  const gainOf = new Float64Array(servers.length);
 
   for (let r = partIndex; r < grid.rows; r += partCount) {
     const y = grid.y0 + (r + 0.5) * grid.cellM;
@@ -273,11 +284,43 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
         bound[s] = b;
         dist[s] = d;
       }
-      let best = -Infinity, bestS = -1;
+      // Phase 1, best first by unobstructed RSSI: a clear path ends the search (every later
+      // bound is lower); a blocked one gives a lower bound (going around) and an upper bound
+      // (through one wall).
+      let best = -Infinity, bestS = -1, no = 0;
       for (let k = 0; k < m; k++) {
         const s = order[k]!;
         if (bound[s]! <= best) break;
-        const v = linkRssi(servers[s]!, x, y, z, dist[s]!, bound[s]!);
+        const t = servers[s]!;
+        if (!blocked(t, x, y, z, dist[s]!)) {
+          best = bound[s]!;
+          bestS = s;
+          break;
+        }
+        const los = p1411LossDb(dist[s]!, t.fGHz, P1411.los);
+        const gain = bound[s]! + los;
+        const around = gain - Math.max(los, p1411LossDb(dist[s]!, t.fGHz, P1411.nlos[env]));
+        if (around > best) {
+          best = around;
+          bestS = s;
+        }
+        // Insertion by decreasing through-one-wall bound (stable).
+        const ub = L === 0 ? bound[s]! : gain - los - L;
+        let j = no++;
+        while (j > 0 && obsBound[j - 1]! < ub) {
+          obs[j] = obs[j - 1]!;
+          obsBound[j] = obsBound[j - 1]!;
+          j--;
+        }
+        obs[j] = s;
+        obsBound[j] = ub;
+        gainOf[s] = gain;
+      }
+      // Phase 2: walls counted only where going through can beat the best found.
+      for (let j = 0; j < no; j++) {
+        if (obsBound[j]! <= best) break;
+        const s = obs[j]!;
+        const v = obstructedRssi(servers[s]!, x, y, z, dist[s]!, gainOf[s]!, best);
         if (v > best) {
           best = v;
           bestS = s;
@@ -295,7 +338,8 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
         const d = Math.hypot(dx, dy, t.z - z);
         const b = t.eirpDbm + patternGainDb(t.pattern, -dx, -dy) - p1411LossDb(d, t.fGHz, P1411.los);
         if (b < plan.thresholdDbm) continue;
-        if (linkRssi(t, x, y, z, d, b) >= plan.thresholdDbm) candLists[k]!.push(i);
+        const need = plan.thresholdDbm - 1e-9;
+        if (!blocked(t, x, y, z, d) || obstructedRssi(t, x, y, z, d, b + p1411LossDb(d, t.fGHz, P1411.los), need) > need) candLists[k]!.push(i);
       }
     }
     doneRows++;

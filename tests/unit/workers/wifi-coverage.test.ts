@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createTracer } from '../../../workers/kernels/bvh-trace.ts';
 import { runToEnd } from '../../../workers/kernels/kernel.ts';
 import {
+  countWalls,
   freeSpaceLossDb,
   mergeWifiParts,
   obstructedLossDb,
@@ -160,6 +162,32 @@ describe('wifi coverage kernel', () => {
       expect(Array.from(m.candidateOffsets)).toEqual(Array.from(one.candidateOffsets));
     }
     expect(one.candidateOffsets[3]).toBeGreaterThan(0);
+  });
+
+  it('the best-first search gives the same best server RSSI as tracing every access point', () => {
+    const boxes: Box[] = [FAR, { x: 10, y: 10, w: 15, d: 30, h: 20 }, { x: -40, y: -30, w: 25, d: 12, h: 9 }, { x: 30, y: -50, w: 8, d: 8, h: 30 }, { x: -10, y: -70, w: 50, d: 6, h: 12 }];
+    const g = boxesGeometry(boxes);
+    const servers = [ap(-20, 0), ap(40, 30, { pattern: { kind: 'sector', azimuthDeg: 200, beamwidthDeg: 90, frontToBackDb: 20 } }), ap(0, -60, { fGHz: 5.5, eirpDbm: 23 }), ap(70, -80, { heightM: 8 }), ap(-70, 70, { eirpDbm: 15 })];
+    const pl = plan({ polygons: [squareM(0, 0, 180)[0]!].map((r) => [r]), cellM: 3, servers, wallLossDb: 6, floorDbm: -200 });
+    const p = runToEnd(wifiCoverageKernel(pl, g));
+    const tracer = createTracer(g);
+    let checked = 0;
+    for (let r = 0; r < p.grid.rows; r++) for (let c = 0; c < p.grid.cols; c++) {
+      const i = r * p.grid.cols + c;
+      if (p.surface[i] !== 1) continue;
+      const x = p.grid.x0 + (c + 0.5) * 3, y = p.grid.y0 + (r + 0.5) * 3, z = 1.5;
+      let best = -Infinity;
+      for (const t of servers) {
+        const tz = t.heightM;
+        const d = Math.hypot(t.x - x, t.y - y, tz - z);
+        const gain = t.eirpDbm + patternGainDb(t.pattern, x - t.x, y - t.y);
+        const walls = countWalls(tracer, x, y, z, t.x, t.y, tz, 1000);
+        best = Math.max(best, gain - (walls === 0 ? p1411LossDb(d, t.fGHz, P1411.los) : obstructedLossDb(d, t.fGHz, walls, 6, 'urban')));
+      }
+      expect(p.rssiDbm[i]!).toBeCloseTo(best, 3);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(2000);
   });
 
   it('a candidate covers exactly the cells where its own RSSI reaches the threshold', () => {
