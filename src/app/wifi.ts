@@ -402,20 +402,20 @@ export const wifiFeature: Feature = {
       }
       test.running = false;
       panel.setRunning(false);
-      show(r.value, aps.length, r.info.ms, r.info.parts);
+      show(r.value, aps.length, r.info.ms, r.info.parts, qpv !== null);
     }
 
-    function kpiLines(k: WifiKpis): string[] {
+    function kpiLines(k: WifiKpis, qpvData: boolean): string[] {
       const lines = [t('wifi.kpiArea', { share: pct(k.areaShare), area: formatNumber(k.cells * k.cellAreaM2, 0) })];
       lines.push(k.hasPopulation ? t('wifi.kpiResidents', { covered: formatNumber(k.coveredResidents, 0), total: formatNumber(k.residents, 0), share: pct(k.residentsShare) }) : t('wifi.kpiNoPopulation'));
       if (k.priority !== null && k.priority.inside.cells > 0) {
         const share = (x: { residents: number; coveredResidents: number; cells: number; coveredCells: number }) => (k.hasPopulation && x.residents > 0 ? x.coveredResidents / x.residents : x.cells > 0 ? x.coveredCells / x.cells : 0);
         lines.push(t('wifi.kpiQpv', { inside: pct(share(k.priority.inside)), outside: pct(share(k.priority.outside)) }));
-      } else if (k.priority !== null) lines.push(t('wifi.kpiNoQpv'));
+      } else if (qpvData) lines.push(t('wifi.kpiNoQpv'));
       return lines;
     }
 
-    function show(o: WifiCoverageOutput, apCount: number, ms: number, workers: number): void {
+    function show(o: WifiCoverageOutput, apCount: number, ms: number, workers: number, qpvData: boolean): void {
       raster?.dispose();
       raster = null;
       const ramp = rssiRamp(-95);
@@ -439,7 +439,7 @@ export const wifiFeature: Feature = {
       picks = new Set(o.picks.map((p) => p.id));
       renderMarkers();
       const k = o.kpi;
-      const lines = [...kpiLines(k), t('wifi.kpiPerf', { aps: apCount, rays: formatNumber(o.rays, 0), seconds: formatNumber(ms / 1000, 1), workers })];
+      const lines = [...kpiLines(k, qpvData), t('wifi.kpiPerf', { aps: apCount, rays: formatNumber(o.rays, 0), seconds: formatNumber(ms / 1000, 1), workers })];
       const nameOf = (id: string) => candidates.find((c) => c.id === id)?.name ?? id;
       const pickLines = o.picks.map((p, j) =>
         k.hasPopulation
@@ -447,7 +447,7 @@ export const wifiFeature: Feature = {
           : t('wifi.pickArea', { rank: j + 1, name: nameOf(p.id), area: formatNumber(p.areaGainM2, 0), share: pct(k.cells > 0 ? p.areaAfterM2 / (k.cells * k.cellAreaM2) : 0) }),
       );
       if (o.picks.length === 0 && candidates.length > 0 && panel.params().place > 0) pickLines.push(t('wifi.noPick'));
-      const districts = k.districts.map((d) => t('wifi.districtRow', { name: d.name, area: pct(d.cells > 0 ? d.coveredCells / d.cells : 0), residents: pct(d.residents > 0 ? d.coveredResidents / d.residents : 0) }));
+      const districts = [...k.districts].sort((a, b) => b.residents - a.residents || b.cells - a.cells).map((d) => t('wifi.districtRow', { name: d.name, area: pct(d.cells > 0 ? d.coveredCells / d.cells : 0), residents: pct(d.residents > 0 ? d.coveredResidents / d.residents : 0) }));
       panel.setResult({
         title: t('wifi.resultTitle', { threshold: formatNumber(o.thresholdDbm, 0) }),
         lines,

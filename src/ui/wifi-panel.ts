@@ -130,7 +130,7 @@ export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
     for (let k = r.ramp.classes.length - 1; k >= 0; k--) legend.append(h('li', {}, h('span', { class: 'swatch', attrs: { style: `background:${rgbToHex(r.ramp.classes[k]!.color)}` } }), legendLabel(r.ramp, k)));
     const parts: Node[] = [h('h3', { class: 'sim-result-title' }, r.title), h('div', { id: 'wifi-kpis' }, ...r.lines.map((l) => h('p', { class: 'sim-line' }, l)))];
     if (r.note !== undefined) parts.push(h('p', { class: 'sim-note' }, r.note));
-    if (r.picks.length > 0) parts.push(h('h4', {}, t('wifi.picks')), h('ol', { class: 'wifi-picks', id: 'wifi-picks' }, ...r.picks.map((p) => h('li', {}, p))));
+    if (r.picks.length > 0) parts.push(h('h4', {}, t('wifi.picks')), h('ul', { class: 'wifi-picks', id: 'wifi-picks' }, ...r.picks.map((p) => h('li', {}, p))));
     if (r.districts.length > 0) parts.push(h('h4', {}, t('wifi.districts')), h('ul', { class: 'wifi-districts', id: 'wifi-districts' }, ...r.districts.map((d) => h('li', {}, d))));
     parts.push(h('h4', {}, t('wifi.legend')), legend, h('div', { class: 'sim-actions' }, methodButton, clearButton));
     replaceChildren(result, ...parts);

@@ -71,7 +71,10 @@ test('add hotspots in a scenario: the coverage raster and key figures update; pl
   const planned = (await state(page)).result!;
   expect(planned.picks).toBeGreaterThan(0);
   await expect(page.locator('#wifi-picks li').first()).toContainText('habitants');
-  if (shots !== undefined) await page.screenshot({ path: `${shots}/wifi-planning.png` });
+  if (shots !== undefined) {
+    await page.locator('#wifi-picks').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/wifi-planning.png` });
+  }
 
   // Removing a hotspot re-runs: coverage falls back.
   await page.locator('#wifi-list .wifi-remove').last().click();
