@@ -37,6 +37,8 @@ import type { AppContext, Feature, OpenCity } from './context.ts';
 const WIFI_ICON = ['M2 8.5a15 15 0 0 1 20 0', 'M5 12a10 10 0 0 1 14 0', 'M8.5 15.5a5 5 0 0 1 7 0', 'M12 19h.01'];
 const DEFAULT_SIDE_M = 1000;
 const URL_KEY = 'wifiap';
+/** Colour of the cells the proposed hotspots would newly cover (≥ threshold). */
+const PLANNED_COLOR = [231, 41, 138] as const;
 
 interface Site {
   id: string;
@@ -423,6 +425,8 @@ export const wifiFeature: Feature = {
         // Street cells as quads just above the ground (over the street and square layers, which
         // would hide a draped image), with signal; cells without signal stay clear.
         const colors = cellColors(o.rssiDbm, ramp, (i) => o.surface[i] === 1, 255);
+        // Cells the proposed hotspots would newly cover are drawn in their own colour.
+        if (o.plannedCovered !== null) for (let i = 0; i < o.plannedCovered.length; i++) if (o.plannedCovered[i] === 1) colors.set([...PLANNED_COLOR, 255], 4 * i);
         const cells: number[] = [];
         for (let i = 0; i < o.rssiDbm.length; i++) if (colors[4 * i + 3] !== 0 && Number.isFinite(o.groundZ[i]!)) cells.push(i);
         const rgba = new Uint8Array(cells.length * 4);
@@ -454,6 +458,7 @@ export const wifiFeature: Feature = {
         districts,
         picks: pickLines,
         ramp,
+        ...(o.plannedCovered !== null ? { extraLegend: [{ label: t('wifi.plannedLegend'), color: PLANNED_COLOR }] } : {}),
         ...(city?.config.synthetic === true ? { note: t('wifi.synthetic') } : {}),
       });
       test.result = { coveredCells: k.coveredCells, cells: k.cells, areaShare: k.areaShare, residents: k.residents, coveredResidents: k.coveredResidents, picks: o.picks.length, rays: o.rays, aps: apCount };

@@ -186,6 +186,8 @@ export interface WifiCoverageOutput {
   picks: (HotspotPick & { id: string })[];
   /** Key figures once the picked hotspots are added (null when none was placed). */
   planned: WifiKpis | null;
+  /** 1 where a picked hotspot covers a cell not covered before (null when none was placed). */
+  plannedCovered: Uint8Array | null;
   rays: number;
   links: number;
   tiles: number;
@@ -213,9 +215,15 @@ export function mergeWifi(parts: readonly WifiPartOutput[], input: WifiCoverageI
   const kpi = wifiKpis({ ...kpiBase, covered }, people);
   const picks = planHotspots(m.candidateCells, m.candidateOffsets, covered, people.perCell, m.grid.cellM * m.grid.cellM, input.place);
   let planned: WifiKpis | null = null;
+  let plannedCovered: Uint8Array | null = null;
   if (picks.length > 0) {
     const after = covered.slice();
-    for (const p of picks) for (let j = m.candidateOffsets[p.candidate]!; j < m.candidateOffsets[p.candidate + 1]!; j++) after[m.candidateCells[j]!] = 1;
+    plannedCovered = new Uint8Array(n);
+    for (const p of picks) for (let j = m.candidateOffsets[p.candidate]!; j < m.candidateOffsets[p.candidate + 1]!; j++) {
+      const i = m.candidateCells[j]!;
+      if (covered[i] === 0) plannedCovered[i] = 1;
+      after[i] = 1;
+    }
     planned = wifiKpis({ ...kpiBase, covered: after }, people);
   }
   const candidateCells = Array.from({ length: m.candidateOffsets.length - 1 }, (_, k) => m.candidateOffsets[k + 1]! - m.candidateOffsets[k]!);
@@ -232,6 +240,7 @@ export function mergeWifi(parts: readonly WifiPartOutput[], input: WifiCoverageI
     candidateCells,
     picks: picks.map((p) => ({ ...p, id: input.candidates[p.candidate]!.id })),
     planned,
+    plannedCovered,
     rays: m.rays,
     links: m.links,
     tiles: parts[0]!.tiles,
@@ -264,6 +273,7 @@ export const wifiCoverageOutput: z.ZodType<WifiCoverageOutput> = z
     candidateCells: z.array(z.number().int().min(0)),
     picks: z.array(z.object({ id: z.string(), candidate: z.number().int().min(0), residentsGain: z.number().min(0), areaGainM2: z.number().min(0), residentsAfter: z.number().min(0), areaAfterM2: z.number().min(0) })),
     planned: kpiSchema.nullable(),
+    plannedCovered: z.instanceof(Uint8Array).nullable(),
     rays: z.number().int().min(0),
     links: z.number().int().min(0),
     tiles: z.number().int().min(0),

@@ -46,6 +46,8 @@ export interface WifiResultView {
   districts: string[];
   picks: string[];
   ramp: SteppedRamp;
+  /** Extra legend entries (e.g. cells the proposed hotspots would cover). */
+  extraLegend?: { label: string; color: readonly [number, number, number] }[];
   note?: string;
 }
 
@@ -128,6 +130,7 @@ export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
     const r = view;
     const legend = h('ul', { class: 'legend-list sim-legend', id: 'wifi-legend', attrs: { 'aria-label': t('wifi.legend') } });
     for (let k = r.ramp.classes.length - 1; k >= 0; k--) legend.append(h('li', {}, h('span', { class: 'swatch', attrs: { style: `background:${rgbToHex(r.ramp.classes[k]!.color)}` } }), legendLabel(r.ramp, k)));
+    for (const e of r.extraLegend ?? []) legend.append(h('li', {}, h('span', { class: 'swatch', attrs: { style: `background:${rgbToHex(e.color)}` } }), e.label));
     const parts: Node[] = [h('h3', { class: 'sim-result-title' }, r.title), h('div', { id: 'wifi-kpis' }, ...r.lines.map((l) => h('p', { class: 'sim-line' }, l)))];
     if (r.note !== undefined) parts.push(h('p', { class: 'sim-note' }, r.note));
     if (r.picks.length > 0) parts.push(h('h4', {}, t('wifi.picks')), h('ul', { class: 'wifi-picks', id: 'wifi-picks' }, ...r.picks.map((p) => h('li', {}, p))));

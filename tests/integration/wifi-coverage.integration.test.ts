@@ -92,6 +92,7 @@ describe('wifi-coverage on ../shared/data', () => {
     // Planning: gains decrease and add up to the planned coverage.
     expect(o.picks.length).toBe(2);
     expect(o.picks[0]!.residentsGain).toBeGreaterThanOrEqual(o.picks[1]!.residentsGain);
+    expect(o.plannedCovered!.reduce((s, v) => s + v, 0)).toBe(o.planned!.coveredCells - o.kpi.coveredCells);
     expect(o.planned!.coveredResidents).toBeCloseTo(o.kpi.coveredResidents + o.picks[0]!.residentsGain + o.picks[1]!.residentsGain, 6);
   }, 120_000);
 
