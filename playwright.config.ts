@@ -27,6 +27,9 @@ export default defineConfig({
     trace: 'off',
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
+    // The service worker would serve later requests from its cache (and hide them from page.route):
+    // only tests/e2e/resilience.spec.ts lets it run.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx tsx server/main.ts --prod --port ${PORT}`,

@@ -24,6 +24,12 @@ export default defineConfig({
   // Workers are ES modules (loaders.gl and fflate split code with dynamic imports).
   worker: { format: 'es' },
   build: {
+    // The service worker is a second entry built to /sw.js (a fixed name at the root: its scope is
+    // the whole app). It imports only core/offline-policy.ts, so it shares no chunk with the app.
+    rollupOptions: {
+      input: { main: 'index.html', sw: 'src/sw/service-worker.ts' },
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+    },
     target: 'es2022',
     chunkSizeWarningLimit: 6000,
     sourcemap: false,

@@ -12,6 +12,7 @@ import { layersSuite } from './suites/layers.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
 import { simulationsSuite } from './suites/simulations.ts';
 import { serverSuite } from './suites/server.ts';
+import { soakSuite } from './suites/soak.ts';
 import { viewerSuite } from './suites/viewer.ts';
 import { wifiSuite } from './suites/wifi.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
@@ -22,7 +23,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, wifiSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, wifiSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

@@ -43,6 +43,33 @@ export function consultOptionsFromEnv(rootDir: string, env: NodeJS.ProcessEnv = 
   };
 }
 
+/**
+ * Content-Security-Policy of the app. No inline script and no eval: scripts come from this origin
+ * only. What Cesium needs beyond that: its workers (same-origin files, `blob:` for the ones it builds
+ * from strings), WebAssembly compilation for its decoders (`'wasm-unsafe-eval'`, which allows wasm
+ * but not JavaScript eval), and inline `style` attributes it sets on widgets. Data may come from any
+ * HTTPS host (online city sources, files and URLs users open), never from plain HTTP elsewhere.
+ * Development adds Vite's hot-reload WebSocket and the `<style>` tags it injects for CSS.
+ */
+export function contentSecurityPolicy(mode: 'dev' | 'prod'): string {
+  const connect = ["'self'", 'https:', 'blob:', 'data:', ...(mode === 'dev' ? ['ws:', 'wss:'] : [])];
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    "child-src 'self' blob:",
+    `connect-src ${connect.join(' ')}`,
+    "img-src 'self' https: data: blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self' data:",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
 const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
@@ -63,8 +90,10 @@ export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean
 
 export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: o.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: trustProxyFromEnv() });
+  const csp = contentSecurityPolicy(o.mode);
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    reply.header('content-security-policy', csp);
     return payload;
   });
 

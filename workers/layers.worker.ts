@@ -1,3 +1,4 @@
+import '../src/core/schema-config.ts';
 import * as Comlink from 'comlink';
 import { layerParseApi } from './kernels/layer-parse.ts';
 

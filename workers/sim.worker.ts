@@ -1,3 +1,4 @@
+import '../src/core/schema-config.ts';
 import * as Comlink from 'comlink';
 import { createRuntime, fetchBytesWithLimits } from './runtime.ts';
 

@@ -9,6 +9,8 @@ import { getCameraState, northUp, onCameraMoveEnd, onHeadingChange, orbit, pan, 
 import { openCityScene, type CityEvent } from '../scene/city-scene.ts';
 import { buildingPickHandler, toWindow } from '../scene/interaction.ts';
 import { createPickRouter, type PickedItem, type PickRouter } from '../scene/picking.ts';
+import { installAdaptiveQuality, type AdaptiveQualityHandle } from '../scene/adaptive-quality.ts';
+import { QUALITY_LEVELS } from '../core/adaptive-quality.ts';
 import { installStats, tilesetStats, type StatsProbe } from '../scene/stats.ts';
 import { setSceneTime, setShadows } from '../scene/sun.ts';
 import { createViewer, type ViewerHandle } from '../scene/viewer.ts';
@@ -40,7 +42,7 @@ export interface JumeauTestApi {
   setCamera(state: ReturnType<typeof getCameraState>): void;
   /** Resolves true when buildings and globe tiles for the view are loaded (false on timeout). */
   waitForTiles(timeoutMs?: number): Promise<boolean>;
-  stats(): { frame: ReturnType<StatsProbe['read']> | null; tileset: ReturnType<typeof tilesetStats> | null };
+  stats(): { frame: ReturnType<StatsProbe['read']> | null; tileset: ReturnType<typeof tilesetStats> | null; qualityLevel: number | null };
   resetStats(): void;
   /** The pickable item at a canvas position, without clicking. */
   pickAt(x: number, y: number): { layerId: string; id: string | null } | null;
@@ -65,7 +67,23 @@ export function selectionKey(item: PickedItem): string | null {
   return item.layerId === 'buildings' ? item.id : `${item.layerId}:${item.id}`;
 }
 
-export async function boot(root: HTMLElement): Promise<void> {
+export interface BootOptions {
+  /** The WebGL context was lost: the caller disposes this app and boots a new one. */
+  onContextLost?(): void;
+  /** A setting that needs a new 3D view changed (low-power mode): dispose and boot again. */
+  onRebuild?(): void;
+  /** This boot rebuilds the app after a lost context (a message says so). */
+  rebuilt?: boolean;
+}
+
+/**
+ * Starts the app in `root`; resolves to the function that takes it down again (features
+ * uninstalled, city closed, viewer destroyed, listeners removed), used to rebuild after a lost
+ * WebGL context. What users made lives in the URL and in each feature's storage, so a rebuild
+ * finds it again.
+ */
+export async function boot(root: HTMLElement, options: BootOptions = {}): Promise<() => void> {
+  const teardown: (() => void)[] = [];
   const parsed = parseUrlState(location.search);
   const state: UrlState = parsed.state;
   const stable = state.extra.stable === '1';
@@ -80,7 +98,9 @@ export async function boot(root: HTMLElement): Promise<void> {
   document.documentElement.lang = getLang();
 
   // ---- Shell -------------------------------------------------------------------------------
-  const viewEl = h('div', { class: 'view', id: 'view', role: 'application', attrs: { tabindex: 0 } });
+  const viewEl = h('div', { class: 'view', id: 'view', role: 'application', attrs: { tabindex: 0, 'aria-describedby': 'view-description' } });
+  // The text alternative of the 3D view: what it shows, in words (updated after each move).
+  const description = h('p', { class: 'sr-only', id: 'view-description', attrs: { 'aria-live': 'polite' } });
   const credits = h('div', { class: 'credits', id: 'credits' });
   const messages = createMessageCenter();
   const say = (level: Level, key: MessageKey, params: Record<string, string | number> = {}, dedupe?: string) =>
@@ -111,7 +131,16 @@ export async function boot(root: HTMLElement): Promise<void> {
   const legend = createLegendPanel(() => setPanel('legend', false));
   legend.setRamp(HEIGHT_RAMP);
   const sources = createSourcesPanel(() => setPanel('sources', false));
-  const help = createHelpPanel(() => setPanel('help', false));
+  const help = createHelpPanel({
+    onClose: () => setPanel('help', false),
+    lowPower: () => state.extra.quality === 'low',
+    onLowPower: (on) => {
+      if (on) state.extra.quality = 'low';
+      else delete state.extra.quality;
+      syncUrl();
+      options.onRebuild?.();
+    },
+  });
   let viewer: ViewerHandle | null = null;
   const time = createTimePanel({
     onClose: () => setPanel('time', false),
@@ -168,25 +197,40 @@ export async function boot(root: HTMLElement): Promise<void> {
   addPanel('info', info, 'right');
   addPanel('sources', sources, 'right');
   addPanel('help', help, 'right');
-  root.replaceChildren(viewEl, topbar.el, topbar.banner, toolbar.el, stacks.left, stacks.right, messages.el, credits);
+  root.replaceChildren(viewEl, description, topbar.el, topbar.banner, toolbar.el, stacks.left, stacks.right, messages.el, credits);
 
   const langListeners = new Set<() => void>();
-  onLangChange(() => {
+  teardown.push(onLangChange(() => {
     for (const p of panels.values()) p.relabel();
     toolbar.relabel();
     topbar.relabel();
     refreshSources();
     viewEl.setAttribute('aria-label', t('app.viewLabel', { city: city?.config.name ?? '' }));
     for (const fn of langListeners) fn();
-  });
+  }));
 
   for (const issue of parsed.issues) {
     say('warning', 'msg.urlParam', { param: issue.param, value: issue.value, reason: issue.reason }, `url:${issue.param}`);
   }
   if (state.offline === true) say('info', 'msg.offline', {}, 'offline');
+  // Network state: an indicator in the top bar, a message when it changes.
+  const onNetwork = (e?: Event) => {
+    const offline = !navigator.onLine;
+    topbar.setOffline(offline);
+    if (e !== undefined) say(offline ? 'warning' : 'info', offline ? 'net.wentOffline' : 'net.backOnline', {}, 'network');
+  };
+  onNetwork();
+  window.addEventListener('online', onNetwork);
+  window.addEventListener('offline', onNetwork);
+  teardown.push(() => {
+    window.removeEventListener('online', onNetwork);
+    window.removeEventListener('offline', onNetwork);
+  });
+  if (options.rebuilt === true) say('warning', 'msg.contextRebuilt', {}, 'context-lost');
 
   // ---- Viewer ------------------------------------------------------------------------------
   let stats: StatsProbe | null = null;
+  let adaptive: AdaptiveQualityHandle | null = null;
   let picking: PickRouter | null = null;
   let hovered: PickedItem | null = null;
   try {
@@ -195,8 +239,21 @@ export async function boot(root: HTMLElement): Promise<void> {
       stable,
       quality: state.extra.quality === 'low' ? 'low' : 'high',
       onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
+      onContextLost: () => {
+        say('warning', 'msg.contextLost', {}, 'context-lost');
+        options.onContextLost?.();
+      },
     });
     stats = installStats(viewer.scene);
+    // Quality: `quality=low` is the low-power mode (the cheapest level, pinned); `quality=high`
+    // pins the best; otherwise it adapts to frame times. Screenshots and tests (stable) stay fixed.
+    const q = state.extra.quality;
+    if (stable ? q === 'auto' : q !== 'high') {
+      adaptive = installAdaptiveQuality(viewer.widget, { baseResolution: 1 });
+      if (q === 'low') adaptive.pin(QUALITY_LEVELS.length - 1);
+      const a = adaptive;
+      teardown.push(() => a.dispose());
+    }
     const v = viewer;
     picking = createPickRouter(v.scene, {
       onHover: (item) => {
@@ -223,6 +280,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       if (city === null || viewer === null) return;
       state.camera = getCameraState(viewer.scene);
       syncUrl();
+      describe();
     });
   }
 
@@ -244,6 +302,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     } catch (e) {
       console.error(e);
     }
+    describe();
     info.show((itemTitles.get(item.layerId) ?? ((i: PickedItem) => `${i.layerId} ${i.id ?? ''}`))(item), item.properties, extra);
     setPanel('info', true);
   }
@@ -255,6 +314,50 @@ export async function boot(root: HTMLElement): Promise<void> {
     for (const fn of extraSources) entries.push(...fn());
     sources.update(city.config.name, entries, city.scene.terrainIsEllipsoid());
   }
+
+  // ---- Text alternative of the view ---------------------------------------------------------
+  const describers = new Set<() => string | null>();
+  let describeTimer: ReturnType<typeof setTimeout> | null = null;
+  function describe(): void {
+    if (describeTimer !== null) return;
+    describeTimer = setTimeout(() => {
+      describeTimer = null;
+      const parts: string[] = [];
+      if (city !== null) {
+        const cam = viewer !== null ? getCameraState(viewer.scene) : null;
+        if (cam !== null) {
+          const dirs = t('a11y.directions').split(',');
+          parts.push(
+            t('a11y.view', {
+              city: city.config.name,
+              height: Math.round(cam.heightM),
+              dir: dirs[Math.round(cam.headingDeg / 45) % 8] ?? '',
+              heading: Math.round(cam.headingDeg),
+              pitch: Math.round(-cam.pitchDeg),
+              lat: cam.latDeg.toFixed(4),
+              lon: cam.lonDeg.toFixed(4),
+            }),
+          );
+        }
+        const b = city.scene.buildings;
+        if (b !== null) parts.push(t('a11y.buildings', { n: tilesetStats(b.tileset).featuresLoaded }));
+        if (city.config.synthetic) parts.push(t('city.syntheticBanner'));
+      }
+      for (const fn of describers) {
+        try {
+          const line = fn();
+          if (line !== null && line !== '') parts.push(line);
+        } catch (e) {
+          console.error(e);
+        }
+      }
+      if (state.selected !== undefined) parts.push(t('a11y.selected', { id: state.selected }));
+      description.textContent = parts.join(' ');
+    }, 300);
+  }
+  teardown.push(() => {
+    if (describeTimer !== null) clearTimeout(describeTimer);
+  });
 
   // ---- Catalog and city --------------------------------------------------------------------
   const deps = { packsBaseUrl: settings.packsBaseUrl, fetchJson: (url: string) => fetchJson(url, { timeoutMs: 8000, maxBytes: 8 * 1024 * 1024 }) };
@@ -343,6 +446,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     for (const fn of cityListeners) runCityListener(current, fn);
     refreshSources();
     syncUrl();
+    describe();
     return null;
   }
 
@@ -444,6 +548,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     }
   };
   document.addEventListener('keydown', onKey);
+  teardown.push(() => document.removeEventListener('keydown', onKey));
 
   // ---- Features ----------------------------------------------------------------------------
   const ctx: AppContext = {
@@ -482,6 +587,15 @@ export async function boot(root: HTMLElement): Promise<void> {
       };
     },
     refreshSources,
+    addDescription(fn) {
+      describers.add(fn);
+      describe();
+      return () => {
+        describers.delete(fn);
+        describe();
+      };
+    },
+    describe,
     onLangChange(fn) {
       langListeners.add(fn);
       return () => langListeners.delete(fn);
@@ -489,7 +603,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   };
   for (const f of FEATURES) {
     try {
-      f.install(ctx);
+      teardown.push(f.install(ctx));
     } catch (e) {
       console.error(`feature ${f.id} failed to install`, e);
     }
@@ -525,7 +639,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       };
       check();
     });
-  window.__jumeau = {
+  const api: JumeauTestApi = {
     ready: Promise.resolve(),
     state: () => ({
       city: city?.config.id ?? null,
@@ -543,7 +657,11 @@ export async function boot(root: HTMLElement): Promise<void> {
       syncUrl();
     },
     waitForTiles,
-    stats: () => ({ frame: stats?.read() ?? null, tileset: city !== null && city.scene.buildings !== null ? tilesetStats(city.scene.buildings.tileset) : null }),
+    stats: () => ({
+      frame: stats?.read() ?? null,
+      tileset: city !== null && city.scene.buildings !== null ? tilesetStats(city.scene.buildings.tileset) : null,
+      qualityLevel: adaptive?.level() ?? null,
+    }),
     resetStats: () => stats?.reset(),
     pickAt: (x, y) => {
       const item = picking?.pickAt(x, y) ?? null;
@@ -561,5 +679,25 @@ export async function boot(root: HTMLElement): Promise<void> {
       viewer?.scene.render();
     },
   };
+  window.__jumeau = api;
   root.dataset.ready = ok ? 'true' : 'error';
+  let disposed = false;
+  return () => {
+    if (disposed) return;
+    disposed = true;
+    root.dataset.ready = 'false';
+    for (const fn of teardown.splice(0).reverse()) {
+      try {
+        fn();
+      } catch (e) {
+        console.error(e);
+      }
+    }
+    closeCity();
+    picking?.dispose();
+    viewer?.dispose();
+    messages.dispose();
+    if (window.__jumeau?.state === api.state) delete window.__jumeau;
+    root.replaceChildren();
+  };
 }

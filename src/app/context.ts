@@ -62,6 +62,13 @@ export interface AppContext {
   /** Adds entries to the sources panel (a layer's attribution); returns the remover. */
   addSources(entries: () => SourceEntry[]): () => void;
   refreshSources(): void;
+  /**
+   * Adds sentences to the text alternative of the 3D view (read by screen readers: what is
+   * visible, the selection, the key figures). `fn` returns null when it has nothing to say.
+   * Call `describe()` when what it says changed. Returns the remover.
+   */
+  addDescription(fn: () => string | null): () => void;
+  describe(): void;
   /** Called when the language changes (re-render texts). Returns the unsubscribe function. */
   onLangChange(fn: () => void): () => void;
 }

@@ -193,7 +193,10 @@ export const layersFeature: Feature = {
       time: l.on ? timeState(l) : null,
     });
     const updateRow = (l: LayerState) => panel.updateRow(rowOf(l));
-    const renderRows = () => panel.setRows([...layers.values()].map(rowOf));
+    const renderRows = () => {
+      panel.setRows([...layers.values()].map(rowOf));
+      ctx.describe();
+    };
 
     // ---- Loading and drawing ----------------------------------------------------------------------
     const cityForLayers = (c: OpenCity): CityForLayers => ({ bbox: c.config.bbox, packLayers: c.config.packLayers ?? [] });
@@ -485,6 +488,13 @@ export const layersFeature: Feature = {
       }),
     );
     disposers.push(ctx.onLangChange(() => renderRows()));
+    // The view's text alternative names the layers shown (and follows their switching).
+    disposers.push(
+      ctx.addDescription(() => {
+        const on = [...layers.values()].filter((l) => l.on).map((l) => t(l.def.title));
+        return on.length === 0 ? null : t('a11y.layers', { list: on.join(', ') });
+      }),
+    );
 
     // ---- Test API -----------------------------------------------------------------------------------
     window.__jumeauLayers = {

@@ -29,6 +29,12 @@ export interface ViewerOptions {
   creditContainer: HTMLElement;
   /** Called when the render loop throws (the widget stops rendering). */
   onRenderError(reason: string): void;
+  /**
+   * Called once when the browser takes the WebGL context away (GPU reset, driver update, too many
+   * contexts, a tab in the background on a phone). Cesium cannot restore its GPU resources, so the
+   * caller rebuilds the scene in a new widget.
+   */
+  onContextLost?(): void;
   /** Screenshots and benchmarks: fixed clock, no animation. */
   stable: boolean;
   /**
@@ -75,11 +81,22 @@ export function createViewer(container: HTMLElement, options: ViewerOptions): Vi
   const removeError = scene.renderError.addEventListener((_scene: Scene, error: unknown) => {
     options.onRenderError(error instanceof Error ? error.message : String(error));
   });
+  const canvas = scene.canvas;
+  let lost = false;
+  const onLost = (e: Event) => {
+    e.preventDefault();
+    if (lost) return;
+    lost = true;
+    widget.useDefaultRenderLoop = false; // nothing can be drawn on a lost context
+    options.onContextLost?.();
+  };
+  canvas.addEventListener('webglcontextlost', onLost);
   return {
     widget,
     scene,
     requestRender: () => scene.requestRender(),
     dispose() {
+      canvas.removeEventListener('webglcontextlost', onLost);
       removeError();
       if (!widget.isDestroyed()) widget.destroy();
     },

@@ -16,6 +16,21 @@ export function createPanel(id: string, titleKey: MessageKey, onClose: () => voi
   const close = h('button', { class: 'icon-button panel-close', type: 'button', on: { click: onClose } }, icon(ICONS.close));
   const body = h('div', { class: 'panel-body' });
   const el = h('section', { class: `panel ${className}`, id, hidden: true, attrs: { 'aria-labelledby': `${id}-title` } }, h('header', { class: 'panel-header' }, title, close), body);
+  // A body that scrolls must be reachable by keyboard (arrow keys scroll it once focused): it
+  // joins the tab order only while its content overflows.
+  const syncScrollable = () => {
+    const scrolls = body.scrollHeight > body.clientHeight + 1;
+    if (scrolls && !body.hasAttribute('tabindex')) {
+      body.tabIndex = 0;
+    } else if (!scrolls && body.hasAttribute('tabindex')) {
+      body.removeAttribute('tabindex');
+    }
+  };
+  if (typeof ResizeObserver !== 'undefined') {
+    const ro = new ResizeObserver(syncScrollable);
+    ro.observe(body);
+    if (typeof MutationObserver !== 'undefined') new MutationObserver(() => requestAnimationFrame(syncScrollable)).observe(body, { childList: true, subtree: true });
+  }
   let customTitle: string | null = null;
   const relabel = () => {
     title.textContent = customTitle ?? t(titleKey);

@@ -15,6 +15,8 @@ export interface TopBar {
   readonly el: HTMLElement;
   readonly banner: HTMLElement;
   setCities(cities: readonly CityOption[], currentId: string): void;
+  /** Shows or hides the "offline" indicator. */
+  setOffline(offline: boolean): void;
   relabel(): void;
 }
 
@@ -29,12 +31,13 @@ export function createTopBar(cb: TopBarCallbacks): TopBar {
   const select = h('select', { id: 'city-select' });
   const selectLabel = h('label', { class: 'city-label', attrs: { for: 'city-select' } });
   const badge = h('span', { class: 'badge badge-synthetic', id: 'synthetic-badge', hidden: true });
+  const offlineBadge = h('span', { class: 'badge badge-offline', id: 'offline-badge', role: 'status', hidden: true });
   const lang = h('button', { type: 'button', class: 'text-button lang-switch', id: 'btn-lang', on: { click: () => cb.onLanguage() } });
   const banner = h('div', { class: 'banner banner-synthetic', id: 'synthetic-banner', role: 'note', hidden: true });
   select.addEventListener('change', () => cb.onCity(select.value));
   let cities: readonly CityOption[] = [];
   let current = '';
-  const el = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, title, tagline), selectLabel, select, badge, lang);
+  const el = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, title, tagline), selectLabel, select, badge, offlineBadge, lang);
   const render = () => {
     title.textContent = t('app.title');
     tagline.textContent = t('app.tagline');
@@ -58,6 +61,8 @@ export function createTopBar(cb: TopBarCallbacks): TopBar {
     badge.textContent = t('city.synthetic');
     banner.hidden = !synthetic;
     banner.textContent = t('city.syntheticBanner');
+    offlineBadge.textContent = t('net.offline');
+    offlineBadge.title = t('net.offlineTitle');
   };
   render();
   return {
@@ -67,6 +72,9 @@ export function createTopBar(cb: TopBarCallbacks): TopBar {
       cities = list;
       current = id;
       render();
+    },
+    setOffline(offline) {
+      offlineBadge.hidden = !offline;
     },
     relabel: render,
   };

@@ -5,6 +5,11 @@ export const en: Record<CoreMessageKey, string> = {
   'app.title': 'Jumeau',
   'app.tagline': 'City digital twin',
   'app.loading': 'Loading {name}…',
+  'a11y.view': '3D view of {city} from {height} m high, looking {dir} (heading {heading}°), tilted {pitch}° down, centred near {lat} N, {lon} E.',
+  'a11y.directions': 'north,north-east,east,south-east,south,south-west,west,north-west',
+  'a11y.buildings': '{n} buildings loaded.',
+  'a11y.selected': 'Selected: {id}.',
+  'a11y.layers': 'Layers shown: {list}.',
   'app.viewLabel': '3D view of {city}. Drag to move, wheel to zoom, right-drag or Ctrl+drag to tilt.',
 
   'city.label': 'City',
@@ -96,6 +101,9 @@ export const en: Record<CoreMessageKey, string> = {
   'help.mouse': 'Mouse: drag to move, wheel to zoom, right-drag or Ctrl+drag to rotate and tilt.',
   'help.keys': 'Keyboard: arrows to move, + and − to zoom, Q and E to orbit, N north up, H home view, Esc closes the panel.',
   'help.pick': 'Hover a building to highlight it, click it to see its properties.',
+  'help.display': 'Display',
+  'help.lowPower': 'Low-power mode',
+  'help.lowPowerNote': 'Half resolution, coarser tiles, no fog or atmosphere: for batteries, old computers and tablets. Otherwise quality adapts by itself to the device’s speed.',
 
   'msg.dismiss': 'Dismiss message',
   'msg.urlParam': 'URL parameter "{param}" ignored ({value}): {reason}.',
@@ -111,4 +119,10 @@ export const en: Record<CoreMessageKey, string> = {
   'msg.webgl': 'WebGL is not available: the 3D view cannot be shown ({reason}).',
   'msg.renderError': '3D rendering error: {reason}.',
   'msg.offline': 'Offline mode: no online service is contacted.',
+  'msg.contextLost': 'The 3D view lost its graphics context (WebGL): rebuilding…',
+  'msg.contextRebuilt': 'The 3D view was rebuilt after losing its graphics context; the view, layers and your scenarios are kept.',
+  'net.offline': 'Offline',
+  'net.offlineTitle': 'No network: the app and the last city opened come from this browser’s cache.',
+  'net.backOnline': 'Back online.',
+  'net.wentOffline': 'Network lost: the app goes on with what is cached.',
 };

@@ -6,6 +6,11 @@ export const fr = {
   'app.title': 'Jumeau',
   'app.tagline': 'Jumeau numérique de la ville',
   'app.loading': 'Chargement de {name}…',
+  'a11y.view': 'Vue 3D de {city} depuis {height} m d’altitude, regard vers le {dir} (cap {heading}°), incliné de {pitch}° vers le bas, centrée près de {lat} N, {lon} E.',
+  'a11y.directions': 'nord,nord-est,est,sud-est,sud,sud-ouest,ouest,nord-ouest',
+  'a11y.buildings': '{n} bâtiments chargés.',
+  'a11y.selected': 'Sélection : {id}.',
+  'a11y.layers': 'Couches affichées : {list}.',
   'app.viewLabel': 'Vue 3D de {city}. Glisser pour se déplacer, molette pour zoomer, clic droit ou Ctrl+glisser pour incliner.',
 
   'city.label': 'Ville',
@@ -97,6 +102,9 @@ export const fr = {
   'help.mouse': 'Souris : glisser pour se déplacer, molette pour zoomer, clic droit ou Ctrl+glisser pour tourner et incliner.',
   'help.keys': 'Clavier : flèches pour se déplacer, + et − pour zoomer, Q et E pour tourner, N nord en haut, H vue d’ensemble, Échap ferme le panneau.',
   'help.pick': 'Survolez un bâtiment pour le mettre en évidence, cliquez pour voir ses propriétés.',
+  'help.display': 'Affichage',
+  'help.lowPower': 'Mode basse consommation',
+  'help.lowPowerNote': 'Demi-résolution, tuiles moins détaillées, sans brouillard ni atmosphère : pour les batteries, les vieux ordinateurs et les tablettes. Sinon, la qualité s’adapte seule à la vitesse de l’appareil.',
 
   'msg.dismiss': 'Fermer le message',
   'msg.urlParam': 'Paramètre d’adresse « {param} » ignoré ({value}) : {reason}.',
@@ -112,6 +120,12 @@ export const fr = {
   'msg.webgl': 'WebGL indisponible : la vue 3D ne peut pas s’afficher ({reason}).',
   'msg.renderError': 'Erreur d’affichage 3D : {reason}.',
   'msg.offline': 'Mode hors ligne : aucun service en ligne n’est contacté.',
+  'msg.contextLost': 'La vue 3D a perdu son contexte graphique (WebGL) : reconstruction en cours…',
+  'msg.contextRebuilt': 'La vue 3D a été reconstruite après la perte du contexte graphique ; la vue, les couches et vos scénarios sont conservés.',
+  'net.offline': 'Hors ligne',
+  'net.offlineTitle': 'Pas de réseau : l’application et la dernière ville ouverte viennent du cache de ce navigateur.',
+  'net.backOnline': 'Réseau retrouvé.',
+  'net.wentOffline': 'Réseau perdu : l’application continue avec ce qui est en cache.',
 } as const;
 
 /** Keys of the core bundle. */

@@ -1,0 +1,39 @@
+/**
+ * What the service worker does with each request (src/sw/service-worker.ts): the pure decision,
+ * tested without a browser.
+ *
+ * - `page`: the app's HTML. Network first (a new build is picked up at once), the cached copy
+ *   when offline.
+ * - `immutable`: Vite's hashed build files. Cache first: a name never changes content.
+ * - `revalidate`: Cesium's static files (stable names, change only with a Cesium upgrade). The
+ *   cached copy at once, refreshed in the background.
+ * - `pack`: a city pack file. Network first, the cached copy when offline; only the last city
+ *   opened is kept (see `packOf`), so the cache does not grow with every city visited.
+ * - `network`: everything else (the consultation API, other origins, non-GET): never cached.
+ */
+export type CachePlan = 'page' | 'immutable' | 'revalidate' | 'pack' | 'network';
+
+export function cachePlan(url: URL, method: string, origin: string, mode?: string): CachePlan {
+  if (method !== 'GET' || url.origin !== origin) return 'network';
+  const p = url.pathname;
+  if (p.startsWith('/api/')) return 'network';
+  if (p.startsWith('/packs/')) return 'pack';
+  if (p.startsWith('/assets/')) return 'immutable';
+  if (p.startsWith('/cesium/')) return 'revalidate';
+  if (mode === 'navigate' || p === '/' || p === '/index.html') return 'page';
+  return 'network';
+}
+
+/**
+ * The pack a `/packs/…` path belongs to: `demo` for `/packs/demo/tiles/0.glb`; null for the
+ * catalog (`/packs/index.json`), which is kept whatever the city.
+ */
+export function packOf(pathname: string): string | null {
+  const m = /^\/packs\/([^/]+)\/./.exec(pathname);
+  return m === null ? null : decodeURIComponent(m[1]!);
+}
+
+/** Cache names; the version changes when the caching scheme does. */
+export const CACHE_VERSION = 1;
+export const APP_CACHE = `jumeau-app-v${CACHE_VERSION}`;
+export const PACK_CACHE = `jumeau-pack-v${CACHE_VERSION}`;
