@@ -169,6 +169,10 @@ export const wifiFeature: Feature = {
         methodPanel.show(def.card, def.version);
         ctx.setPanelOpen('wifi-method', true);
       },
+      onOpenDataToggle: () => {
+        renderMarkers();
+        if (hasResult && openData.length > 0) void run();
+      },
     });
     const removePanel = ctx.addPanel('wifi', panel, 'right', { label: 'wifi.toolbar', icon: WIFI_ICON });
     const removeMethod = ctx.addPanel('wifi-method', methodPanel, 'right');

@@ -38,6 +38,8 @@ export interface WifiPanelCallbacks {
   onCancel(): void;
   onClear(): void;
   onMethod(): void;
+  /** The open-data access points were included or left out. */
+  onOpenDataToggle(): void;
 }
 
 export interface WifiResultView {
@@ -86,7 +88,7 @@ export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
   const cell = num('wifi-cell', 4, 1, 50, 1);
   const receiver = num('wifi-rx', 1.5, 0, 30, 0.5);
   const place = num('wifi-place', 3, 0, 50, 1);
-  const useOpen = h('input', { id: 'wifi-use-open', type: 'checkbox' });
+  const useOpen = h('input', { id: 'wifi-use-open', type: 'checkbox', on: { change: () => cb.onOpenDataToggle() } });
   useOpen.checked = true;
   const btn = (id: string, onClick: () => void, cls = 'text-button') => h('button', { id, type: 'button', class: cls, on: { click: onClick } });
   const drawButton = btn('wifi-draw', cb.onDrawArea);
