@@ -96,6 +96,7 @@ export const layersSuite: BenchSuite = {
       rows.push(
         { suite: 'layers', metric: 'frame ms, no layer (steady, mean)', value: none.meanFrameMs, unit: 'ms', note: `${none.lastDrawCalls} draw calls` },
         { suite: 'layers', metric: `frame ms, all ${ready.length} layers on (steady, mean)`, value: all.meanFrameMs, unit: 'ms', note: `${all.lastDrawCalls} draw calls, ${Math.round(all.lastTriangles)} triangles` },
+        { suite: 'layers', metric: `draw calls per frame, all ${ready.length} layers on`, value: all.lastDrawCalls, unit: '', goal: '≤ 300' },
         { suite: 'layers', metric: 'frame cost ratio, all layers / none', value: all.meanFrameMs / none.meanFrameMs, unit: '×', note: 'SwiftShader; compare within one run' },
         { suite: 'layers', metric: 'time to load and draw every layer (browser, worker parse)', value: loadAllMs, unit: 'ms' },
       );

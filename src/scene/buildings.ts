@@ -1,7 +1,10 @@
 import { type Cesium3DTileFeature, Cesium3DTileset, ShadowMode, type Scene } from 'cesium';
 import { HEIGHT_RAMP } from '../core/color-ramp.ts';
 import type { BuildingsSource } from '../config/types.ts';
+import { DEFAULT_TILESET_LIMITS, inspectTileset } from '../core/tileset-limits.ts';
+import { fetchJson } from '../sources/http.ts';
 import { createHeightStyle } from './style.ts';
+import { guardTileset } from './tileset-guard.ts';
 
 /**
  * The buildings tileset of a city: streaming, height style, selection highlight, error reports,
@@ -50,6 +53,9 @@ function* contentFeatures(tileset: Cesium3DTileset): Generator<Cesium3DTileFeatu
 
 /** Loads a tileset; rejects with a readable reason when tileset.json cannot be read. */
 export async function loadBuildings(scene: Scene, source: BuildingsSource, options: BuildingsOptions): Promise<BuildingsHandle> {
+  // Read and check tileset.json within limits first (size, depth, tile count, shape): a hostile
+  // or broken tileset is refused with the reason, before Cesium starts streaming it.
+  inspectTileset(await fetchJson(source.url, { timeoutMs: 20_000, maxBytes: DEFAULT_TILESET_LIMITS.maxJsonBytes }), source.url);
   const tileset = await Cesium3DTileset.fromUrl(source.url, {
     maximumScreenSpaceError: source.maximumScreenSpaceError ?? 16,
     foveatedScreenSpaceError: !options.stable,
@@ -72,6 +78,7 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
     options.onTileError(e.url, e.message);
   });
   const removeLoad = tileset.allTilesLoaded.addEventListener(() => scene.requestRender());
+  const removeGuard = guardTileset(tileset, source.url, (reason) => options.onTileError(source.url, reason));
   const waiters = new Map<string, Set<(f: Cesium3DTileFeature) => void>>();
   const featureId = (f: Cesium3DTileFeature): string | null => {
     for (const p of source.idProperties) {
@@ -137,6 +144,7 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
       removeFailed();
       removeLoad();
       removeTileLoad();
+      removeGuard();
       waiters.clear();
       if (!tileset.isDestroyed()) scene.primitives.remove(tileset); // remove() destroys it
     },
