@@ -8,7 +8,7 @@ import { migrate } from '../server/db/migrate.ts';
 
 /**
  * `npx tsx tools/screenshot.ts [query] [out.png|out.jpg] [WxH] [--select] [--consult-sample]
- * [--fill 'selector=value'] [--click 'selector'] [--click-view x,y]`: serves the built app,
+ * [--fill 'selector=value'] [--click 'selector'] [--click-view x,y] [--wait 'js expression']`: serves the built app,
  * opens it with the query string, waits for the tiles and writes the image (`--select` clicks the
  * building nearest the centre first). Used for the README and to look at changes.
  *
@@ -16,7 +16,7 @@ import { migrate } from '../server/db/migrate.ts';
  * `--consult-sample` fills it with the sample consultation and an administrator
  * `admin@example.org` / `screenshot-only-password` that exists only in that memory. `--fill`,
  * `--click` and `--click-view` (a click at x,y in the 3D view) run in the order given, with a
- * pause after each.
+ * pause after each; `--wait` waits (up to 2 min) until a JavaScript expression is true.
  */
 const query = process.argv[2] ?? '?city=demo&offline=1&stable=1';
 const out = resolve(process.argv[3] ?? 'screenshot.png');
@@ -70,6 +70,10 @@ try {
       const [x, y] = v.split(',').map(Number) as [number, number];
       const box = await page.locator('#view canvas').boundingBox();
       await page.mouse.click((box?.x ?? 0) + x, (box?.y ?? 0) + y);
+    } else if (a === '--wait') {
+      // Polled with evaluate (the app's CSP forbids the eval that waitForFunction uses for strings).
+      const end = Date.now() + 120000;
+      while (!(await page.evaluate(v)) && Date.now() < end) await page.waitForTimeout(250);
     } else continue;
     await page.waitForTimeout(1200);
   }

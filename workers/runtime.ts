@@ -110,7 +110,18 @@ export function createRuntime(options: RuntimeOptions): WorkerApi & { env: Kerne
   };
 
   let onCityProgress: ((p: SimProgress) => void) | null = null;
+  // Data files of the mobility simulations, by URL (a few, kept while the worker lives).
+  const files = new Map<string, Promise<Uint8Array>>();
   const env: KernelEnv = {
+    async bytes(url: string): Promise<Uint8Array> {
+      const p = remember(files, url, () => options.fetchBytes(url).then((b) => new Uint8Array(b)), 16);
+      try {
+        return await p;
+      } catch (e) {
+        files.delete(url);
+        throw new KernelError('fetch-failed', `${url}: ${e instanceof Error ? e.message : String(e)}`, url);
+      }
+    },
     async city(req: CityRequest): Promise<LoadedCity> {
       const modelKey = `${req.tileset}|${req.bboxDeg.join(',')}|${req.reachM}|${(req.idProperties ?? []).join(',')}`;
       const modelPromise = remember(

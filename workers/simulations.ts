@@ -1,13 +1,18 @@
+import { planBuildingStats, type BuildingStatsInput, type BuildingStatsOutput } from '../src/simulations/building-stats.ts';
 import { areaBbox } from '../src/simulations/schemas.ts';
 import { planSunHours, type SunHoursInput, type SunHoursPartOutput } from '../src/simulations/sun-hours.ts';
 import type { SunPositionInput } from '../src/simulations/sun-position.ts';
 import type { KernelRun } from './kernels/kernel.ts';
+import { buildingStatsKernel, type BuildingStatsResult } from './kernels/building-stats.ts';
 import { sunHoursKernel } from './kernels/sun-hours.ts';
 import { sunPositionKernel } from './kernels/sun-position.ts';
 import { wifiCoverageKernel } from './kernels/wifi-coverage.ts';
 import { planWifi, type WifiCoverageInput, type WifiPartOutput } from '../src/simulations/wifi-coverage.ts';
 import type { CityGeometry } from './kernels/sun-hours.ts';
 import type { ScenarioEdits } from './kernels/scenario.ts';
+import type { ParkingSearchInput } from '../src/simulations/parking-search.ts';
+import type { WalkIsochronesInput } from '../src/simulations/walk-isochrones.ts';
+import { startParking, startWalk, type MobilityEnv } from './mobility.ts';
 
 /**
  * The worker side of each simulation: from a parsed input to a running kernel. Loading the city
@@ -32,7 +37,7 @@ export interface LoadedCity {
   notes: string[];
 }
 
-export interface KernelEnv {
+export interface KernelEnv extends MobilityEnv {
   /** The city's buildings for a study (cached by the runtime). */
   city(req: CityRequest): Promise<LoadedCity>;
 }
@@ -51,9 +56,14 @@ function* withCity(run: KernelRun<Omit<SunHoursPartOutput, 'frame' | 'ids' | 'ti
   return { ...part, frame: city.frame, ids, tiles: city.tiles, notes: city.notes };
 }
 
-function* withFrame(run: KernelRun<Omit<WifiPartOutput, 'frame' | 'tiles' | 'notes'>>, city: LoadedCity): KernelRun<WifiPartOutput> {
+function* withWifiFrame(run: KernelRun<Omit<WifiPartOutput, 'frame' | 'tiles' | 'notes'>>, city: LoadedCity): KernelRun<WifiPartOutput> {
   const part = yield* run;
   return { ...part, frame: city.frame, tiles: city.tiles, notes: city.notes };
+}
+
+function* withFrame(run: KernelRun<BuildingStatsResult>, city: LoadedCity, storeyHeightM: number): KernelRun<BuildingStatsOutput> {
+  const r = yield* run;
+  return { ...r, frame: city.frame, storeyHeightM, tiles: city.tiles, notes: city.notes };
 }
 
 export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
@@ -83,7 +93,28 @@ export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
         reachM: input.maxRangeM,
         ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
       });
-      return withFrame(wifiCoverageKernel(planWifi(input, city.frame), city.geometry), city);
+      return withWifiFrame(wifiCoverageKernel(planWifi(input, city.frame), city.geometry), city);
+    },
+  },
+  'walk-isochrones': {
+    start: (input, env) => startWalk(input as WalkIsochronesInput, env),
+  },
+  'parking-search': {
+    start: (input, env) => startParking(input as ParkingSearchInput, env),
+  },
+  'building-stats': {
+    async start(raw, env) {
+      const input = raw as BuildingStatsInput;
+      const city = await env.city({
+        tileset: input.city.tileset,
+        ...(input.city.idProperties !== undefined ? { idProperties: input.city.idProperties } : {}),
+        bboxDeg: areaBbox(input.area),
+        reachM: input.reachM,
+        ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
+      });
+      const g = city.geometry;
+      const arrays = { positions: g.positions, index: g.index, vertexBuilding: g.vertexBuilding, buildingIds: [...g.buildingIds] };
+      return withFrame(buildingStatsKernel(planBuildingStats(input, city.frame), arrays), city, input.storeyHeightM);
     },
   },
 };

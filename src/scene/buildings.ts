@@ -15,6 +15,8 @@ export interface BuildingsHandle {
   readonly tileset: Cesium3DTileset;
   /** Highlights a building by id through the style (null clears). */
   setSelected(id: string | null): void;
+  /** Hides buildings by id through the style (a scenario's demolitions); [] shows all. */
+  setHidden(ids: readonly string[]): void;
   /** Id of a picked feature, from the first id candidate it has. */
   featureId(feature: Cesium3DTileFeature): string | null;
   /** All properties of a feature as plain values. */
@@ -65,11 +67,13 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
     enableCollision: true,
   });
   let selected: string | null = null;
+  let hidden: readonly string[] = [];
   const applyStyle = () => {
     tileset.style = createHeightStyle(
       HEIGHT_RAMP,
       source.heightProperties,
       selected !== null ? { id: selected, idCandidates: source.idProperties } : undefined,
+      hidden.length > 0 ? { ids: hidden, idCandidates: source.idProperties } : undefined,
     );
     scene.requestRender();
   };
@@ -107,6 +111,11 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
     setSelected(id) {
       if (id === selected) return;
       selected = id;
+      applyStyle();
+    },
+    setHidden(ids) {
+      if (ids.length === hidden.length && ids.every((x, i) => x === hidden[i])) return;
+      hidden = [...ids];
       applyStyle();
     },
     featureId,

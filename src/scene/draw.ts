@@ -31,6 +31,8 @@ export interface DrawOptions {
   onCancel(): void;
   minPoints?: number;
   color?: Color;
+  /** Moves a clicked point onto a nearby edge or corner (existing buildings); null leaves it. */
+  snap?(lonDeg: number, latDeg: number): [number, number] | null;
 }
 
 export interface DrawHandle {
@@ -93,7 +95,9 @@ export function startPolygonDraw(scene: Scene, o: DrawOptions): DrawHandle {
   const add = (x: number, y: number): boolean => {
     const c = positionAt(scene, x, y);
     if (c === null) return false;
-    const [lon, lat, hgt] = toLonLat(c);
+    const [rawLon, rawLat, hgt] = toLonLat(c);
+    const snapped = o.snap?.(rawLon, rawLat) ?? null;
+    const [lon, lat] = snapped ?? [rawLon, rawLat];
     const last = points.at(-1);
     if (last !== undefined && Math.abs(last[0] - lon) < 1e-9 && Math.abs(last[1] - lat) < 1e-9) return true; // the second click of a double-click
     points.push([Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]);

@@ -44,6 +44,7 @@ export function createHeightStyle(
   ramp: SteppedRamp,
   heightCandidates: readonly string[],
   selected?: { id: string; idCandidates: readonly string[] },
+  hidden?: { ids: readonly string[]; idCandidates: readonly string[] },
 ): Cesium3DTileStyle {
   const hExpr = heightExpression(heightCandidates);
   const conditions: [string, string][] = [];
@@ -58,6 +59,11 @@ export function createHeightStyle(
   for (const c of ramp.classes) {
     if (Number.isFinite(c.max)) conditions.push([`${hExpr} < ${c.max}`, colorString(c.color)]);
     else conditions.push(['true', colorString(c.color)]);
+  }
+  if (hidden !== undefined && hidden.ids.length > 0 && hidden.idCandidates.length > 0) {
+    // Buildings a scenario demolishes or hides: one test per id (scenarios hide a handful).
+    const tests = hidden.ids.map((id) => hidden.idCandidates.map((p) => `String(${propRef(p)}) === (${styleString(id)})`).join(' || '));
+    return new Cesium3DTileStyle({ color: { conditions }, show: { conditions: [...tests.map((t): [string, string] => [t, 'false']), ['true', 'true']] } });
   }
   return new Cesium3DTileStyle({ color: { conditions } });
 }

@@ -58,3 +58,21 @@ export function areaBbox(a: Area): [number, number, number, number] {
   }
   return [w, s, e, n];
 }
+
+/**
+ * The polygons of an area in a local metric frame (`fromGeodetic`, e.g. an east-north-up
+ * frame), as flat open rings `[x0, y0, x1, y1, …]` in metres.
+ */
+export function areaInFrame(a: Area, fromGeodetic: (lonDeg: number, latDeg: number, heightM: number) => [number, number, number]): number[][][] {
+  return areaPolygons(a).map((poly) =>
+    poly.map((r) => {
+      const out: number[] = [];
+      const pts = r.length > 3 && r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1] ? r.slice(0, -1) : r;
+      for (const p of pts) {
+        const [e, n] = fromGeodetic(p[0]!, p[1]!, 0);
+        out.push(e, n);
+      }
+      return out;
+    }),
+  );
+}

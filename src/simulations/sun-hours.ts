@@ -3,7 +3,8 @@ import { enuFrame, metresPerDegree } from '../core/geodesy.ts';
 import { zoneOffsetMinutes } from '../core/time.ts';
 import { polygonAreaM2, type PolygonM } from '../../workers/kernels/grid.ts';
 import { mergeSunHours, type LocalDay, type SunHoursPart, type SunHoursPlan, type SunHoursResult } from '../../workers/kernels/sun-hours.ts';
-import { area, areaBbox, areaPolygons, isoDate, isTimeZone, lonLat } from './schemas.ts';
+import { area, areaBbox, areaPolygons, isoDate, isTimeZone } from './schemas.ts';
+import { simScenarioSchema } from './scenario-input.ts';
 import type { MethodCard, SimulationDefinition } from './types.ts';
 
 /**
@@ -17,21 +18,8 @@ export const MAX_CELLS = 4_000_000;
 /** Largest number of rays a study may ask for (cells × days × sunlit steps, estimated). */
 export const MAX_RAYS = 3e9;
 
-const addedBuilding = z
-  .object({
-    id: z.string().min(1).max(200),
-    footprint: z.array(lonLat).min(3).max(2000),
-    heightM: z.number().gt(0).max(1000),
-    baseM: z.number().min(-500).max(9000).optional(),
-  })
-  .strict();
-
-export const scenarioSchema = z
-  .object({
-    added: z.array(addedBuilding).max(1000).default([]),
-    removed: z.array(z.string().min(1).max(200)).max(100_000).default([]),
-  })
-  .strict();
+/** The scenario edits a study takes (shared by every simulation of the city). */
+export const scenarioSchema = simScenarioSchema;
 
 const baseInput = z
   .object({
@@ -52,7 +40,7 @@ const baseInput = z
     facades: z.boolean().default(true).describe('also sample facades for per-building statistics'),
     facadeSpacingM: z.number().min(0.5).max(20).default(3).describe('spacing between facade samples, metres'),
     groundHeightM: z.number().min(-500).max(9000).optional().describe('ground height (ellipsoid), metres; default: from building bases'),
-    scenario: scenarioSchema.optional().describe('buildings added or removed before tracing'),
+    scenario: scenarioSchema.optional().describe('scenario edits applied before tracing: buildings added, removed, imported models, clipped areas'),
     part: z.object({ index: z.number().int().min(0), count: z.number().int().min(1).max(256) }).strict().optional().describe('internal: the share of one worker'),
   })
   .strict();

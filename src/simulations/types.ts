@@ -71,6 +71,12 @@ export interface SimulationDefinition<I = unknown, O = unknown, P = O> {
   fileInputs?: readonly string[];
   /** A small input that runs in a second, for the conformance tests and `--example`. */
   example: unknown;
+  /**
+   * Indicators of the scenario comparison this simulation provides (`KpiProvider`s from
+   * `src/scenarios/kpi.ts`; typed loosely here so contracts do not depend on scenarios).
+   * `kpisFor()` in `src/scenarios/kpis/index.ts` picks them up from the registry.
+   */
+  kpis?: readonly unknown[];
 }
 
 /** Any definition, for registries. */

@@ -8,8 +8,8 @@ export interface MethodCardPanel extends Panel {
   show(card: MethodCard, version: number): void;
 }
 
-export function createMethodCardPanel(onClose: () => void, elementId = 'panel-method'): MethodCardPanel {
-  const panel = createPanel(elementId, 'sim.methodTitle', onClose, 'panel-method');
+export function createMethodCardPanel(onClose: () => void, domId = 'panel-method'): MethodCardPanel {
+  const panel = createPanel(domId, 'sim.methodTitle', onClose, 'panel-method');
   let current: { card: MethodCard; version: number } | null = null;
   const render = () => {
     if (current === null) return;

@@ -14,8 +14,9 @@ import { createRuntime, parseInput } from '../../workers/runtime.ts';
 
 /** Reads file: URLs and paths from disk, anything else with fetch. */
 export const nodeFetchBytes: FetchBytes = async (url, signal) => {
-  if (url.startsWith('file:')) {
-    const b = await readFile(fileURLToPath(url), { signal });
+  const isPath = !/^[a-z][a-z0-9+.-]*:/i.test(url) || /^[a-z]:[\\/]/i.test(url);
+  if (url.startsWith('file:') || isPath) {
+    const b = await readFile(isPath ? url : fileURLToPath(url), { signal });
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   }
   const res = await fetch(url, signal !== undefined ? { signal } : {});

@@ -3,6 +3,9 @@ import { consultBundle } from './consult.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 import { layersBundle } from './layers.ts';
+import { mobilityBundle } from './mobility.ts';
+import { measureMessages } from './measure.ts';
+import { scenarioMessages } from './scenario.ts';
 import { simMessages } from './sim.ts';
 import { wifiMessages } from './wifi.ts';
 
@@ -11,4 +14,4 @@ import { wifiMessages } from './wifi.ts';
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, wifiMessages] as const;
+export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle, scenarioMessages, measureMessages, wifiMessages] as const;

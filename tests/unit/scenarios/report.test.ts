@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { computeKpiTable, type KpiStudy } from '../../../src/scenarios/kpi.ts';
+import { kpisFor } from '../../../src/scenarios/kpis/index.ts';
+import { emptyEffect, type Scenario } from '../../../src/scenarios/model.ts';
+import { buildReport } from '../../../src/scenarios/report.ts';
+import { ringPolygon } from '../../../src/scenarios/simulate.ts';
+import { findSimulation, SIMULATIONS } from '../../../src/simulations/registry.ts';
+
+/** Indicator conformance over the registry, and the printable report. */
+
+const STUDY: KpiStudy = { city: { tileset: 'packs/demo/tileset.json', idProperties: ['id'] }, area: [[-1.6814, 48.1085], [-1.6787, 48.1085], [-1.6787, 48.1103], [-1.6814, 48.1103]], date: '2026-12-21', stepMin: 30, cellM: 4, timeZone: 'Europe/Paris' };
+
+describe('indicator conformance (every provider of kpisFor(SIMULATIONS))', () => {
+  for (const k of kpisFor(SIMULATIONS)) {
+    it(k.id, () => {
+      expect(k.label.fr.length).toBeGreaterThan(3);
+      expect(k.label.en.length).toBeGreaterThan(3);
+      expect(k.method.fr.length).toBeGreaterThan(20);
+      expect(k.method.en.length).toBeGreaterThan(20);
+      expect(k.runs.length).toBeGreaterThan(0);
+      for (const r of k.runs) {
+        const def = findSimulation(r.simulation)!;
+        expect(def).not.toBeNull();
+        // The inputs a run builds, on both sides, are valid inputs of its simulation.
+        for (const side of ['baseline', 'scenario'] as const) {
+          const input = r.input({ study: STUDY, side, effect: emptyEffect(), areaPolygon: ringPolygon(STUDY.area), ...(side === 'scenario' ? { scenario: { added: [], removed: ['x'], meshes: [], clips: [] } } : {}) });
+          const parsed = def.input.safeParse(input);
+          expect(parsed.success, JSON.stringify(parsed.error?.issues[0])).toBe(true);
+        }
+      }
+    });
+  }
+});
+
+describe('report', () => {
+  it('escapes every text from the scenario and shows the table with signed deltas', async () => {
+    const s: Scenario = { id: 's', name: '<script>alert(1)</script>', cityId: 'demo', description: 'a & b', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', edits: [{ kind: 'remove-building', id: 'r', buildingId: '"><img src=x>' }], study: { area: null, date: '2026-12-21', stepMin: 30, cellM: 4 } };
+    const prov = kpisFor(SIMULATIONS).filter((k) => k.id === 'building-count');
+    const table = await computeKpiTable(prov, STUDY, s.edits, (_sim) => Promise.resolve({ ok: true, value: { totals: { count: _sim === 'building-stats' ? 10 : 0 } } }), { simScenario: { added: [], removed: [], meshes: [], clips: [] } });
+    const html = buildReport({ scenario: s, lang: 'en', madeAt: '2026-03-21T12:00:00Z', city: { name: 'Demo', synthetic: true }, screenshots: { baseline: 'javascript:alert(1)', scenario: 'data:image/png;base64,AAAA' }, table, methods: [], sources: [{ title: 'B', publisher: 'P', licence: 'L', date: '2026', kind: 'synthetic' }], describeEdit: (e) => (e.kind === 'remove-building' ? `Demolished ${e.buildingId}` : e.kind) });
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('<img src=x>');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('data:image/png;base64,AAAA');
+    expect(html).toContain('Synthetic demo city');
+    expect(html).toMatch(/Number of buildings<\/td><td class="n">10<\/td><td class="n">10<\/td>/);
+  });
+});
