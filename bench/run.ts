@@ -15,6 +15,7 @@ import { scenariosSuite } from './suites/scenarios.ts';
 import { simulationsSuite } from './suites/simulations.ts';
 import { serverSuite } from './suites/server.ts';
 import { soakSuite } from './suites/soak.ts';
+import { toursSuite } from './suites/tours.ts';
 import { viewerSuite } from './suites/viewer.ts';
 import { wifiSuite } from './suites/wifi.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
@@ -25,7 +26,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, wifiSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, wifiSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

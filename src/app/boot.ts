@@ -25,6 +25,7 @@ import { createSourcesPanel, type SourceEntry } from '../ui/sources-panel.ts';
 import { createTimePanel } from '../ui/time-panel.ts';
 import { createToolbar, type CameraAction } from '../ui/toolbar.ts';
 import { createTopBar } from '../ui/topbar.ts';
+import { createTourHooks } from '../tours/hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
 import { FEATURES } from './features.ts';
 
@@ -142,13 +143,14 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     },
   });
   let viewer: ViewerHandle | null = null;
+  const setTime = (ms: number) => {
+    state.timeMs = roundTimeMs(ms);
+    if (viewer !== null) setSceneTime(viewer.widget, ms);
+    syncUrl();
+  };
   const time = createTimePanel({
     onClose: () => setPanel('time', false),
-    onTime: (ms) => {
-      state.timeMs = roundTimeMs(ms);
-      if (viewer !== null) setSceneTime(viewer.widget, ms);
-      syncUrl();
-    },
+    onTime: setTime,
     onShadows: (on) => {
       state.shadows = on;
       if (viewer !== null) setShadows(viewer.widget, on);
@@ -551,6 +553,10 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   teardown.push(() => document.removeEventListener('keydown', onKey));
 
   // ---- Features ----------------------------------------------------------------------------
+  let highlighted: readonly string[] = [];
+  cityListeners.add((c) => {
+    if (highlighted.length > 0) c.scene.buildings?.setHighlighted(highlighted);
+  });
   const ctx: AppContext = {
     state,
     stable,
@@ -600,6 +606,18 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       langListeners.add(fn);
       return () => langListeners.delete(fn);
     },
+    setTime(ms) {
+      time.setTime(ms);
+      setTime(ms);
+    },
+    highlightBuildings(ids) {
+      highlighted = [...ids];
+      city?.scene.buildings?.setHighlighted(highlighted);
+    },
+    setChromeHidden(hidden) {
+      for (const el of [topbar.el, toolbar.el, stacks.left, stacks.right]) el.classList.toggle('chrome-hidden', hidden);
+    },
+    tours: createTourHooks(),
   };
   for (const f of FEATURES) {
     try {

@@ -8,6 +8,7 @@ import type { Level, MessageCenter } from '../ui/messages.ts';
 import type { Panel } from '../ui/panel.ts';
 import type { SourceEntry } from '../ui/sources-panel.ts';
 import type { Toolbar } from '../ui/toolbar.ts';
+import type { TourHooks } from '../tours/hooks.ts';
 
 /**
  * What a feature (layers, simulations, scenarios, tours, consultation, …) gets from the app.
@@ -71,6 +72,15 @@ export interface AppContext {
   describe(): void;
   /** Called when the language changes (re-render texts). Returns the unsubscribe function. */
   onLangChange(fn: () => void): () => void;
+
+  /** Sets the scene time (sun) as the time panel does: scene, panel and URL. */
+  setTime(ms: number): void;
+  /** Buildings drawn highlighted (a tour stop), apart from the selection; [] clears. */
+  highlightBuildings(ids: readonly string[]): void;
+  /** Hides or shows the app's own controls (top bar, toolbar, panels) for presenting. */
+  setChromeHidden(hidden: boolean): void;
+  /** Where features that tours drive register themselves (layers, scenarios). */
+  readonly tours: TourHooks;
 }
 
 export interface Feature {

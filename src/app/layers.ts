@@ -158,6 +158,37 @@ export const layersFeature: Feature = {
     });
     disposers.push(ctx.addPanel('search', search, 'right', { label: 'layers.search.toolbar', icon: ICONS.search }));
 
+    // Tours set the layers of each stop through this control (src/tours/hooks.ts).
+    disposers.push(
+      ctx.tours.provideLayers({
+        shown: () => [...layers.values()].filter((l) => l.on).map((l) => ({ id: l.def.id, opacity: l.opacity, variant: l.variant })),
+        show(wanted) {
+          for (const l of layers.values()) {
+            const w = wanted.find((x) => x.id === l.def.id);
+            if (w === undefined) {
+              if (l.on) setOn(l.def.id, false);
+              continue;
+            }
+            if (l.opacity !== w.opacity) {
+              l.opacity = w.opacity;
+              l.drawn?.setOpacity(w.opacity);
+              l.imagery?.setOpacity(w.opacity);
+            }
+            if (l.variant !== w.variant && l.def.variants.some((v) => v.id === w.variant)) {
+              l.variant = w.variant;
+              l.drawn?.dispose();
+              l.drawn = null;
+              if (l.on) draw(l);
+            }
+            if (!l.on) setOn(l.def.id, true);
+            else updateRow(l);
+          }
+          for (const w of wanted) if (!layers.has(w.id)) ctx.say('warning', 'msg.urlParam', { param: 'tour', value: w.id, reason: 'unknown layer' }, `tour:layer:${w.id}`);
+          writeUrl();
+        },
+      }),
+    );
+
     const parsedOf = (l: LayerState): ParsedLayer | null => (l.result?.ok === true && l.result.kind === 'features' ? l.result.parsed : null);
     const seriesOf = (l: LayerState) => parsedOf(l)?.series ?? null;
 

@@ -20,6 +20,7 @@ import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addSplitDivider, buildingAt, createScenarioLayer, placeAt, type ScenarioLayer } from '../scene/scenario-layer.ts';
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
 import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
+import { readTours, toursOfScenario, withTours } from '../tours/scenario-adapter.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
 /**
@@ -428,10 +429,14 @@ export const scenariosFeature: Feature = {
       });
     }
 
+    /** The scenario file, with the tours that show this scenario (they travel with it). */
     function exportText(): string | null {
-      if (service.active() === null) return null;
+      const active = service.active();
+      if (active === null) return null;
       if (ctx.viewer !== null) service.updateMeta({ view: getCameraState(ctx.viewer.scene) });
-      return service.exportFile();
+      const text = service.exportFile();
+      const tours = toursOfScenario(ctx.tours.all(), active.id);
+      return tours.length === 0 ? text : JSON.stringify(withTours(JSON.parse(text) as object, tours), null, 1) + '\n';
     }
 
     function exportFile(): void {
@@ -451,7 +456,10 @@ export const scenariosFeature: Feature = {
         say(t('scenario.importFailed', { reason: r.error }), 'error');
         return { ok: false, error: r.error };
       }
-      say(t('scenario.imported', { name: r.scenario.name }));
+      // Tours saved with the scenario join the city's tours (the file was valid JSON: it was read).
+      const { tours, problems } = readTours(JSON.parse(text.replace(/^\uFEFF/, '')) as unknown);
+      if (tours.length > 0) ctx.tours.adopt(tours);
+      say(problems.length === 0 ? t('scenario.imported', { name: r.scenario.name }) : `${t('scenario.imported', { name: r.scenario.name })} ${problems.join('; ')}`, problems.length === 0 ? 'info' : 'error');
       return { ok: true };
     }
 
@@ -649,8 +657,15 @@ export const scenariosFeature: Feature = {
     (window.__jumeauScenarios as ScenarioTestApi & { report(): Promise<string | null> }).report = () => makeReport(false);
     render();
     const offLang = ctx.onLangChange(() => render());
+    // Tours show scenarios through this provider (a stop's scenario, the editor's menu).
+    const offTours = ctx.tours.onApplyScenario({
+      list: () => service.list().map((x) => ({ id: x.id, name: x.name })),
+      active: () => service.active()?.id ?? null,
+      apply: async (id) => ((await service.select(id)) ? { ok: true } : { ok: false, error: t('scenario.unknown', { id: id ?? '' }) }),
+    });
 
     return () => {
+      offTours();
       offCity();
       offLang();
       offChange();

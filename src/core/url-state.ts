@@ -69,6 +69,8 @@ const ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 /** City ids: lower-case letters, digits and '-' — at most 64 characters. */
 const CITY_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const MAX_PARAM_LENGTH = 2048;
+/** Parameters that carry a whole document (a tour shared by link, issue 10) may be longer. */
+const LONG_PARAMS: Readonly<Record<string, number>> = { tour: 32_768 };
 const MIN_TIME_MS = Date.UTC(1900, 0, 1);
 const MAX_TIME_MS = Date.UTC(2200, 0, 1);
 const MAX_CAMERA_HEIGHT_M = 50_000_000;
@@ -188,8 +190,9 @@ export function parseUrlState(search: string): ParsedUrlState {
   const seen = new Set<string>();
   for (const [key, rawValue] of pairs) {
     const value = rawValue.trim();
-    if (value.length > MAX_PARAM_LENGTH) {
-      issues.push({ param: key, value: value.slice(0, 40) + '…', reason: `longer than ${MAX_PARAM_LENGTH} characters` });
+    const maxLength = LONG_PARAMS[key] ?? MAX_PARAM_LENGTH;
+    if (value.length > maxLength) {
+      issues.push({ param: key, value: value.slice(0, 40) + '…', reason: `longer than ${maxLength} characters` });
       continue;
     }
     if (seen.has(key) && KNOWN.has(key)) {

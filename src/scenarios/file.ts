@@ -103,6 +103,8 @@ const fileSchema = z
     version: z.number().int(),
     scenario: scenarioSchema,
     assets: z.record(z.string().regex(/^[0-9a-f]{64}$/, 'assets are keyed by the SHA-256 of the model'), assetSchema).default({}),
+    /** Tours saved with the scenario: read and validated by src/tours/scenario-adapter.ts. */
+    tours: z.array(z.unknown()).max(200, 'at most 200 tours').optional(),
   })
   .strict();
 

@@ -17,6 +17,8 @@ export interface BuildingsHandle {
   setSelected(id: string | null): void;
   /** Hides buildings by id through the style (a scenario's demolitions); [] shows all. */
   setHidden(ids: readonly string[]): void;
+  /** Highlights buildings by id (a tour stop) in the highlight colour; [] clears. */
+  setHighlighted(ids: readonly string[]): void;
   /** Id of a picked feature, from the first id candidate it has. */
   featureId(feature: Cesium3DTileFeature): string | null;
   /** All properties of a feature as plain values. */
@@ -68,11 +70,13 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
   });
   let selected: string | null = null;
   let hidden: readonly string[] = [];
+  let highlighted: readonly string[] = [];
   const applyStyle = () => {
     tileset.style = createHeightStyle(
       HEIGHT_RAMP,
       source.heightProperties,
       selected !== null ? { id: selected, idCandidates: source.idProperties } : undefined,
+      highlighted.length > 0 ? { ids: highlighted, idCandidates: source.idProperties } : undefined,
       hidden.length > 0 ? { ids: hidden, idCandidates: source.idProperties } : undefined,
     );
     scene.requestRender();
@@ -111,6 +115,11 @@ export async function loadBuildings(scene: Scene, source: BuildingsSource, optio
     setSelected(id) {
       if (id === selected) return;
       selected = id;
+      applyStyle();
+    },
+    setHighlighted(ids) {
+      if (ids.length === highlighted.length && ids.every((id, i) => id === highlighted[i])) return;
+      highlighted = [...ids];
       applyStyle();
     },
     setHidden(ids) {

@@ -50,6 +50,29 @@ export function setCameraState(scene: Scene, state: CameraState, durationS = 0):
   scene.requestRender();
 }
 
+/**
+ * Moves the camera to a state in a flight of `durationS` seconds (a cut when 0 or when the user
+ * prefers reduced motion); resolves 'arrived' when it is there, 'cancelled' when another move
+ * interrupted the flight.
+ */
+export function flyToCamera(scene: Scene, state: CameraState, durationS: number): Promise<'arrived' | 'cancelled'> {
+  scene.camera.cancelFlight();
+  if (durationS <= 0 || reducedMotion()) {
+    scene.camera.setView(destination(state));
+    scene.requestRender();
+    return Promise.resolve('arrived');
+  }
+  return new Promise((resolve) => {
+    scene.camera.flyTo({
+      ...destination(state),
+      duration: durationS,
+      complete: () => resolve('arrived'),
+      cancel: () => resolve('cancelled'),
+    });
+    scene.requestRender();
+  });
+}
+
 /** Whether the user asked the system for less motion (flights become cuts). */
 export function reducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;

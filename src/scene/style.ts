@@ -36,22 +36,37 @@ function colorString([r, g, b]: Rgb, alpha = 1): string {
   return `color('rgb(${r}, ${g}, ${b})', ${alpha})`;
 }
 
+/** Colour of buildings highlighted by a tour stop (magenta: apart from the selection's cyan and the height ramp). */
+export const HIGHLIGHT_COLOR = '#ff3fd4';
+
+/** The condition "the feature's id is one of `ids`" ('' when there is nothing to test). */
+export function idTest(ids: readonly string[], idCandidates: readonly string[]): string {
+  const tests: string[] = [];
+  for (const p of idCandidates) for (const id of ids) tests.push(`String(${propRef(p)}) === (${styleString(id)})`);
+  return tests.join(' || ');
+}
+
 /**
  * Builds the style. `selectedId` (with `idCandidates`) is drawn in the selection colour, so the
- * selection survives tiles being unloaded and reloaded.
+ * selection survives tiles being unloaded and reloaded; `highlighted` ids (a tour stop's
+ * buildings) in the highlight colour, the same way.
  */
 export function createHeightStyle(
   ramp: SteppedRamp,
   heightCandidates: readonly string[],
   selected?: { id: string; idCandidates: readonly string[] },
+  highlighted?: { ids: readonly string[]; idCandidates: readonly string[] },
   hidden?: { ids: readonly string[]; idCandidates: readonly string[] },
 ): Cesium3DTileStyle {
   const hExpr = heightExpression(heightCandidates);
   const conditions: [string, string][] = [];
   if (selected !== undefined) {
-    const literal = styleString(selected.id);
-    const test = selected.idCandidates.map((p) => `String(${propRef(p)}) === (${literal})`).join(' || ');
+    const test = idTest([selected.id], selected.idCandidates);
     if (test.length > 0) conditions.push([test, "color('#00e5ff')"]);
+  }
+  if (highlighted !== undefined && highlighted.ids.length > 0) {
+    const test = idTest(highlighted.ids, highlighted.idCandidates);
+    if (test.length > 0) conditions.push([test, `color('${HIGHLIGHT_COLOR}')`]);
   }
   // Buildings drawn with their own texture (city packs' LOD2 CityGML) are not tinted.
   conditions.push([`${propRef('textured')} === 1`, "color('white')"]);

@@ -8,10 +8,11 @@ import { measureMessages } from './measure.ts';
 import { scenarioMessages } from './scenario.ts';
 import { simMessages } from './sim.ts';
 import { wifiMessages } from './wifi.ts';
+import { toursBundle } from './tours.ts';
 
 /**
  * Every message bundle of the app. A feature adds its own file (`src/ui/i18n/<feature>.ts`
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle, scenarioMessages, measureMessages, wifiMessages] as const;
+export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle, scenarioMessages, measureMessages, toursBundle, wifiMessages] as const;
