@@ -18,6 +18,7 @@ import { soakSuite } from './suites/soak.ts';
 import { toursSuite } from './suites/tours.ts';
 import { userdataSuite } from './suites/userdata.ts';
 import { viewerSuite } from './suites/viewer.ts';
+import { wifiSuite } from './suites/wifi.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
 
 /**
@@ -26,7 +27,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, userdataSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, userdataSuite, wifiSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

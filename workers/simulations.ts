@@ -6,6 +6,8 @@ import type { KernelRun } from './kernels/kernel.ts';
 import { buildingStatsKernel, type BuildingStatsResult } from './kernels/building-stats.ts';
 import { sunHoursKernel } from './kernels/sun-hours.ts';
 import { sunPositionKernel } from './kernels/sun-position.ts';
+import { wifiCoverageKernel } from './kernels/wifi-coverage.ts';
+import { planWifi, type WifiCoverageInput, type WifiPartOutput } from '../src/simulations/wifi-coverage.ts';
 import type { CityGeometry } from './kernels/sun-hours.ts';
 import type { ScenarioEdits } from './kernels/scenario.ts';
 import type { ParkingSearchInput } from '../src/simulations/parking-search.ts';
@@ -54,6 +56,11 @@ function* withCity(run: KernelRun<Omit<SunHoursPartOutput, 'frame' | 'ids' | 'ti
   return { ...part, frame: city.frame, ids, tiles: city.tiles, notes: city.notes };
 }
 
+function* withWifiFrame(run: KernelRun<Omit<WifiPartOutput, 'frame' | 'tiles' | 'notes'>>, city: LoadedCity): KernelRun<WifiPartOutput> {
+  const part = yield* run;
+  return { ...part, frame: city.frame, tiles: city.tiles, notes: city.notes };
+}
+
 function* withFrame(run: KernelRun<BuildingStatsResult>, city: LoadedCity, storeyHeightM: number): KernelRun<BuildingStatsOutput> {
   const r = yield* run;
   return { ...r, frame: city.frame, storeyHeightM, tiles: city.tiles, notes: city.notes };
@@ -74,6 +81,19 @@ export const IMPLEMENTATIONS: Record<string, SimulationImpl> = {
         ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
       });
       return withCity(sunHoursKernel(planSunHours(input, city.frame), city.geometry), city);
+    },
+  },
+  'wifi-coverage': {
+    async start(raw, env) {
+      const input = raw as WifiCoverageInput;
+      const city = await env.city({
+        tileset: input.city.tileset,
+        ...(input.city.idProperties !== undefined ? { idProperties: input.city.idProperties } : {}),
+        bboxDeg: areaBbox(input.area),
+        reachM: input.maxRangeM,
+        ...(input.scenario !== undefined ? { scenario: input.scenario } : {}),
+      });
+      return withWifiFrame(wifiCoverageKernel(planWifi(input, city.frame), city.geometry), city);
     },
   },
   'walk-isochrones': {

@@ -25,7 +25,7 @@ export interface CameraState {
 export const PANEL_IDS = [
   'info', 'legend', 'sources', 'time', 'help',
   // Panels of later features, reserved here so links stay stable.
-  'layers', 'search', 'sim', 'method', 'scenario', 'compare', 'measure', 'tour', 'consult', 'data', 'mobility', 'mobility-method',
+  'layers', 'search', 'sim', 'method', 'scenario', 'compare', 'measure', 'tour', 'consult', 'data', 'mobility', 'mobility-method', 'wifi', 'wifi-method',
 ] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 

@@ -116,7 +116,8 @@ function roofPrimitive(spec: RasterSpec): Primitive | null {
 export function addRaster(scene: Scene, spec: RasterSpec): RasterHandle {
   const [w, s, e, n] = gridRectangleDeg(spec.frame, spec.grid);
   let layer: ImageryLayer | null = null;
-  if (spec.grid.cols > 0 && spec.grid.rows > 0) {
+  // An empty ground array draws no image (cells given as raised quads only).
+  if (spec.grid.cols > 0 && spec.grid.rows > 0 && spec.ground.length > 0) {
     const provider = new SingleTileImageryProvider({ url: groundImage(spec).toDataURL('image/png'), rectangle: Rectangle.fromDegrees(w, s, e, n), tileWidth: spec.grid.cols, tileHeight: spec.grid.rows });
     layer = new ImageryLayer(provider, { alpha: spec.groundAlpha ?? 0.85, magnificationFilter: TextureMagnificationFilter.NEAREST, minificationFilter: TextureMinificationFilter.NEAREST });
     scene.imageryLayers.add(layer);

@@ -81,3 +81,11 @@ export function histogram(values: Float32Array, width: number, maxValue: number,
   });
   return { edges, width, series };
 }
+
+/** Classes of received signal (RSSI, dBm), 10 dB wide from the floor up; the threshold is a class edge when it is a multiple of 10. */
+export function rssiRamp(floorDbm = -95): SteppedRamp {
+  const edges = [-90, -80, -70, -60, -50].filter((e) => e > floorDbm);
+  const colors: Rgb[] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [186, 222, 40], [253, 231, 37]];
+  const classes = [-Infinity, ...edges].map((min, k, all) => ({ min, max: k + 1 < all.length ? all[k + 1]! : Infinity, color: colors[colors.length - all.length + k]! }));
+  return { unit: 'dBm', classes, noData: [128, 128, 128] };
+}

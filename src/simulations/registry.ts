@@ -3,6 +3,7 @@ import { buildingStatsSimulation } from './building-stats.ts';
 import { sunHoursSimulation } from './sun-hours.ts';
 import { sunPositionSimulation } from './sun-position.ts';
 import type { AnySimulation } from './types.ts';
+import { wifiCoverageSimulation } from './wifi-coverage.ts';
 import { walkIsochronesSimulation } from './walk-isochrones.ts';
 
 /**
@@ -10,7 +11,7 @@ import { walkIsochronesSimulation } from './walk-isochrones.ts';
  * `workers/kernels/`, one line below and one line in `workers/simulations.ts`; the conformance
  * test runs over this list.
  */
-export const SIMULATIONS: readonly AnySimulation[] = [sunPositionSimulation, sunHoursSimulation, walkIsochronesSimulation, parkingSearchSimulation, buildingStatsSimulation];
+export const SIMULATIONS: readonly AnySimulation[] = [sunPositionSimulation, sunHoursSimulation, walkIsochronesSimulation, parkingSearchSimulation, buildingStatsSimulation, wifiCoverageSimulation];
 
 /** The definition with this id, or null. */
 export function findSimulation(id: string): AnySimulation | null {

@@ -64,6 +64,11 @@ export interface SimulationDefinition<I = unknown, O = unknown, P = O> {
   split?(input: I, workers: number): I[];
   /** Puts parts together (default: the single part). */
   merge?(parts: P[], input: I): O;
+  /**
+   * Top-level input fields that the headless CLI also accepts as a path to a JSON file (read and
+   * put in place before parsing), for large inputs such as population grids.
+   */
+  fileInputs?: readonly string[];
   /** A small input that runs in a second, for the conformance tests and `--example`. */
   example: unknown;
   /**

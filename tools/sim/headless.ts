@@ -37,11 +37,35 @@ export interface HeadlessOptions {
   runtime?: ReturnType<typeof createRuntime>;
 }
 
+/** Replaces `fields` given as strings by the JSON of the file they name (relative to the current folder). */
+export async function inlineFileInputs(fields: readonly string[], raw: unknown): Promise<SimResult<unknown>> {
+  if (fields.length === 0 || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: true, value: raw };
+  const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const f of fields) {
+    const v = out[f];
+    if (typeof v !== 'string') continue;
+    let text: string;
+    try {
+      text = await readFile(resolve(process.cwd(), v), 'utf8');
+    } catch (e) {
+      return { ok: false, error: { code: 'invalid-input', message: `${f}: cannot read ${v}: ${e instanceof Error ? e.message : String(e)}`, path: f } };
+    }
+    try {
+      out[f] = JSON.parse(text) as unknown;
+    } catch (e) {
+      return { ok: false, error: { code: 'invalid-input', message: `${f}: ${v} is not JSON: ${e instanceof Error ? e.message : String(e)}`, path: f } };
+    }
+  }
+  return { ok: true, value: out };
+}
+
 /** Runs a simulation to its end. */
 export async function runHeadless(id: string, rawInput: unknown, o: HeadlessOptions = {}): Promise<SimResult<unknown> & { ms: number }> {
   const t0 = performance.now();
   const def = findSimulation(id);
-  const parsed = parseInput(id, rawInput);
+  const inlined = await inlineFileInputs(def?.fileInputs ?? [], rawInput);
+  if (!inlined.ok) return { ...inlined, ms: 0 };
+  const parsed = parseInput(id, inlined.value);
   if (!parsed.ok || def === null) return { ...(parsed.ok ? { ok: false as const, error: { code: 'unknown-simulation' as const, message: id } } : parsed), ms: 0 };
   let input = parsed.value as Record<string, unknown>;
   const city = input.city as { tileset: string } | undefined;

@@ -71,7 +71,7 @@ export const SURFACE_ROOF = 2;
 /** Offset of ray origins off their surface, metres. */
 const ORIGIN_OFFSET_M = 0.05;
 /** |normal.z| at or above which a surface is a roof (about 73° of slope or less); below, a wall. */
-const ROOF_NZ = 0.3;
+export const ROOF_NZ = 0.3;
 /** Radius within which building bases give the ground height, metres. */
 const GROUND_RADIUS_M = 150;
 /** Mean Earth radius, for the drop of the ellipsoid below a tangent plane. */
@@ -160,7 +160,7 @@ export function sunSteps(plan: Pick<SunHoursPlan, 'site' | 'frame' | 'days' | 's
   return { steps, dayLengthH: plan.days.length > 0 ? daylightMs / 3_600_000 / plan.days.length : 0 };
 }
 
-interface BuildingInfo {
+export interface BuildingInfo {
   /** Centroid of the vertices and lowest z, per building. */
   cx: Float64Array;
   cy: Float64Array;
@@ -172,7 +172,7 @@ interface BuildingInfo {
   triangles: Uint32Array;
 }
 
-function buildingInfo(g: CityGeometry): BuildingInfo {
+export function buildingInfo(g: CityGeometry): BuildingInfo {
   const nb = g.buildingIds.length;
   const cx = new Float64Array(nb), cy = new Float64Array(nb), baseZ = new Float64Array(nb).fill(Infinity);
   const count = new Uint32Array(nb);
@@ -215,7 +215,7 @@ function buildingInfo(g: CityGeometry): BuildingInfo {
  * buildings at all. Only buildings within the study's reach are used, so the estimate does not
  * depend on what else is loaded.
  */
-function groundModel(info: BuildingInfo, bounds: [number, number, number, number], reachM: number, fixedHeightM: number | null): (x: number, y: number) => number {
+export function groundModel(info: BuildingInfo, bounds: [number, number, number, number], reachM: number, fixedHeightM: number | null): (x: number, y: number) => number {
   const ellipsoidZ = (x: number, y: number, h: number) => h - (x * x + y * y) / (2 * EARTH_RADIUS_M);
   if (fixedHeightM !== null) return (x, y) => ellipsoidZ(x, y, fixedHeightM);
   const bucket = 50;
@@ -280,7 +280,7 @@ function groundModel(info: BuildingInfo, bounds: [number, number, number, number
 }
 
 /** Height of a triangle's plane at (x, y); NaN for a vertical triangle. */
-function planeZ(g: TraceGeometry, tri: number, x: number, y: number): number {
+export function planeZ(g: TraceGeometry, tri: number, x: number, y: number): number {
   const P = g.positions, I = g.index;
   const a = I[3 * tri]! * 3, b = I[3 * tri + 1]! * 3, c = I[3 * tri + 2]! * 3;
   const e1x = P[b]! - P[a]!, e1y = P[b + 1]! - P[a + 1]!, e1z = P[b + 2]! - P[a + 2]!;
@@ -291,7 +291,7 @@ function planeZ(g: TraceGeometry, tri: number, x: number, y: number): number {
 }
 
 /** Unit normal of a triangle (counter-clockwise front), as [nx, ny, nz, area]. */
-function triangleFrame(g: TraceGeometry, tri: number): [number, number, number, number] {
+export function triangleFrame(g: TraceGeometry, tri: number): [number, number, number, number] {
   const P = g.positions, I = g.index;
   const a = I[3 * tri]! * 3, b = I[3 * tri + 1]! * 3, c = I[3 * tri + 2]! * 3;
   const e1x = P[b]! - P[a]!, e1y = P[b + 1]! - P[a + 1]!, e1z = P[b + 2]! - P[a + 2]!;

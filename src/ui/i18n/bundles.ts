@@ -7,6 +7,7 @@ import { mobilityBundle } from './mobility.ts';
 import { measureMessages } from './measure.ts';
 import { scenarioMessages } from './scenario.ts';
 import { simMessages } from './sim.ts';
+import { wifiMessages } from './wifi.ts';
 import { toursBundle } from './tours.ts';
 import { userdataBundle } from './userdata.ts';
 
@@ -15,4 +16,4 @@ import { userdataBundle } from './userdata.ts';
  * exporting `bundle({...fr}, {...en})`) and one line here; keys are prefixed with the feature
  * name (`layers.`, `sim.`, …) so bundles never collide (a test checks it).
  */
-export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle, scenarioMessages, measureMessages, toursBundle, userdataBundle] as const;
+export const BUNDLES = [bundle(fr, en), layersBundle, simMessages, consultBundle, mobilityBundle, scenarioMessages, measureMessages, toursBundle, userdataBundle, wifiMessages] as const;

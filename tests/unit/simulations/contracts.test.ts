@@ -90,7 +90,7 @@ describe('npm run sim', () => {
 
   it('lists simulations, prints a schema, runs sun-position and refuses bad JSON with an error as data', async () => {
     const list = await cli('list');
-    expect(JSON.parse(list.out).map((s: { id: string }) => s.id)).toEqual(['sun-position', 'sun-hours', 'walk-isochrones', 'parking-search', 'building-stats']);
+    expect(JSON.parse(list.out).map((s: { id: string }) => s.id)).toEqual(['sun-position', 'sun-hours', 'walk-isochrones', 'parking-search', 'building-stats', 'wifi-coverage']);
     const schema = JSON.parse((await cli('sun-hours', '--schema')).out);
     expect(schema.properties.cellM.default).toBe(2);
     expect(schema.properties.stepMin.default).toBe(15);

@@ -1,0 +1,388 @@
+import { createTracer, type Hit, type Tracer } from './bvh-trace.ts';
+import { gridFor, rasterizePolygons, type GridSpec, type PolygonM } from './grid.ts';
+import { KernelError, type KernelRun } from './kernel.ts';
+import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROOF, triangleFrame, type CityGeometry } from './sun-hours.ts';
+
+/**
+ * Wifi coverage: best-server received signal strength (RSSI, dBm) of access points on a grid of
+ * street-level cells, with buildings blocking the signal, and the cells each candidate site
+ * would cover (for hotspot planning).
+ *
+ * Path loss is the ITU-R P.1411 site-general model for both ends below rooftops (§4.1.1):
+ * `L = 10·α·log10(d) + β + 10·γ·log10(f)`, d the 3D distance in metres, f in GHz, median values
+ * (the Gaussian term is left out). Whether a path is line-of-sight is decided by a ray cast
+ * through the city's BVH. An obstructed path takes the stronger of two ways: *through* the
+ * buildings (the line-of-sight loss plus a loss per wall crossed) and *around* them (the
+ * P.1411 non-line-of-sight loss, never less than the line-of-sight one). So a thin wall between
+ * an access point and a receiver costs exactly its wall loss as long as going through is the
+ * stronger way, and thick blocks are bounded by the street-canyon model.
+ *
+ * Work is split by interleaved rows: part `i` of `n` computes rows `r ≡ i (mod n)`; every cell
+ * depends only on the geometry and the transmitters, so merged results are the same bytes for
+ * any number of parts.
+ */
+
+/** Speed of light, m/s. */
+export const C_M_S = 299_792_458;
+
+/** Coefficients of the site-general model (ITU-R P.1411-10 §4.1.1, Table 4). */
+export interface P1411Coefficients {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  sigmaDb: number;
+  /** Validity: frequency range, GHz, and distance range, m. */
+  fGHz: [number, number];
+  dM: [number, number];
+}
+
+export type P1411Environment = 'urban' | 'residential';
+
+export const P1411: { los: P1411Coefficients; nlos: Record<P1411Environment, P1411Coefficients> } = {
+  los: { alpha: 2.12, beta: 29.2, gamma: 2.11, sigmaDb: 5.06, fGHz: [0.8, 73], dM: [5, 660] },
+  nlos: {
+    urban: { alpha: 4.0, beta: 10.2, gamma: 2.36, sigmaDb: 7.6, fGHz: [0.8, 38], dM: [30, 715] },
+    residential: { alpha: 3.01, beta: 18.8, gamma: 2.07, sigmaDb: 3.07, fGHz: [0.8, 73], dM: [30, 170] },
+  },
+};
+
+/** Closest distance used in the loss formulas, m (the formulas diverge at 0). */
+export const MIN_DISTANCE_M = 1;
+
+/** Free-space basic transmission loss (ITU-R P.525): 20·log10(4π·d·f / c), dB. */
+export function freeSpaceLossDb(dM: number, fGHz: number): number {
+  return 20 * Math.log10((4 * Math.PI * Math.max(dM, MIN_DISTANCE_M) * fGHz * 1e9) / C_M_S);
+}
+
+/** Median P.1411 site-general loss with the given coefficients, dB. */
+export function p1411LossDb(dM: number, fGHz: number, k: P1411Coefficients): number {
+  return 10 * k.alpha * Math.log10(Math.max(dM, MIN_DISTANCE_M)) + k.beta + 10 * k.gamma * Math.log10(fGHz);
+}
+
+/** Loss of an obstructed path: the stronger of through the walls and around the buildings, dB. */
+export function obstructedLossDb(dM: number, fGHz: number, walls: number, wallLossDb: number, env: P1411Environment): number {
+  const los = p1411LossDb(dM, fGHz, P1411.los);
+  const around = Math.max(los, p1411LossDb(dM, fGHz, P1411.nlos[env]));
+  return Math.min(los + walls * wallLossDb, around);
+}
+
+/** Antenna pattern: omnidirectional, or a sector (3GPP TR 36.814 horizontal pattern). */
+export type AntennaPattern = { kind: 'omni' } | { kind: 'sector'; azimuthDeg: number; beamwidthDeg: number; frontToBackDb: number };
+
+/**
+ * Gain relative to the main lobe (≤ 0 dB) towards a horizontal direction (east, north):
+ * `−min(12·(φ/φ3dB)², A_m)`, φ the angle from the sector's azimuth (clockwise from north).
+ */
+export function patternGainDb(p: AntennaPattern, dx: number, dy: number): number {
+  if (p.kind === 'omni' || (dx === 0 && dy === 0)) return 0;
+  const az = (Math.atan2(dx, dy) * 180) / Math.PI;
+  let phi = Math.abs(az - p.azimuthDeg) % 360;
+  if (phi > 180) phi = 360 - phi;
+  return -Math.min(12 * (phi / p.beamwidthDeg) ** 2, p.frontToBackDb);
+}
+
+/** A transmitter in the model frame. */
+export interface Transmitter {
+  x: number;
+  y: number;
+  /** Antenna height above the ground at (x, y), m. */
+  heightM: number;
+  eirpDbm: number;
+  fGHz: number;
+  pattern: AntennaPattern;
+}
+
+export interface WifiPlan {
+  /** Study area polygons in the model frame. */
+  polygons: PolygonM[];
+  cellM: number;
+  receiverHeightM: number;
+  /** A cell is covered at or above this RSSI, dBm. */
+  thresholdDbm: number;
+  /** RSSI below this is "no signal" (not searched for), dBm. */
+  floorDbm: number;
+  wallLossDb: number;
+  environment: P1411Environment;
+  /** Transmitters farther than this from a cell are ignored, m. */
+  maxRangeM: number;
+  groundHeightM: number | null;
+  /** Access points in service (open data and scenario). */
+  servers: Transmitter[];
+  /** Candidate sites for new hotspots. */
+  candidates: Transmitter[];
+  part: { index: number; count: number };
+}
+
+export interface WifiPart {
+  grid: GridSpec;
+  part: { index: number; count: number };
+  /** Best-server RSSI per cell, dBm; NaN outside the area, on buildings or below the floor. */
+  rssiDbm: Float32Array;
+  /** Index of the best server per cell, −1 where none. */
+  server: Int16Array;
+  /** 0 outside the area, 1 street level, 2 building (roof seen from above). */
+  surface: Uint8Array;
+  /** Ground height of street-level cells in the model frame, m (NaN elsewhere). */
+  groundZ: Float32Array;
+  /** Cells each candidate covers (≥ threshold), concatenated: candidate k owns cells[offsets[k] … offsets[k+1]). */
+  candidateCells: Uint32Array;
+  candidateOffsets: Uint32Array;
+  /** Ray casts made (visibility tests and wall counts). */
+  rays: number;
+  /** Transmitter–cell links evaluated (after the range and bound cuts). */
+  links: number;
+}
+
+/**
+ * Surfaces met closer than this to the previous one belong to the same wall (its two faces), m.
+ * A building crossed from side to side counts two walls; a free-standing wall, one.
+ */
+export const WALL_THICKNESS_M = 0.5;
+
+/** Walls crossed along a segment, at most `max` (then `max`): successive closest hits. */
+export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, tx: number, ty: number, tz: number, max: number, hit: Hit = { t: 0, triangle: 0 }): number {
+  const dx = tx - ox, dy = ty - oy, dz = tz - oz;
+  const len = Math.hypot(dx, dy, dz);
+  if (len === 0) return 0;
+  const ux = dx / len, uy = dy / len, uz = dz / len;
+  let t = 0, walls = 0;
+  let lastT = -Infinity;
+  while (walls < max && t < len) {
+    if (!tracer.closest(ox + ux * t, oy + uy * t, oz + uz * t, ux, uy, uz, len - t, hit)) break;
+    const at = t + hit.t;
+    // The two faces of one wall (and two triangles meeting on a diagonal) are one wall.
+    if (at - lastT > WALL_THICKNESS_M) walls++;
+    lastT = at;
+    t = at + 1e-3;
+  }
+  return walls;
+}
+
+function checkPlan(plan: WifiPlan, g: CityGeometry): void {
+  if (!(plan.cellM > 0)) throw new KernelError('bad-input', 'cell size must be positive', 'cellM');
+  if (!(plan.wallLossDb >= 0)) throw new KernelError('bad-input', 'wall loss must not be negative', 'wallLossDb');
+  if (plan.servers.length > 32_767) throw new KernelError('bad-input', 'at most 32,767 access points', 'accessPoints');
+  if (g.vertexBuilding.length * 3 !== g.positions.length) throw new KernelError('bad-geometry', 'one building number per vertex is needed');
+  const { index, count } = plan.part;
+  if (!(Number.isInteger(index) && Number.isInteger(count) && count >= 1 && index >= 0 && index < count)) throw new KernelError('bad-input', `invalid part ${index} of ${count}`, 'part');
+}
+
+/** A transmitter placed in 3D, with the quantities every cell reuses. */
+interface Placed extends Transmitter {
+  z: number;
+  /** Largest 2D distance at which its unobstructed RSSI can reach the level that matters, m. */
+  reachM: number;
+}
+
+/** Largest distance at which `eirp − L_LoS(d) ≥ level`, capped by `maxRangeM`. */
+function reachFor(t: Transmitter, level: number, maxRangeM: number): number {
+  const k = P1411.los;
+  const budget = t.eirpDbm - level - k.beta - 10 * k.gamma * Math.log10(t.fGHz);
+  if (budget < 0) return 0;
+  return Math.min(maxRangeM, 10 ** (budget / (10 * k.alpha)));
+}
+
+/** The wifi coverage kernel: one part of a study. */
+export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): KernelRun<WifiPart> {
+  checkPlan(plan, geometry);
+  const grid = gridFor(plan.polygons, plan.cellM);
+  const mask = rasterizePolygons(plan.polygons, grid);
+  const n = grid.cols * grid.rows;
+  const tracer = createTracer(geometry);
+  const info = buildingInfo(geometry);
+  const bounds: [number, number, number, number] = [grid.x0, grid.y0, grid.x0 + grid.cols * grid.cellM, grid.y0 + grid.rows * grid.cellM];
+  const ground = groundModel(info, bounds, plan.maxRangeM, plan.groundHeightM);
+  const { index: partIndex, count: partCount } = plan.part;
+  const env = plan.environment;
+  const place = (t: Transmitter, level: number): Placed => ({ ...t, z: ground(t.x, t.y) + t.heightM, reachM: reachFor(t, level, plan.maxRangeM) });
+  const servers = plan.servers.map((t) => place(t, plan.floorDbm));
+  const candidates = plan.candidates.map((t) => place(t, plan.thresholdDbm));
+
+  const rssiDbm = new Float32Array(n).fill(NaN);
+  const server = new Int16Array(n).fill(-1);
+  const surface = new Uint8Array(n);
+  const groundZ = new Float32Array(n).fill(NaN);
+  const candLists: number[][] = candidates.map(() => []);
+  let links = 0;
+
+  let partRows = 0;
+  for (let r = partIndex; r < grid.rows; r += partCount) partRows++;
+  let doneRows = 0;
+  yield { stage: 'rays', done: 0, total: partRows };
+
+  const zTop = Math.max(info.maxZ, 0) + 10;
+  const tMaxDown = zTop - Math.min(info.minZ, 0) + 1000;
+  const hit: Hit = { t: 0, triangle: 0 };
+  // Per-cell scratch: transmitters in reach, by decreasing unobstructed RSSI.
+  const order = new Int32Array(servers.length);
+  const bound = new Float64Array(servers.length);
+  const dist = new Float64Array(servers.length);
+
+  const L = plan.wallLossDb;
+  /** Whether the straight path from the receiver to a transmitter meets a building. */
+  const blocked = (t: Placed, x: number, y: number, z: number, d: number): boolean => {
+    links++;
+    if (d < 1e-6) return false;
+    return tracer.occluded(x, y, z, (t.x - x) / d, (t.y - y) / d, (t.z - z) / d, d);
+  };
+  /**
+   * RSSI of an obstructed link when it is above `beat`, dBm; otherwise some value ≤ max(beat,
+   * going around). `gain` is EIRP + pattern gain; walls are counted only as far as going through
+   * can still beat both going around and `beat`.
+   */
+  const obstructedRssi = (t: Placed, x: number, y: number, z: number, d: number, gain: number, beat: number): number => {
+    const los = p1411LossDb(d, t.fGHz, P1411.los);
+    const viaAround = gain - Math.max(los, p1411LossDb(d, t.fGHz, P1411.nlos[env]));
+    if (L === 0) return gain - los;
+    const floor = Math.max(viaAround, beat);
+    // The fewest walls at which going through no longer beats `floor`.
+    const enough = Math.min(64, Math.ceil((gain - los - floor) / L));
+    if (enough <= 1) return viaAround;
+    const walls = countWalls(tracer, x, y, z, t.x, t.y, t.z, enough, hit);
+    return walls >= enough ? viaAround : Math.max(gain - los - walls * L, viaAround);
+  };
+  // Per-cell scratch for obstructed servers: their through-one-wall bound and gain.
+  const obs = new Int32Array(servers.length);
+  const obsBound = new Float64Array(servers.length);
+  const gainOf = new Float64Array(servers.length);
+
+  for (let r = partIndex; r < grid.rows; r += partCount) {
+    const y = grid.y0 + (r + 0.5) * grid.cellM;
+    for (let c = 0; c < grid.cols; c++) {
+      const i = r * grid.cols + c;
+      if (mask[i] === 0) continue;
+      const x = grid.x0 + (c + 0.5) * grid.cellM;
+      const g0 = ground(x, y);
+      if (tracer.closest(x, y, zTop, 0, 0, -1, tMaxDown, hit)) {
+        const nz = triangleFrame(geometry, hit.triangle)[2];
+        const zr = planeZ(geometry, hit.triangle, x, y);
+        if (Math.abs(nz) >= ROOF_NZ && Number.isFinite(zr) && zr > g0 + 0.2) {
+          surface[i] = SURFACE_ROOF;
+          continue;
+        }
+      }
+      surface[i] = SURFACE_GROUND;
+      groundZ[i] = g0;
+      const z = g0 + plan.receiverHeightM;
+      // Servers: best first by unobstructed RSSI; stop when no bound can beat the best found.
+      let m = 0;
+      for (let s = 0; s < servers.length; s++) {
+        const t = servers[s]!;
+        const dx = t.x - x, dy = t.y - y;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > t.reachM * t.reachM) continue;
+        const d = Math.hypot(dx, dy, t.z - z);
+        const b = t.eirpDbm + patternGainDb(t.pattern, -dx, -dy) - p1411LossDb(d, t.fGHz, P1411.los);
+        if (b < plan.floorDbm) continue;
+        // Insertion by decreasing bound (ties: lower index first, for determinism).
+        let k = m++;
+        while (k > 0 && bound[order[k - 1]!]! < b) {
+          order[k] = order[k - 1]!;
+          k--;
+        }
+        order[k] = s;
+        bound[s] = b;
+        dist[s] = d;
+      }
+      // Phase 1, best first by unobstructed RSSI: a clear path ends the search (every later
+      // bound is lower); a blocked one gives a lower bound (going around) and an upper bound
+      // (through one wall).
+      let best = -Infinity, bestS = -1, no = 0;
+      for (let k = 0; k < m; k++) {
+        const s = order[k]!;
+        if (bound[s]! <= best) break;
+        const t = servers[s]!;
+        if (!blocked(t, x, y, z, dist[s]!)) {
+          best = bound[s]!;
+          bestS = s;
+          break;
+        }
+        const los = p1411LossDb(dist[s]!, t.fGHz, P1411.los);
+        const gain = bound[s]! + los;
+        const around = gain - Math.max(los, p1411LossDb(dist[s]!, t.fGHz, P1411.nlos[env]));
+        if (around > best) {
+          best = around;
+          bestS = s;
+        }
+        // Insertion by decreasing through-one-wall bound (stable).
+        const ub = L === 0 ? bound[s]! : gain - los - L;
+        let j = no++;
+        while (j > 0 && obsBound[j - 1]! < ub) {
+          obs[j] = obs[j - 1]!;
+          obsBound[j] = obsBound[j - 1]!;
+          j--;
+        }
+        obs[j] = s;
+        obsBound[j] = ub;
+        gainOf[s] = gain;
+      }
+      // Phase 2: walls counted only where going through can beat the best found.
+      for (let j = 0; j < no; j++) {
+        if (obsBound[j]! <= best) break;
+        const s = obs[j]!;
+        const v = obstructedRssi(servers[s]!, x, y, z, dist[s]!, gainOf[s]!, best);
+        if (v > best) {
+          best = v;
+          bestS = s;
+        }
+      }
+      if (bestS >= 0 && best >= plan.floorDbm) {
+        rssiDbm[i] = best;
+        server[i] = bestS;
+      }
+      // Candidates: the cells each one would cover on its own.
+      for (let k = 0; k < candidates.length; k++) {
+        const t = candidates[k]!;
+        const dx = t.x - x, dy = t.y - y;
+        if (dx * dx + dy * dy > t.reachM * t.reachM) continue;
+        const d = Math.hypot(dx, dy, t.z - z);
+        const b = t.eirpDbm + patternGainDb(t.pattern, -dx, -dy) - p1411LossDb(d, t.fGHz, P1411.los);
+        if (b < plan.thresholdDbm) continue;
+        const need = plan.thresholdDbm - 1e-9;
+        if (!blocked(t, x, y, z, d) || obstructedRssi(t, x, y, z, d, b + p1411LossDb(d, t.fGHz, P1411.los), need) > need) candLists[k]!.push(i);
+      }
+    }
+    doneRows++;
+    yield { stage: 'rays', done: doneRows, total: partRows };
+  }
+  const offsets = new Uint32Array(candidates.length + 1);
+  candLists.forEach((l, k) => (offsets[k + 1] = offsets[k]! + l.length));
+  const cells = new Uint32Array(offsets[candidates.length]!);
+  candLists.forEach((l, k) => cells.set(l, offsets[k]!));
+  return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays: tracer.rays(), links };
+}
+
+/** Puts parts together (rows interleaved; candidate cell lists sorted). */
+export function mergeWifiParts(parts: readonly WifiPart[]): Omit<WifiPart, 'part'> {
+  if (parts.length === 0) throw new KernelError('bad-input', 'no parts to merge');
+  const grid = parts[0]!.grid;
+  const n = grid.cols * grid.rows;
+  const rssiDbm = new Float32Array(n).fill(NaN);
+  const server = new Int16Array(n).fill(-1);
+  const surface = new Uint8Array(n);
+  const groundZ = new Float32Array(n).fill(NaN);
+  let rays = 0, links = 0;
+  const nc = parts[0]!.candidateOffsets.length - 1;
+  const lists: number[][] = Array.from({ length: nc }, () => []);
+  for (const p of parts) {
+    const { index, count } = p.part;
+    for (let r = index; r < grid.rows; r += count) {
+      const a = r * grid.cols, b = a + grid.cols;
+      rssiDbm.set(p.rssiDbm.subarray(a, b), a);
+      server.set(p.server.subarray(a, b), a);
+      surface.set(p.surface.subarray(a, b), a);
+      groundZ.set(p.groundZ.subarray(a, b), a);
+    }
+    rays += p.rays;
+    links += p.links;
+    for (let k = 0; k < nc; k++) for (let j = p.candidateOffsets[k]!; j < p.candidateOffsets[k + 1]!; j++) lists[k]!.push(p.candidateCells[j]!);
+  }
+  const offsets = new Uint32Array(nc + 1);
+  lists.forEach((l, k) => {
+    l.sort((a, b) => a - b);
+    offsets[k + 1] = offsets[k]! + l.length;
+  });
+  const cells = new Uint32Array(offsets[nc]!);
+  lists.forEach((l, k) => cells.set(l, offsets[k]!));
+  return { grid, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays, links };
+}
