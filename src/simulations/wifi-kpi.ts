@@ -1,6 +1,4 @@
-import { area as turfArea } from '@turf/area';
-import { featureCollection, multiPolygon, polygon } from '@turf/helpers';
-import { intersect } from '@turf/intersect';
+import { area as turfArea, featureCollection, intersect, multiPolygon, polygon } from '@turf/turf';
 import type { MultiPolygon, Polygon, Feature } from 'geojson';
 import { enuFrame } from '../core/geodesy.ts';
 import { rasterizePolygons, type GridSpec, type PolygonM } from '../../workers/kernels/grid.ts';
