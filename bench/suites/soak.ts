@@ -4,9 +4,9 @@ import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**
  * Soak: the app left running in headless Chromium.
- * 1. Switches city (demo ↔ every other pack, and back) 20 times, plus whatever `soakSwitches`
- *    hooks the features expose (scenarios); counts live workers and window/document listeners
- *    after the first round and after the last: they must not grow.
+ * 1. Switches city (demo ↔ every other pack, and back) 20 times, then scenario (two new ones and
+ *    today's city) 20 times; counts live workers and window/document listeners after the first
+ *    round and after the last: they must not grow.
  * 2. A scripted camera tour over the demo city for SOAK_MINUTES (default 10): JS heap (after a
  *    forced garbage collection) and the buildings' tile cache sampled every 20 s; after a warm-up
  *    (the first fifth) both must stay within ±10 % of their warm-up mean.
@@ -110,6 +110,39 @@ export const soakSuite: BenchSuite = {
         { suite: 'soak', metric: 'JS heap after 1 round', value: afterOne.heap / 2 ** 20, unit: 'MiB' },
         { suite: 'soak', metric: 'JS heap after 20 rounds', value: afterTwenty.heap / 2 ** 20, unit: 'MiB' },
       );
+
+      // 1b. Scenario switches: two new scenarios and today's city, 20 rounds.
+      const hasScenarios = await page.evaluate(() => document.getElementById('scn-new') !== null && document.getElementById('scn-select') !== null);
+      if (hasScenarios) {
+        const ids = await page.evaluate(async () => {
+          for (let i = 0; i < 2; i++) {
+            document.getElementById('scn-new')!.click();
+            await new Promise((r) => setTimeout(r, 300));
+          }
+          return window.__jumeauScenarios!.state().scenarios.map((x) => x.id);
+        });
+        const pick = (id: string) =>
+          page.evaluate(async (v) => {
+            const sel = document.getElementById('scn-select') as HTMLSelectElement;
+            sel.value = v;
+            sel.dispatchEvent(new Event('change'));
+            await new Promise((r) => setTimeout(r, 150));
+          }, id);
+        const scenarioRound = async () => {
+          for (const id of [...ids, '']) await pick(id);
+        };
+        await scenarioRound();
+        const s1 = await probe();
+        for (let i = 1; i < 20; i++) await scenarioRound();
+        const s20 = await probe();
+        log(`scenario switches (${ids.length} scenarios + today): after 1: ${JSON.stringify(s1)}; after 20: ${JSON.stringify(s20)}`);
+        rows.push(
+          { suite: 'soak', metric: 'live workers after 1 round of scenario switches', value: s1.workers, unit: '' },
+          { suite: 'soak', metric: 'live workers after 20 rounds of scenario switches', value: s20.workers, unit: '', goal: 'no growth' },
+          { suite: 'soak', metric: 'listeners after 1 round of scenario switches', value: s1.listeners, unit: '' },
+          { suite: 'soak', metric: 'listeners after 20 rounds of scenario switches', value: s20.listeners, unit: '', goal: 'no growth' },
+        );
+      }
 
       // 2. Camera tour.
       const samples: { t: number; heap: number; cache: number }[] = [];

@@ -227,6 +227,7 @@ export const scenariosFeature: Feature = {
     }
 
     const offChange = service.onChange((reason) => {
+      if (reason === 'edits' || reason === 'active') ctx.describe();
       if (reason === 'edits' || reason === 'active') {
         redraw();
         if (reason === 'active') {
@@ -538,6 +539,7 @@ export const scenariosFeature: Feature = {
         if (abort !== ac) return;
         table = tb;
         tableFor = key;
+        ctx.describe();
       } catch (e) {
         if (!(e instanceof Error && e.name === 'AbortError')) say(t('scenario.refused', { reason: e instanceof Error ? e.message : String(e) }), 'error');
       } finally {
@@ -657,6 +659,17 @@ export const scenariosFeature: Feature = {
     (window.__jumeauScenarios as ScenarioTestApi & { report(): Promise<string | null> }).report = () => makeReport(false);
     render();
     const offLang = ctx.onLangChange(() => render());
+    // The view's text alternative: the scenario shown and its indicators, in words.
+    const offDescribe = ctx.addDescription(() => {
+      const sc = service.active();
+      if (sc === null) return null;
+      const parts = [t('scenario.a11y.active', { name: sc.name, n: sc.edits.length })];
+      for (const r of table?.rows ?? []) {
+        if (r.baseline === null || r.scenario === null) continue;
+        parts.push(`${r.label[getLang()]} ${formatNumber(r.baseline, r.decimals)} → ${formatNumber(r.scenario, r.decimals)}${r.unit === '' ? '' : ` ${r.unit}`}`);
+      }
+      return `${parts.join(' ; ')}.`;
+    });
     // Tours show scenarios through this provider (a stop's scenario, the editor's menu).
     const offTours = ctx.tours.onApplyScenario({
       list: () => service.list().map((x) => ({ id: x.id, name: x.name })),
@@ -665,6 +678,7 @@ export const scenariosFeature: Feature = {
     });
 
     return () => {
+      offDescribe();
       offTours();
       offCity();
       offLang();

@@ -222,6 +222,20 @@ describe('scenario adapter and hooks', () => {
     expect(readTours({ tours: [{}, b] }).problems[0]).toMatch(/^scenario tours\[0\]/);
     expect(readTours({ id: 'x' })).toEqual({ tours: [], problems: [] });
   });
+  it('a scenario file carrying its tours is still a valid scenario file, and gives the tours back', async () => {
+    const { createScenario } = await import('../../../src/scenarios/model.ts');
+    const { readScenarioFile, writeScenarioFile } = await import('../../../src/scenarios/file.ts');
+    const sc = createScenario({ id: 'sc-1', name: 'Place centrale', cityId: 'demo', now: '2026-11-23T10:00:00Z' });
+    const b = updateStop(copyTour(tour3(), 'tour-b', 'B'), 's2', { scenarioId: 'sc-1' });
+    const text = JSON.stringify(withTours(JSON.parse(writeScenarioFile(sc, new Map())) as object, toursOfScenario([tour3(), b], 'sc-1')));
+    const r = await readScenarioFile(text);
+    expect(r.ok).toBe(true);
+    expect(readTours(JSON.parse(text))).toEqual({ tours: [b], problems: [] });
+    // A `tours` key that is not a list is refused by the scenario file with the field named.
+    const bad = await readScenarioFile(JSON.stringify({ ...(JSON.parse(text) as object), tours: 'x' }));
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? '' : bad.error).toMatch(/^tours/);
+  });
   it('hooks register and unregister providers', async () => {
     const hooks = createTourHooks();
     expect(hooks.scenarios()).toBeNull();
