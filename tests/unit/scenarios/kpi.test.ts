@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshBuilder } from '../../../src/core/geometry/extrude.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy } from '../../../src/scenarios/kpi.ts';
 import { KPIS, kpisFor } from '../../../src/scenarios/kpis/index.ts';
@@ -9,10 +12,11 @@ import { SIMULATIONS } from '../../../src/simulations/registry.ts';
 import { runHeadless } from '../../../tools/sim/headless.ts';
 import { runToEnd } from '../../../workers/kernels/kernel.ts';
 import { buildingStatsKernel } from '../../../workers/kernels/building-stats.ts';
+import { buildDemoPack } from '../../../tools/demo/cli.ts';
 import { squareM } from '../workers/city-fixtures.ts';
 
 /**
- * The comparison table on the demo city (packs/demo, built by `npm run demo`), run by the same
+ * The comparison table on the demo city (built here in a temporary folder, as `npm run demo` does), run by the same
  * runtime as the workers: a tower south of existing buildings takes sun from them, adds one
  * building and floor area; a demolition removes one.
  */
@@ -22,6 +26,17 @@ const STUDY: KpiStudy = { city: { tileset: 'packs/demo/tileset.json', idProperti
 const TOWER: Edit = { kind: 'add-building', id: 'tower', use: 'office', heightM: 60, footprint: [[-1.6803, 48.1090], [-1.6797, 48.1090], [-1.6797, 48.1094], [-1.6803, 48.1094]] };
 
 const runner: KpiRunner = (simulation, input) => runHeadless(simulation, input);
+
+// The demo pack, built for these tests (a fresh clone has no packs/ yet when the unit tests run).
+let packDir = '';
+beforeAll(async () => {
+  packDir = await mkdtemp(join(tmpdir(), 'jumeau-kpi-'));
+  await buildDemoPack({ outDir: join(packDir, 'demo'), openData: false });
+  STUDY.city = { tileset: join(packDir, 'demo', 'tileset.json'), idProperties: ['id'] };
+});
+afterAll(async () => {
+  if (packDir !== '') await rm(packDir, { recursive: true, force: true });
+});
 
 describe('KPI comparison (demo city, real kernels)', () => {
   it('a tower: one more building, more floor area, a taller maximum and a non-zero sun loss for neighbours', async () => {
