@@ -5,6 +5,7 @@ import type { BuildingStatsOutput } from '../simulations/building-stats.ts';
 import type { Edit, LonLat } from '../scenarios/edits.ts';
 import { createMemoryStore, type ScenarioStore } from '../scenarios/store.ts';
 import { openIndexedDbStore } from '../scenarios/idb-store.ts';
+import { packFiles } from '../simulations/mobility-inputs.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy, type KpiTable } from '../scenarios/kpi.ts';
 import { kpisFor } from '../scenarios/kpis/index.ts';
 import { applyEdits, emptyEffect, type Scenario } from '../scenarios/model.ts';
@@ -513,7 +514,7 @@ export const scenariosFeature: Feature = {
       const study = { ...s.study, ...(/^\d{4}-\d{2}-\d{2}$/.test(date) ? { date } : {}) };
       if (study.date !== s.study.date) service.updateMeta({ study });
       const b = city.config.buildings;
-      const kstudy: KpiStudy = { city: { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] }, area, date: study.date, stepMin: study.stepMin, cellM: study.cellM, timeZone: TIME_ZONE };
+      const kstudy: KpiStudy = { city: { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] }, area, date: study.date, stepMin: study.stepMin, cellM: study.cellM, timeZone: TIME_ZONE, files: packFiles(city.config.packUrl, city.config.packLayers, location.href) };
       const { scenario, missing } = toSimScenario(applyEdits(s.edits), (sha) => service.modelTriangles(sha));
       if (missing.length > 0) say(t('scenario.refused', { reason: missing.join(', ') }), 'error');
       abort?.abort();

@@ -27,6 +27,11 @@ export interface KpiStudy {
   stepMin: number;
   cellM: number;
   timeZone: string;
+  /**
+   * The city pack's data files by layer id (absolute URLs, or paths headless): car parks,
+   * streets, population, … Indicators whose files are missing say so instead of a number.
+   */
+  files?: Readonly<Record<string, string>>;
 }
 
 /** What a run's input is built from, for one side. */
