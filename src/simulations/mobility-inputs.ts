@@ -62,7 +62,7 @@ export function parkingInput(files: PackFiles, o: { seed?: number; scenario?: Pa
     ...(files['trambus-park-and-ride'] !== undefined ? { parkAndRide: files['trambus-park-and-ride'] } : {}),
     ...(files['osm-streets'] !== undefined ? { streets: files['osm-streets'] } : {}),
     seed: o.seed ?? 1,
-    ...(o.scenario != null ? { scenario: o.scenario } : {}),
+    ...(o.scenario !== undefined && o.scenario !== null ? { scenario: o.scenario } : {}),
   };
 }
 
