@@ -6,6 +6,10 @@ import type { Edit, LonLat } from '../scenarios/edits.ts';
 import { createMemoryStore, type ScenarioStore } from '../scenarios/store.ts';
 import { openIndexedDbStore } from '../scenarios/idb-store.ts';
 import { packFiles } from '../simulations/mobility-inputs.ts';
+import { openWifiSites, polygonsFc, ringBbox } from '../simulations/wifi-inputs.ts';
+import { wifiLayer } from '../layers/wifi.ts';
+import { populationGridLayer } from '../layers/population-grid.ts';
+import { createLayerData } from './layer-data.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy, type KpiTable } from '../scenarios/kpi.ts';
 import { kpisFor } from '../scenarios/kpis/index.ts';
 import { applyEdits, emptyEffect, type Scenario } from '../scenarios/model.ts';
@@ -104,6 +108,7 @@ export const scenariosFeature: Feature = {
     };
     const service = new ScenarioService({ store: deferredStore((reason) => say(t('scenario.noStorage', { reason }), 'error')) });
     let city: OpenCity | null = null;
+    const layerData = createLayerData(() => ctx.state.offline === true);
     let layer: ScenarioLayer | null = null;
     let tool: Tool | null = null;
     let hint: string | null = null;
@@ -506,6 +511,19 @@ export const scenariosFeature: Feature = {
       render();
     }
 
+    /**
+     * Layer data of the study that is not a plain pack file: the wifi access points in service
+     * (none when the city has no wifi source; left out when it fails to load, and the indicator
+     * says so) and the population squares meeting the area.
+     */
+    async function studyData(c: OpenCity, area: readonly LonLat[]): Promise<NonNullable<KpiStudy['data']>> {
+      const [wifi, pop] = await Promise.all([layerData.features(c, wifiLayer).catch(() => undefined), layerData.features(c, populationGridLayer).catch(() => null)]);
+      return {
+        ...(wifi !== undefined ? { wifiSites: openWifiSites(wifi ?? [], c.config.bbox) } : {}),
+        ...(pop !== null ? { population: polygonsFc(pop, ringBbox(area)) } : {}),
+      };
+    }
+
     async function runKpis(date: string): Promise<void> {
       const s = service.active();
       if (s === null || city === null || city.config.buildings === undefined) return;
@@ -527,8 +545,15 @@ export const scenariosFeature: Feature = {
       };
       const key = editsKey();
       say(null);
+      const wanted = kpis();
+      if (wanted.some((k) => k.id === 'wifi-residents')) {
+        running = t('scenario.kpiLoading');
+        render();
+        kstudy.data = await studyData(city, area);
+        if (abort !== ac) return;
+      }
       try {
-        const tb = await computeKpiTable(kpis(), kstudy, s.edits, runner, {
+        const tb = await computeKpiTable(wanted, kstudy, s.edits, runner, {
           simScenario: scenario,
           signal: ac.signal,
           onStep: (st) => {
@@ -610,6 +635,7 @@ export const scenariosFeature: Feature = {
 
     const offCity = ctx.onCity((c) => {
       city = c;
+      layerData.clear();
       if (ctx.viewer !== null) {
         const b = c.config.buildings ?? null;
         layer = createScenarioLayer(ctx.viewer.scene, c.scene.buildings, b);
@@ -676,6 +702,7 @@ export const scenariosFeature: Feature = {
       panel.dispose();
       removePanel();
       (pool as WorkerPool | null)?.dispose();
+      layerData.dispose();
       delete window.__jumeauScenarios;
     };
   },
