@@ -3,6 +3,7 @@ import type { ParkingSearchOutput } from '../simulations/parking-search.ts';
 import { createSimulationClient, type SimulationClient } from '../simulations/client.ts';
 import { browserWorker, createWorkerPool, type WorkerPool } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
+import { parkingInput, packFiles, walkInput } from '../simulations/mobility-inputs.ts';
 import type { SimProgress } from '../simulations/types.ts';
 import { isochroneGeoJson, type WalkIsochronesOutput } from '../simulations/walk-isochrones.ts';
 import { pickPlace } from '../scene/consult-pins.ts';
@@ -182,16 +183,8 @@ export const mobilityFeature: Feature = {
     async function runWalk(p: WalkParams): Promise<void> {
       if (files['osm-streets'] === undefined) return panel.setMessage(t('mobility.walk.noStreets'), 'error');
       if (p.origin === 'point' && point === null) return panel.setMessage(t('mobility.walk.noPoint'), 'error');
-      const amenities = AMENITY_LAYERS.filter((a) => files[a.layer] !== undefined && a.id !== 'trambus-stops').map((a) => ({ id: a.id, url: files[a.layer]! }));
-      if (p.origin === 'trambus-stops') amenities.push({ id: 'trambus-stops', url: files['trambus-stops']! });
       const input = {
-        streets: files['osm-streets'],
-        origin: p.origin === 'point' ? { point: point! } : { amenity: p.origin },
-        amenities,
-        ...(files['population-grid'] !== undefined ? { population: files['population-grid'] } : {}),
-        ...(files.districts !== undefined ? { districts: files.districts } : {}),
-        ...(files['priority-areas'] !== undefined ? { priorityAreas: files['priority-areas'] } : {}),
-        ...(p.scenario && files['trambus-stops'] !== undefined ? { scenario: { id: 'metro-and-trambus', baseType: 'metro-stations', url: files['trambus-stops'] } } : {}),
+        ...walkInput(files, { origin: p.origin === 'point' ? { point: point! } : { amenity: p.origin }, amenities: AMENITY_LAYERS.map((a) => a.id).filter((id) => id !== 'trambus-stops' || p.origin === 'trambus-stops'), withTrambus: p.scenario }),
         speedMps: p.speedMps,
         bandsMin: p.bandsMin,
       };
@@ -267,14 +260,7 @@ export const mobilityFeature: Feature = {
         if (base !== undefined && Number.isFinite(e.priceEurH) && e.priceEurH !== base.priceEurH) price[e.id] = Math.max(0, e.priceEurH);
       }
       const edited = closed.length > 0 || Object.keys(capacity).length > 0 || Object.keys(price).length > 0 || p.parkAndRide;
-      const input = {
-        parks: files.parking,
-        ...(files['parking-occupancy'] !== undefined ? { occupancy: files['parking-occupancy'] } : {}),
-        ...(files['trambus-park-and-ride'] !== undefined ? { parkAndRide: files['trambus-park-and-ride'] } : {}),
-        ...(files['osm-streets'] !== undefined ? { streets: files['osm-streets'] } : {}),
-        seed: Number.isInteger(p.seed) && p.seed >= 0 ? p.seed : 1,
-        ...(edited ? { scenario: { closed, capacity, price, parkAndRide: p.parkAndRide } } : {}),
-      };
+      const input = parkingInput(files, { seed: Number.isInteger(p.seed) && p.seed >= 0 ? p.seed : 1, scenario: edited ? { closed, capacity, price, parkAndRide: p.parkAndRide, added: [] } : null });
       begin();
       const r = await engine().run<ParkingSearchOutput>('parking-search', input, { onProgress });
       if (!r.ok) return end(r.error.message, r.error.code === 'cancelled');
@@ -362,11 +348,7 @@ export const mobilityFeature: Feature = {
 
     const offCity = ctx.onCity((c) => {
       city = c;
-      files = {};
-      if (c.config.packUrl !== undefined) {
-        const base = new URL(c.config.packUrl, location.href);
-        for (const l of c.config.packLayers ?? []) if (l.layer !== undefined) files[l.layer] = new URL(l.file, base).href;
-      }
+      files = packFiles(c.config.packUrl, c.config.packLayers, location.href);
       panel.setAvailability(availability());
       return () => {
         client?.cancel('walk-isochrones');

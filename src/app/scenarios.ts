@@ -5,6 +5,11 @@ import type { BuildingStatsOutput } from '../simulations/building-stats.ts';
 import type { Edit, LonLat } from '../scenarios/edits.ts';
 import { createMemoryStore, type ScenarioStore } from '../scenarios/store.ts';
 import { openIndexedDbStore } from '../scenarios/idb-store.ts';
+import { packFiles } from '../simulations/mobility-inputs.ts';
+import { openWifiSites, polygonsFc, ringBbox } from '../simulations/wifi-inputs.ts';
+import { wifiLayer } from '../layers/wifi.ts';
+import { populationGridLayer } from '../layers/population-grid.ts';
+import { createLayerData } from './layer-data.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy, type KpiTable } from '../scenarios/kpi.ts';
 import { kpisFor } from '../scenarios/kpis/index.ts';
 import { applyEdits, emptyEffect, type Scenario } from '../scenarios/model.ts';
@@ -103,6 +108,7 @@ export const scenariosFeature: Feature = {
     };
     const service = new ScenarioService({ store: deferredStore((reason) => say(t('scenario.noStorage', { reason }), 'error')) });
     let city: OpenCity | null = null;
+    const layerData = createLayerData(() => ctx.state.offline === true);
     let layer: ScenarioLayer | null = null;
     let tool: Tool | null = null;
     let hint: string | null = null;
@@ -506,6 +512,19 @@ export const scenariosFeature: Feature = {
       render();
     }
 
+    /**
+     * Layer data of the study that is not a plain pack file: the wifi access points in service
+     * (none when the city has no wifi source; left out when it fails to load, and the indicator
+     * says so) and the population squares meeting the area.
+     */
+    async function studyData(c: OpenCity, area: readonly LonLat[]): Promise<NonNullable<KpiStudy['data']>> {
+      const [wifi, pop] = await Promise.all([layerData.features(c, wifiLayer).catch(() => undefined), layerData.features(c, populationGridLayer).catch(() => null)]);
+      return {
+        ...(wifi !== undefined ? { wifiSites: openWifiSites(wifi ?? [], c.config.bbox) } : {}),
+        ...(pop !== null ? { population: polygonsFc(pop, ringBbox(area)) } : {}),
+      };
+    }
+
     async function runKpis(date: string): Promise<void> {
       const s = service.active();
       if (s === null || city === null || city.config.buildings === undefined) return;
@@ -514,7 +533,7 @@ export const scenariosFeature: Feature = {
       const study = { ...s.study, ...(/^\d{4}-\d{2}-\d{2}$/.test(date) ? { date } : {}) };
       if (study.date !== s.study.date) service.updateMeta({ study });
       const b = city.config.buildings;
-      const kstudy: KpiStudy = { city: { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] }, area, date: study.date, stepMin: study.stepMin, cellM: study.cellM, timeZone: TIME_ZONE };
+      const kstudy: KpiStudy = { city: { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] }, area, date: study.date, stepMin: study.stepMin, cellM: study.cellM, timeZone: TIME_ZONE, files: packFiles(city.config.packUrl, city.config.packLayers, location.href) };
       const { scenario, missing } = toSimScenario(applyEdits(s.edits), (sha) => service.modelTriangles(sha));
       if (missing.length > 0) say(t('scenario.refused', { reason: missing.join(', ') }), 'error');
       abort?.abort();
@@ -527,8 +546,15 @@ export const scenariosFeature: Feature = {
       };
       const key = editsKey();
       say(null);
+      const wanted = kpis();
+      if (wanted.some((k) => k.id === 'wifi-residents')) {
+        running = t('scenario.kpiLoading');
+        render();
+        kstudy.data = await studyData(city, area);
+        if (abort !== ac) return;
+      }
       try {
-        const tb = await computeKpiTable(kpis(), kstudy, s.edits, runner, {
+        const tb = await computeKpiTable(wanted, kstudy, s.edits, runner, {
           simScenario: scenario,
           signal: ac.signal,
           onStep: (st) => {
@@ -611,6 +637,7 @@ export const scenariosFeature: Feature = {
 
     const offCity = ctx.onCity((c) => {
       city = c;
+      layerData.clear();
       if (ctx.viewer !== null) {
         const b = c.config.buildings ?? null;
         layer = createScenarioLayer(ctx.viewer.scene, c.scene.buildings, b);
@@ -689,6 +716,7 @@ export const scenariosFeature: Feature = {
       panel.dispose();
       removePanel();
       (pool as WorkerPool | null)?.dispose();
+      layerData.dispose();
       delete window.__jumeauScenarios;
     };
   },

@@ -4,9 +4,8 @@ import { demoSquaresLayer } from '../layers/demo-ground.ts';
 import { districtsLayer } from '../layers/districts.ts';
 import { populationGridLayer } from '../layers/population-grid.ts';
 import { priorityAreasLayer } from '../layers/priority-areas.ts';
-import { planLayer } from '../layers/resolve.ts';
 import type { LayerDefinition, LayerFeature } from '../layers/types.ts';
-import { hotspotsFromFeatures, wifiLayer } from '../layers/wifi.ts';
+import { wifiLayer } from '../layers/wifi.ts';
 import { addWifiMarkers, type WifiMarker, type WifiMarkersHandle } from '../scene/wifi-markers.ts';
 import { pickPlace } from '../scene/consult-pins.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
@@ -18,8 +17,9 @@ import { findSimulation } from '../simulations/registry.ts';
 import type { SimProgress } from '../simulations/types.ts';
 import type { WifiCoverageOutput } from '../simulations/wifi-coverage.ts';
 import type { WifiKpis } from '../simulations/wifi-kpi.ts';
+import { createLayerData } from './layer-data.ts';
+import { openDataAp, openWifiSites, polygonsFc, ringBbox, wifiInput, type AccessPointInput } from '../simulations/wifi-inputs.ts';
 import { parseWifiParam, serializeWifiParam, type ScenarioAp } from '../simulations/wifi-scenario.ts';
-import { createWorkerParser, loadLayer, memoryCache, type LayerParser } from '../sources/layers.ts';
 import { formatNumber, t } from '../ui/i18n/index.ts';
 import { createMethodCardPanel } from '../ui/method-card.ts';
 import { createWifiPanel } from '../ui/wifi-panel.ts';
@@ -80,39 +80,6 @@ function ringAreaKm2(ring: readonly [number, number][]): number {
   return Math.abs(a / 2) / 1e6;
 }
 
-function featureBbox(f: LayerFeature): [number, number, number, number] {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  const visit = (p: readonly number[]) => {
-    w = Math.min(w, p[0]!);
-    e = Math.max(e, p[0]!);
-    s = Math.min(s, p[1]!);
-    n = Math.max(n, p[1]!);
-  };
-  if (f.geometry.type === 'point') visit(f.geometry.coordinates);
-  else if (f.geometry.type === 'line') f.geometry.lines.forEach((l) => l.forEach(visit));
-  else f.geometry.polygons.forEach((poly) => poly.forEach((r) => r.forEach(visit)));
-  return [w, s, e, n];
-}
-
-const overlaps = (a: readonly number[], b: readonly number[]) => a[0]! <= b[2]! && a[2]! >= b[0]! && a[1]! <= b[3]! && a[3]! >= b[1]!;
-
-/** Polygon features meeting `bbox`, as a GeoJSON FeatureCollection for the simulation input. */
-function polygonsFc(features: readonly LayerFeature[], bbox: readonly number[]): unknown {
-  return {
-    type: 'FeatureCollection',
-    features: features
-      .filter((f) => f.geometry.type === 'polygon' && overlaps(featureBbox(f), bbox))
-      .map((f) => {
-        const polys = (f.geometry as Extract<LayerFeature['geometry'], { type: 'polygon' }>).polygons;
-        return {
-          type: 'Feature',
-          geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys },
-          properties: { ...f.properties, name: f.name },
-        };
-      }),
-  };
-}
-
 const pct = (v: number) => formatNumber(100 * v, 1);
 
 export const wifiFeature: Feature = {
@@ -120,7 +87,6 @@ export const wifiFeature: Feature = {
   install(ctx: AppContext) {
     let pool: WorkerPool | null = null;
     let client: SimulationClient | null = null;
-    let parser: LayerParser | null = null;
     const engine = () => {
       if (client === null) {
         pool = createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker });
@@ -133,7 +99,6 @@ export const wifiFeature: Feature = {
     let scenario: (ScenarioAp & { id: string; groundM: number })[] = [];
     let nextId = 1;
     let openData: Site[] = [];
-    let openSource = '';
     let candidates: Site[] = [];
     let raster: RasterHandle | null = null;
     let markers: WifiMarkersHandle | null = null;
@@ -142,7 +107,7 @@ export const wifiFeature: Feature = {
     let resumePicking: (() => void) | null = null;
     let endCapture: (() => void) | null = null;
     let hasResult = false;
-    let layerCache = new Map<string, Promise<LayerFeature[] | null>>();
+    const layerData = createLayerData(() => ctx.state.offline === true);
     const test: WifiTestState = { running: false, capturing: false, error: null, scenarioAps: 0, openDataAps: 0, candidates: 0, runs: 0, result: null };
     window.__jumeauWifi = { state: () => ({ ...test, result: test.result === null ? null : { ...test.result } }) };
 
@@ -181,24 +146,7 @@ export const wifiFeature: Feature = {
 
     // ---- Layer data (open-data hotspots, population, districts, QPV, squares) -----------------
     function layerFeatures(def: LayerDefinition): Promise<LayerFeature[] | null> {
-      const c = city;
-      if (c === null) return Promise.resolve(null);
-      let p = layerCache.get(def.id);
-      if (p === undefined) {
-        const plan = planLayer(def, { bbox: c.config.bbox, packLayers: c.config.packLayers ?? [] }, ctx.state.offline === true);
-        if (plan.kind === 'unavailable') p = Promise.resolve(null);
-        else {
-          parser ??= createWorkerParser();
-          p = loadLayer(def, plan, { parser, cache: memoryCache(), bbox: c.config.bbox, now: () => Date.now() }).then((r) => {
-            if (!r.ok) throw new Error(`${r.where}: ${r.reason}`);
-            if (r.kind !== 'features') return null;
-            if (def.id === 'wifi') openSource = r.provenance.map((s) => s.attribution.publisher).join(', ');
-            return r.parsed.features;
-          });
-        }
-        layerCache.set(def.id, p);
-      }
-      return p;
+      return city === null ? Promise.resolve(null) : layerData.features(city, def);
     }
 
     async function loadOpenData(c: OpenCity): Promise<void> {
@@ -206,11 +154,8 @@ export const wifiFeature: Feature = {
       try {
         const features = await layerFeatures(wifiLayer);
         if (city !== c) return;
-        const [w, s, e, n] = c.config.bbox;
-        openData = hotspotsFromFeatures(features ?? [])
-          .filter((hs) => hs.inService && hs.lonDeg >= w && hs.lonDeg <= e && hs.latDeg >= s && hs.latDeg <= n)
-          .map((hs) => ({ id: `open:${hs.id}`, name: hs.name ?? hs.id, lonDeg: hs.lonDeg, latDeg: hs.latDeg, groundM: 0 }));
-        panel.setOpenData(openData.length > 0 ? t('wifi.openData', { n: openData.length, source: openSource }) : t('wifi.openDataNone'));
+        openData = openWifiSites(features ?? [], c.config.bbox).map((x) => ({ ...x, groundM: 0 }));
+        panel.setOpenData(openData.length > 0 ? t('wifi.openData', { n: openData.length, source: layerData.sourceOf('wifi') }) : t('wifi.openDataNone'));
       } catch (e) {
         if (city !== c) return;
         openData = [];
@@ -365,34 +310,30 @@ export const wifiFeature: Feature = {
       if (c === null || c.config.buildings === undefined) return say(t('wifi.noCity'), 'error');
       const p = panel.params();
       const ring = studyRing(c);
-      const aps: Record<string, unknown>[] = [
-        ...(p.useOpenData ? openData.map((s) => ({ id: s.id, name: s.name, position: [s.lonDeg, s.latDeg] as [number, number], origin: 'open-data' as const })) : []),
-        ...scenario.map((a) => ({ id: a.id, position: [a.lonDeg, a.latDeg] as [number, number], heightM: a.heightM, eirpDbm: a.eirpDbm, band: a.band, pattern: a.azimuthDeg === null ? { kind: 'omni' as const } : { kind: 'sector' as const, azimuthDeg: a.azimuthDeg }, origin: 'scenario' as const })),
+      const aps: AccessPointInput[] = [
+        ...(p.useOpenData ? openData.map(openDataAp) : []),
+        ...scenario.map((a): AccessPointInput => ({ id: a.id, position: [a.lonDeg, a.latDeg], heightM: a.heightM, eirpDbm: a.eirpDbm, band: a.band, pattern: a.azimuthDeg === null ? { kind: 'omni' } : { kind: 'sector', azimuthDeg: a.azimuthDeg }, origin: 'scenario' })),
       ];
       if (aps.length === 0 && candidates.length === 0) return say(t('wifi.needAp'), 'error');
       say(null);
       test.running = true;
       test.error = null;
       panel.setRunning(true);
-      const lons = ring.map((q) => q[0]), lats = ring.map((q) => q[1]);
-      const bbox = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+      const bbox = ringBbox(ring);
       const [pop = null, districts = null, qpv = null] = await Promise.all([populationGridLayer, districtsLayer, priorityAreasLayer].map((d) => layerFeatures(d).catch(() => null)));
       if (city !== c) return;
       const b = c.config.buildings;
-      const input = {
-        area: { type: 'Polygon', coordinates: [[...ring, ring[0]!]] },
-        city: { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] },
+      const input = wifiInput({
+        ring,
+        city: { tileset: new URL(b.url, location.href).href, idProperties: b.idProperties },
         accessPoints: aps,
         candidates: candidates.map((s) => ({ id: s.id, name: s.name, position: [s.lonDeg, s.latDeg], origin: 'candidate' })),
         place: candidates.length > 0 ? clamp(Math.round(p.place), 0, 50, 3) : 0,
-        thresholdDbm: p.thresholdDbm,
-        wallLossDb: p.wallLossDb,
-        cellM: p.cellM,
-        receiverHeightM: p.receiverHeightM,
-        ...(pop !== null ? { population: polygonsFc(pop, bbox), populationField: 'ind_c' } : {}),
+        params: { thresholdDbm: p.thresholdDbm, wallLossDb: p.wallLossDb, cellM: p.cellM, receiverHeightM: p.receiverHeightM },
+        ...(pop !== null ? { population: polygonsFc(pop, bbox) } : {}),
         ...(districts !== null ? { districts: polygonsFc(districts, bbox) } : {}),
         ...(qpv !== null ? { priorityAreas: polygonsFc(qpv, bbox) } : {}),
-      };
+      });
       const onProgress = (q: SimProgress) => {
         const f = q.total > 0 ? q.done / q.total : 0;
         panel.setProgress(q.stage === 'rays' ? t('wifi.stage', { percent: Math.round(100 * f) }) : t('wifi.stageCity'), f);
@@ -471,7 +412,7 @@ export const wifiFeature: Feature = {
     // ---- City lifecycle -------------------------------------------------------------------------
     const offCity = ctx.onCity((c) => {
       city = c;
-      layerCache = new Map();
+      layerData.clear();
       nextId = 1;
       const fromUrl = parseWifiParam(ctx.state.extra[URL_KEY] ?? '');
       for (const issue of fromUrl.issues) ctx.say('warning', 'wifi.badUrl', { where: issue.where, reason: issue.reason }, `url:wifiap:${issue.where}`);
@@ -504,7 +445,7 @@ export const wifiFeature: Feature = {
       removePanel();
       removeMethod();
       (pool as WorkerPool | null)?.dispose();
-      (parser as LayerParser | null)?.dispose();
+      layerData.dispose();
       delete window.__jumeauWifi;
     };
   },

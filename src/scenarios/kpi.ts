@@ -1,4 +1,5 @@
 import type { SimScenario } from '../simulations/scenario-input.ts';
+import type { WifiSite } from '../simulations/wifi-inputs.ts';
 import type { SimError, SimResult, Text } from '../simulations/types.ts';
 import type { LonLat } from './edits.ts';
 import { applyEdits, emptyEffect, type ScenarioEffect } from './model.ts';
@@ -27,6 +28,17 @@ export interface KpiStudy {
   stepMin: number;
   cellM: number;
   timeZone: string;
+  /**
+   * The city pack's data files by layer id (absolute URLs, or paths headless): car parks,
+   * streets, population, … Indicators whose files are missing say so instead of a number.
+   */
+  files?: Readonly<Record<string, string>>;
+  /**
+   * Layer data the page loaded for the study (layers that may come from open-data services, not
+   * only pack files): the wifi access points in service (empty: the city has none known; absent:
+   * they could not be loaded) and the population squares meeting the area (GeoJSON).
+   */
+  data?: { wifiSites?: readonly WifiSite[]; population?: unknown };
 }
 
 /** What a run's input is built from, for one side. */

@@ -1,5 +1,7 @@
 import type { KpiProvider } from '../kpi.ts';
 import { buildingCountKpi, floorAreaKpi, footprintKpi, maxHeightKpi } from './buildings.ts';
+import { parkingCruiseKpi, transitAccessKpi } from './mobility.ts';
+import { wifiResidentsKpi } from './wifi.ts';
 import { sunLostKpi, sunMeanKpi, sunShadedAreaKpi } from './sun.ts';
 
 /**
@@ -15,7 +17,7 @@ import { sunLostKpi, sunMeanKpi, sunShadedAreaKpi } from './sun.ts';
  * An indicator shows only when every simulation its runs need is in the registry, so the table
  * never lists a number no simulation can compute. A conformance test runs over the result.
  */
-export const BUILT_IN_KPIS: readonly KpiProvider[] = [buildingCountKpi, footprintKpi, floorAreaKpi, maxHeightKpi, sunLostKpi, sunShadedAreaKpi, sunMeanKpi];
+export const BUILT_IN_KPIS: readonly KpiProvider[] = [buildingCountKpi, footprintKpi, floorAreaKpi, maxHeightKpi, sunLostKpi, sunShadedAreaKpi, sunMeanKpi, wifiResidentsKpi, parkingCruiseKpi, transitAccessKpi];
 
 /** Whether a value looks like a KPI provider (definitions are checked, not trusted). */
 function isProvider(v: unknown): v is KpiProvider {
@@ -35,7 +37,7 @@ export function kpisFor(simulations: readonly { id: string; kpis?: unknown }[]):
   return [...out.values()];
 }
 
-/** The built-in indicators (those of the simulations registered today: buildings and sun). */
+/** The built-in indicators (buildings, sun, wifi, parking and transit access). */
 export const KPIS: readonly KpiProvider[] = BUILT_IN_KPIS;
 
 /** The indicator with this id among `list`, or null. */

@@ -26,6 +26,8 @@ const STUDY: KpiStudy = { city: { tileset: 'packs/demo/tileset.json', idProperti
 const TOWER: Edit = { kind: 'add-building', id: 'tower', use: 'office', heightM: 60, footprint: [[-1.6803, 48.1090], [-1.6797, 48.1090], [-1.6797, 48.1094], [-1.6803, 48.1094]] };
 
 const runner: KpiRunner = (simulation, input) => runHeadless(simulation, input);
+/** The geometry indicators (parking and transit have their own test: kpi-mobility.test.ts). */
+const GEOMETRY_KPIS = KPIS.filter((k) => k.runs.every((r) => r.simulation === 'building-stats' || r.simulation === 'sun-hours'));
 
 // The demo pack, built for these tests (a fresh clone has no packs/ yet when the unit tests run).
 let packDir = '';
@@ -42,7 +44,7 @@ describe('KPI comparison (demo city, real kernels)', () => {
   it('a tower: one more building, more floor area, a taller maximum and a non-zero sun loss for neighbours', async () => {
     const edits = [TOWER];
     const { scenario } = toSimScenario(applyEdits(edits), () => null);
-    const table = await computeKpiTable(KPIS, STUDY, edits, runner, { simScenario: scenario });
+    const table = await computeKpiTable(GEOMETRY_KPIS, STUDY, edits, runner, { simScenario: scenario });
     const row = (id: string) => table.rows.find((r) => r.id === id)!;
     for (const r of table.rows) expect(r.error, r.id).toBeNull();
     expect(row('building-count').delta).toBe(1);
@@ -55,14 +57,14 @@ describe('KPI comparison (demo city, real kernels)', () => {
     // Each simulation ran once per side, whatever the number of indicators that use it.
     expect(table.runs.map((r) => `${r.simulation}:${r.side}`)).toEqual(['building-stats:baseline', 'building-stats:scenario', 'sun-hours:baseline', 'sun-hours:scenario']);
     // The same scenario gives the same numbers.
-    const again = await computeKpiTable(KPIS, STUDY, edits, runner, { simScenario: scenario });
+    const again = await computeKpiTable(GEOMETRY_KPIS, STUDY, edits, runner, { simScenario: scenario });
     expect(again.rows.map((r) => r.scenario)).toEqual(table.rows.map((r) => r.scenario));
   }, 120_000);
 
   it('a demolition: one building fewer, less footprint, and the sun comes back (no loss)', async () => {
     const edits: Edit[] = [{ kind: 'remove-building', id: 'd', buildingId: 'D02212' }];
     const { scenario } = toSimScenario(applyEdits(edits), () => null);
-    const table = await computeKpiTable(KPIS, STUDY, edits, runner, { simScenario: scenario });
+    const table = await computeKpiTable(GEOMETRY_KPIS, STUDY, edits, runner, { simScenario: scenario });
     const row = (id: string) => table.rows.find((r) => r.id === id)!;
     expect(row('building-count').delta).toBe(-1);
     expect(row('footprint').delta).toBeLessThan(-50);
@@ -74,7 +76,7 @@ describe('KPI comparison (demo city, real kernels)', () => {
     const table = await computeKpiTable(kpisFor(SIMULATIONS).filter((k) => k.runs.every((r) => r.simulation === 'building-stats')), STUDY, [], runner, { simScenario: scenario });
     for (const r of table.rows) expect(r.verdict, r.id).toBe('same');
     const broken: KpiRunner = (sim, input) => (sim === 'sun-hours' ? Promise.resolve({ ok: false, error: { code: 'tile-failed', message: 'tile x.glb: 404' } }) : runHeadless(sim, input));
-    const t2 = await computeKpiTable(KPIS, STUDY, [], broken, { simScenario: scenario });
+    const t2 = await computeKpiTable(GEOMETRY_KPIS, STUDY, [], broken, { simScenario: scenario });
     expect(t2.rows.find((r) => r.id === 'sun-lost')!.error).toMatch(/404/);
     expect(t2.rows.find((r) => r.id === 'building-count')!.error).toBeNull();
   }, 120_000);

@@ -5,10 +5,11 @@ import { emptyEffect, type Scenario } from '../../../src/scenarios/model.ts';
 import { buildReport } from '../../../src/scenarios/report.ts';
 import { ringPolygon } from '../../../src/scenarios/simulate.ts';
 import { findSimulation, SIMULATIONS } from '../../../src/simulations/registry.ts';
+import { demoPackFiles, demoPopulation } from './pack-files.ts';
 
 /** Indicator conformance over the registry, and the printable report. */
 
-const STUDY: KpiStudy = { city: { tileset: 'packs/demo/tileset.json', idProperties: ['id'] }, area: [[-1.6814, 48.1085], [-1.6787, 48.1085], [-1.6787, 48.1103], [-1.6814, 48.1103]], date: '2026-12-21', stepMin: 30, cellM: 4, timeZone: 'Europe/Paris' };
+const STUDY: KpiStudy = { city: { tileset: 'packs/demo/tileset.json', idProperties: ['id'] }, area: [[-1.6814, 48.1085], [-1.6787, 48.1085], [-1.6787, 48.1103], [-1.6814, 48.1103]], date: '2026-12-21', stepMin: 30, cellM: 4, timeZone: 'Europe/Paris', files: demoPackFiles(), data: { wifiSites: [{ id: 'open:1', name: 'Mairie', lonDeg: -1.68, latDeg: 48.109 }], population: demoPopulation([-1.6814, 48.1085, -1.6787, 48.1103]) } };
 
 describe('indicator conformance (every provider of kpisFor(SIMULATIONS))', () => {
   for (const k of kpisFor(SIMULATIONS)) {
@@ -23,7 +24,15 @@ describe('indicator conformance (every provider of kpisFor(SIMULATIONS))', () =>
         expect(def).not.toBeNull();
         // The inputs a run builds, on both sides, are valid inputs of its simulation.
         for (const side of ['baseline', 'scenario'] as const) {
-          const input = r.input({ study: STUDY, side, effect: emptyEffect(), areaPolygon: ringPolygon(STUDY.area), ...(side === 'scenario' ? { scenario: { added: [], removed: ['x'], meshes: [], clips: [] } } : {}) });
+          const effect = emptyEffect();
+          if (side === 'scenario') {
+            effect.carParks.closed.set('parking:74', { kind: 'close-car-park', id: 'c', carParkId: 'parking:74' });
+            effect.carParks.changed.set('parking:5066', { kind: 'change-car-park', id: 'g', carParkId: 'parking:5066', capacity: 10, pricePerHourEur: 3 });
+            effect.carParks.added.push({ kind: 'add-car-park', id: 'new-park', lonDeg: -1.68, latDeg: 48.11, capacity: 300 });
+            effect.hotspots.added.push({ kind: 'add-hotspot', id: 'h1', lonDeg: -1.6800, latDeg: 48.1093, heightM: 5, eirpDbm: 20, bandGHz: 5, pattern: 'sector', azimuthDeg: 90 });
+            effect.hotspots.moved.set('wifi:1', { kind: 'move-hotspot', id: 'm', hotspotId: 'wifi:1', lonDeg: -1.6801, latDeg: 48.1091 });
+          }
+          const input = r.input({ study: STUDY, side, effect, areaPolygon: ringPolygon(STUDY.area), ...(side === 'scenario' ? { scenario: { added: [], removed: ['x'], meshes: [], clips: [] } } : {}) });
           const parsed = def.input.safeParse(input);
           expect(parsed.success, JSON.stringify(parsed.error?.issues[0])).toBe(true);
         }
