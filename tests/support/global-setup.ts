@@ -1,0 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packsDir } from '../../tools/city/pack.ts';
+import { buildDemoPack } from '../../tools/demo/cli.ts';
+
+/**
+ * Before the unit and integration tests: the demo pack (packs/demo, with the open-data layers
+ * from ../shared/data) that some tests read in place, built once when a fresh clone has none.
+ */
+export default async function setup(): Promise<void> {
+  if (!existsSync(join(packsDir(), 'demo', 'city.json'))) await buildDemoPack({ log: (l) => console.log(`demo: ${l}`) });
+}
