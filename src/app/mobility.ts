@@ -12,6 +12,7 @@ import { addRaster, type RasterHandle } from '../scene/sim-raster.ts';
 import { formatNumber, t, type MessageKey } from '../ui/i18n/index.ts';
 import { createMethodCardPanel } from '../ui/method-card.ts';
 import { createMobilityPanel, type Availability, type ParkParams, type WalkParams } from '../ui/mobility-panel.ts';
+import { downloadText } from '../ui/download.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
 /**
@@ -90,12 +91,7 @@ export const mobilityFeature: Feature = {
       onClear: () => clearAll(),
       onExportWalk: () => {
         if (lastWalk === null) return;
-        const url = URL.createObjectURL(new Blob([JSON.stringify(isochroneGeoJson(lastWalk))], { type: 'application/geo+json' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = 'isochrones.geojson';
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 1000);
+        downloadText('isochrones.geojson', JSON.stringify(isochroneGeoJson(lastWalk)), 'application/geo+json');
       },
       onMethod: (id) => {
         const def = findSimulation(id)!;

@@ -26,6 +26,7 @@ import { addSplitDivider, buildingAt, createScenarioLayer, placeAt, type Scenari
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
 import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
 import { readTours, toursOfScenario, withTours } from '../tours/scenario-adapter.ts';
+import { downloadText } from '../ui/download.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
 /**
@@ -82,14 +83,6 @@ function deferredStore(onFallback: (reason: string) => void): ScenarioStore {
   };
 }
 
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function ringKm2(ring: readonly LonLat[]): number {
   const m = metresPerDegree(ring.reduce((s, p) => s + p[1], 0) / ring.length);
@@ -451,7 +444,7 @@ export const scenariosFeature: Feature = {
         const text = exportText();
         if (text === null) return;
         const s = service.active()!;
-        download(`${s.name.replace(/[^\p{L}\p{N}_-]+/gu, '-').slice(0, 60) || 'scenario'}.jumeau-scenario.json`, text, 'application/json');
+        downloadText(`${s.name.replace(/[^\p{L}\p{N}_-]+/gu, '-').slice(0, 60) || 'scenario'}.jumeau-scenario.json`, text, 'application/json');
       } catch (e) {
         say(t('scenario.refused', { reason: e instanceof Error ? e.message : String(e) }), 'error');
       }

@@ -15,6 +15,7 @@ import { formatNumber, getLang, t, type MessageKey } from '../ui/i18n/index.ts';
 import { createMethodCardPanel } from '../ui/method-card.ts';
 import { createSimPanel, type ResultView, type SunHoursParams } from '../ui/sim-panel.ts';
 import { computeSunPosition } from '../../workers/kernels/sun-position.ts';
+import { downloadText } from '../ui/download.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
 /**
@@ -55,14 +56,6 @@ function ringAreaKm2(ring: readonly [number, number][]): number {
   return Math.abs(a / 2) / 1e6;
 }
 
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export const simulationsFeature: Feature = {
   id: 'simulations',
@@ -352,7 +345,7 @@ export const simulationsFeature: Feature = {
         const o = b.facadeByOrientationH;
         rows.push([JSON.stringify(id), b.roofCells[k], num(b.roofMeanH[k]!), num(b.facadeAreaM2[k]!), num(b.facadeMeanH[k]!), num(o[4 * k]!), num(o[4 * k + 1]!), num(o[4 * k + 2]!), num(o[4 * k + 3]!)].join(','));
       });
-      download(`sun-hours-${last.input.date}.csv`, rows.join('\n') + '\n', 'text/csv');
+      downloadText(`sun-hours-${last.input.date}.csv`, rows.join('\n') + '\n', 'text/csv');
     }
 
     function toggleAnimation(date: string): void {

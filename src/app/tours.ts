@@ -9,6 +9,7 @@ import { loadTours, saveTours, type KeyValueStorage } from '../tours/store.ts';
 import { getLang, t } from '../ui/i18n/index.ts';
 import { createTourPanel, type TourPanelView } from '../ui/tour-panel.ts';
 import { createTourPlayer } from '../ui/tour-player.ts';
+import { downloadText } from '../ui/download.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
 /**
@@ -207,14 +208,7 @@ export const toursFeature: Feature = {
       onExport() {
         const tour = current();
         if (tour === null) return;
-        const blob = new Blob([serializeTour(tour)], { type: 'application/json' });
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(blob);
-        a.download = `${tour.name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'tour'}.jumeau-tour.json`;
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+        downloadText(`${tour.name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'tour'}.jumeau-tour.json`, serializeTour(tour), 'application/json');
       },
       onImport(file) {
         void importFile(file);

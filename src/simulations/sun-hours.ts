@@ -5,7 +5,7 @@ import { polygonAreaM2, type PolygonM } from '../../workers/kernels/grid.ts';
 import { mergeSunHours, type LocalDay, type SunHoursPart, type SunHoursPlan, type SunHoursResult } from '../../workers/kernels/sun-hours.ts';
 import { area, areaBbox, areaPolygons, isoDate, isTimeZone } from './schemas.ts';
 import { simScenarioSchema } from './scenario-input.ts';
-import type { MethodCard, SimulationDefinition } from './types.ts';
+import { splitIntoParts, type MethodCard, type SimulationDefinition } from './types.ts';
 
 /**
  * `sun-hours`: hours of direct sun on ground and roof cells of an area, and on facades, for a
@@ -239,10 +239,7 @@ export const sunHoursSimulation: SimulationDefinition<SunHoursInput, SunHoursOut
   card: SUN_HOURS_CARD,
   needsCity: true,
   seeded: false,
-  split(input, workers) {
-    const n = Math.max(1, Math.min(256, Math.floor(workers)));
-    return Array.from({ length: n }, (_, index) => ({ ...input, part: { index, count: n } }));
-  },
+  split: (input, workers) => splitIntoParts(input, workers),
   merge(parts, input) {
     const ids = new Map<number, string>();
     for (const p of parts) for (const [b, id] of p.ids) ids.set(b, id);

@@ -82,3 +82,12 @@ export interface SimulationDefinition<I = unknown, O = unknown, P = O> {
 /** Any definition, for registries. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySimulation = SimulationDefinition<any, any, any>;
+
+/**
+ * The usual split of a grid simulation: the same input `workers` times (1–256), each with its
+ * part index; the kernel takes every `count`-th row from `index`.
+ */
+export function splitIntoParts<I extends object>(input: I, workers: number): (I & { part: { index: number; count: number } })[] {
+  const n = Math.max(1, Math.min(256, Math.floor(workers)));
+  return Array.from({ length: n }, (_, index) => ({ ...input, part: { index, count: n } }));
+}

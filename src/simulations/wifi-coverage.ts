@@ -4,7 +4,7 @@ import { polygonAreaM2, type GridSpec, type PolygonM } from '../../workers/kerne
 import { mergeWifiParts, P1411, type AntennaPattern, type Transmitter, type WifiPart, type WifiPlan } from '../../workers/kernels/wifi-coverage.ts';
 import { area, areaBbox, areaGeometry, areaPolygons, lonLat } from './schemas.ts';
 import { scenarioSchema } from './sun-hours.ts';
-import type { MethodCard, SimulationDefinition } from './types.ts';
+import { splitIntoParts, type MethodCard, type SimulationDefinition } from './types.ts';
 import { planHotspots, residentsPerCell, wifiKpis, type HotspotPick, type LonLatPolygons, type NamedArea, type PopulationSquare, type WifiKpis } from './wifi-kpi.ts';
 
 /**
@@ -354,10 +354,7 @@ export const wifiCoverageSimulation: SimulationDefinition<WifiCoverageInput, Wif
   card: WIFI_COVERAGE_CARD,
   needsCity: true,
   seeded: false,
-  split(input, workers) {
-    const n = Math.max(1, Math.min(256, Math.floor(workers)));
-    return Array.from({ length: n }, (_, index) => ({ ...input, part: { index, count: n } }));
-  },
+  split: (input, workers) => splitIntoParts(input, workers),
   merge: (parts, input) => mergeWifi(parts, input),
   fileInputs: ['population', 'districts', 'priorityAreas'],
   example: {
