@@ -1,7 +1,7 @@
 import '../../assets/styles/mobility.css';
 import type { ParkingSearchOutput } from '../simulations/parking-search.ts';
-import { createSimulationClient, type SimulationClient } from '../simulations/client.ts';
-import { browserWorker, createWorkerPool, type WorkerPool } from '../simulations/pool.ts';
+import { lazySimulationClient } from '../simulations/client.ts';
+import { browserWorker, createWorkerPool } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
 import { parkingInput, packFiles, walkInput } from '../simulations/mobility-inputs.ts';
 import type { SimProgress } from '../simulations/types.ts';
@@ -57,15 +57,8 @@ const hex = (c: readonly [number, number, number]) => `#${c.map((v) => v.toStrin
 export const mobilityFeature: Feature = {
   id: 'mobility',
   install(ctx: AppContext) {
-    let pool: WorkerPool | null = null;
-    let client: SimulationClient | null = null;
-    const engine = () => {
-      if (client === null) {
-        pool = createWorkerPool({ size: 1, create: browserWorker });
-        client = createSimulationClient(pool);
-      }
-      return client;
-    };
+    const sims = lazySimulationClient(() => createWorkerPool({ size: 1, create: browserWorker }));
+    const engine = () => sims.get();
     let city: OpenCity | null = null;
     let files: Record<string, string> = {};
     let point: [number, number] | null = null;
@@ -85,8 +78,8 @@ export const mobilityFeature: Feature = {
       onRunWalk: (p) => void runWalk(p),
       onRunPark: (p) => void runPark(p),
       onCancel: () => {
-        client?.cancel('walk-isochrones');
-        client?.cancel('parking-search');
+        sims.cancel('walk-isochrones');
+        sims.cancel('parking-search');
       },
       onClear: () => clearAll(),
       onExportWalk: () => {
@@ -347,8 +340,8 @@ export const mobilityFeature: Feature = {
       files = packFiles(c.config.packUrl, c.config.packLayers, location.href);
       panel.setAvailability(availability());
       return () => {
-        client?.cancel('walk-isochrones');
-        client?.cancel('parking-search');
+        sims.cancel('walk-isochrones');
+        sims.cancel('parking-search');
         stopPick();
         clearAll();
         lastPark = null;
@@ -370,7 +363,7 @@ export const mobilityFeature: Feature = {
       panel.dispose();
       removePanel();
       removeMethod();
-      (pool as WorkerPool | null)?.dispose();
+      sims.dispose();
       delete window.__jumeauMobility;
     };
   },

@@ -17,8 +17,8 @@ import { buildReport } from '../scenarios/report.ts';
 import { ScenarioService } from '../scenarios/service.ts';
 import { decodeShare, encodeShare, SHARE_PARAM } from '../scenarios/share.ts';
 import { autoStudyArea, toSimScenario } from '../scenarios/simulate.ts';
-import { createSimulationClient, type SimulationClient } from '../simulations/client.ts';
-import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
+import { lazySimulationClient } from '../simulations/client.ts';
+import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
 import { findSimulation, SIMULATIONS } from '../simulations/registry.ts';
 import { getCameraState, setCameraState } from '../scene/camera.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
@@ -115,16 +115,9 @@ export const scenariosFeature: Feature = {
     let split: number | null = null;
     let removeDivider: (() => void) | null = null;
     let lastReport: string | null = null;
-    let pool: WorkerPool | null = null;
-    let client: SimulationClient | null = null;
     let linkHandled = false;
-    const engine = () => {
-      if (client === null) {
-        pool = createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker });
-        client = createSimulationClient(pool);
-      }
-      return client;
-    };
+    const sims = lazySimulationClient(() => createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker }));
+    const engine = () => sims.get();
     const kpis = () => kpisFor(SIMULATIONS);
     const editsKey = () => JSON.stringify(service.active()?.edits ?? []);
 
@@ -708,7 +701,7 @@ export const scenariosFeature: Feature = {
       void service.flush();
       panel.dispose();
       removePanel();
-      (pool as WorkerPool | null)?.dispose();
+      sims.dispose();
       layerData.dispose();
       delete window.__jumeauScenarios;
     };

@@ -2,9 +2,9 @@ import '../../assets/styles/sim.css';
 import { rgbToHex } from '../core/color-ramp.ts';
 import { metresPerDegree } from '../core/geodesy.ts';
 import { toZoned } from '../core/time.ts';
-import { createSimulationClient, type SimulationClient } from '../simulations/client.ts';
+import { lazySimulationClient } from '../simulations/client.ts';
 import { cellColors, histogram, hoursRamp, lossRamp } from '../simulations/display.ts';
-import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
+import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
 import type { SunHoursInput, SunHoursOutput } from '../simulations/sun-hours.ts';
 import type { SimProgress } from '../simulations/types.ts';
@@ -60,15 +60,8 @@ function ringAreaKm2(ring: readonly [number, number][]): number {
 export const simulationsFeature: Feature = {
   id: 'simulations',
   install(ctx: AppContext) {
-    let pool: WorkerPool | null = null;
-    let client: SimulationClient | null = null;
-    const engine = () => {
-      if (client === null) {
-        pool = createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker });
-        client = createSimulationClient(pool);
-      }
-      return client;
-    };
+    const sims = lazySimulationClient(() => createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker }));
+    const engine = () => sims.get();
     let city: OpenCity | null = null;
     let area: [number, number][] | null = null;
     let building: { ring: [number, number][]; baseM: number } | null = null;
@@ -87,9 +80,9 @@ export const simulationsFeature: Feature = {
       onDrawArea: () => startDraw('area'),
       onRun: (p) => void runHours(p),
       onCancel: () => {
-        client?.cancel('sun-hours');
-        client?.cancel('sun-hours:baseline');
-        client?.cancel('sun-hours:scenario');
+        sims.cancel('sun-hours');
+        sims.cancel('sun-hours:baseline');
+        sims.cancel('sun-hours:scenario');
       },
       onClear: () => clearResult(),
       onMethod: () => {
@@ -405,7 +398,7 @@ export const simulationsFeature: Feature = {
       city = c;
       refreshSun();
       return () => {
-        for (const key of ['sun-hours', 'sun-hours:baseline', 'sun-hours:scenario']) client?.cancel(key);
+        for (const key of ['sun-hours', 'sun-hours:baseline', 'sun-hours:scenario']) sims.cancel(key);
         stopDraw();
         stopAnimation();
         clearResult();
@@ -431,7 +424,7 @@ export const simulationsFeature: Feature = {
       panel.dispose();
       removeSim();
       removeMethod();
-      (pool as WorkerPool | null)?.dispose();
+      sims.dispose();
       delete window.__jumeauSim;
     };
   },

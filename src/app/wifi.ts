@@ -10,9 +10,9 @@ import { addWifiMarkers, type WifiMarker, type WifiMarkersHandle } from '../scen
 import { pickPlace } from '../scene/consult-pins.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addRaster, type RasterHandle } from '../scene/sim-raster.ts';
-import { createSimulationClient, type SimulationClient } from '../simulations/client.ts';
+import { lazySimulationClient } from '../simulations/client.ts';
 import { cellColors, rssiRamp } from '../simulations/display.ts';
-import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
+import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
 import type { SimProgress } from '../simulations/types.ts';
 import type { WifiCoverageOutput } from '../simulations/wifi-coverage.ts';
@@ -85,15 +85,8 @@ const pct = (v: number) => formatNumber(100 * v, 1);
 export const wifiFeature: Feature = {
   id: 'wifi',
   install(ctx: AppContext) {
-    let pool: WorkerPool | null = null;
-    let client: SimulationClient | null = null;
-    const engine = () => {
-      if (client === null) {
-        pool = createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker });
-        client = createSimulationClient(pool);
-      }
-      return client;
-    };
+    const sims = lazySimulationClient(() => createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker }));
+    const engine = () => sims.get();
     let city: OpenCity | null = null;
     let area: [number, number][] | null = null;
     let scenario: (ScenarioAp & { id: string; groundM: number })[] = [];
@@ -127,7 +120,7 @@ export const wifiFeature: Feature = {
         renderCandidates();
       },
       onRun: () => void run(),
-      onCancel: () => client?.cancel('wifi-coverage'),
+      onCancel: () => sims.cancel('wifi-coverage'),
       onClear: () => clearResult(),
       onMethod: () => {
         const def = findSimulation('wifi-coverage')!;
@@ -423,7 +416,7 @@ export const wifiFeature: Feature = {
       renderCandidates();
       void loadOpenData(c);
       return () => {
-        client?.cancel('wifi-coverage');
+        sims.cancel('wifi-coverage');
         stopCapture();
         stopDraw();
         clearResult();
@@ -444,7 +437,7 @@ export const wifiFeature: Feature = {
       markers?.dispose();
       removePanel();
       removeMethod();
-      (pool as WorkerPool | null)?.dispose();
+      sims.dispose();
       layerData.dispose();
       delete window.__jumeauWifi;
     };

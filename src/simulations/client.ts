@@ -119,3 +119,29 @@ export function createSimulationClient(pool: WorkerPool): SimulationClient {
     },
   };
 }
+
+/** A client whose worker pool starts on first use (a feature that never simulates starts no worker). */
+export interface LazySimulationClient {
+  /** The client, starting its pool if needed. */
+  get(): SimulationClient;
+  /** Cancels the run under `key` if the pool was ever started. */
+  cancel(key: string): void;
+  /** Stops the workers, if any were started. */
+  dispose(): void;
+}
+
+export function lazySimulationClient(createPool: () => WorkerPool): LazySimulationClient {
+  let client: SimulationClient | null = null;
+  return {
+    get() {
+      if (client === null) client = createSimulationClient(createPool());
+      return client;
+    },
+    cancel(key) {
+      client?.cancel(key);
+    },
+    dispose() {
+      client?.pool.dispose();
+    },
+  };
+}
