@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { enuFrame } from '../../src/core/geodesy.ts';
 import { sunHoursSimulation, type SunHoursInput, type SunHoursPartOutput } from '../../src/simulations/sun-hours.ts';
 import { buildDemoPack } from '../../tools/demo/cli.ts';
@@ -10,7 +10,7 @@ import { nodeFetchBytes } from '../../tools/sim/headless.ts';
 import { buildTraceGeometry, loadCityModel } from '../../workers/city/model.ts';
 import { createTracer } from '../../workers/kernels/bvh-trace.ts';
 import { sunSteps } from '../../workers/kernels/sun-hours.ts';
-import type { JobResult } from '../../workers/runtime.ts';
+import { runOnThread, simThread } from '../sim-threads.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**
@@ -33,23 +33,11 @@ function squareArea(sideM: number): SunHoursInput['area'] {
   return { type: 'Polygon', coordinates: [[c(-h, -h), c(h, -h), c(h, h), c(-h, h), c(-h, -h)]] };
 }
 
-/** A Node thread running bench/sim-thread.ts (TypeScript through tsx's loader, registered in the thread). */
-function thread(): Worker {
-  const url = new URL('../sim-thread.ts', import.meta.url).href;
-  return new Worker(`(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(url)}); })()`, { eval: true });
-}
-
-function runOn(w: Worker, input: unknown, jobId: number): Promise<JobResult> {
-  return new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-    w.postMessage({ jobId, simulation: 'sun-hours', version: sunHoursSimulation.version, input });
-  });
-}
+const runOn = (w: Worker, input: unknown, jobId: number) => runOnThread(w, sunHoursSimulation, input, jobId);
 
 /** Runs a study split over `n` threads; wall time of the compute (city already loaded in each thread). */
 async function study(input: SunHoursInput, n: number): Promise<{ ms: number; cityMs: number; rays: number; steps: number; cells: number }> {
-  const workers = Array.from({ length: n }, thread);
+  const workers = Array.from({ length: n }, simThread);
   try {
     const parts = sunHoursSimulation.split!(input, n);
     // Warm-up: every thread loads the city and builds its BVH (timed apart).

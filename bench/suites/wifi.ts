@@ -2,7 +2,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { enuFrame } from '../../src/core/geodesy.ts';
 import { createRng } from '../../src/core/random.ts';
 import { mergeWifi, wifiCoverageSimulation, type WifiCoverageInput, type WifiPartOutput } from '../../src/simulations/wifi-coverage.ts';
@@ -12,7 +12,7 @@ import { nodeFetchBytes } from '../../tools/sim/headless.ts';
 import { buildTraceGeometry, loadCityModel } from '../../workers/city/model.ts';
 import { createTracer } from '../../workers/kernels/bvh-trace.ts';
 import { sunSteps } from '../../workers/kernels/sun-hours.ts';
-import type { JobResult } from '../../workers/runtime.ts';
+import { runOnThread, simThread } from '../sim-threads.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**
@@ -33,21 +33,10 @@ function lonLatAt(x: number, y: number): [number, number] {
   return [Math.round(g.lonDeg * 1e7) / 1e7, Math.round(g.latDeg * 1e7) / 1e7];
 }
 
-function thread(): Worker {
-  const url = new URL('../sim-thread.ts', import.meta.url).href;
-  return new Worker(`(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(url)}); })()`, { eval: true });
-}
-
-function runOn(w: Worker, input: unknown, jobId: number): Promise<JobResult> {
-  return new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-    w.postMessage({ jobId, simulation: 'wifi-coverage', version: wifiCoverageSimulation.version, input });
-  });
-}
+const runOn = (w: Worker, input: unknown, jobId: number) => runOnThread(w, wifiCoverageSimulation, input, jobId);
 
 async function study(input: WifiCoverageInput, n: number): Promise<{ ms: number; parts: WifiPartOutput[] }> {
-  const workers = Array.from({ length: n }, thread);
+  const workers = Array.from({ length: n }, simThread);
   try {
     const parts = wifiCoverageSimulation.split!(input, n);
     const h = 5;
