@@ -163,6 +163,8 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
   panel.body.append(body, modelInput, importInput);
   let last: ScenarioView | null = null;
   let paramsOpen = false;
+  // What the user is typing in the parameter form survives re-renders (autosave, runs, edits).
+  const paramDraft = { sim: '', name: '', value: '' };
   let messageText: { text: string; level: 'info' | 'error' } | null = null;
 
   const label = (text: string, control: HTMLElement) => h('label', { class: 'field' }, h('span', {}, text), control);
@@ -240,6 +242,12 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
       const sims = h('select', { id: 'scn-param-sim' }, ...v.simulations.map((id) => h('option', { attrs: { value: id } }, id)));
       const pname = h('input', { id: 'scn-param-name', type: 'text', attrs: { maxlength: 64, placeholder: 'stepMin' } });
       const pvalue = h('input', { id: 'scn-param-value', type: 'text', attrs: { maxlength: 200 } });
+      if (v.simulations.includes(paramDraft.sim)) sims.value = paramDraft.sim;
+      pname.value = paramDraft.name;
+      pvalue.value = paramDraft.value;
+      sims.addEventListener('change', () => (paramDraft.sim = sims.value));
+      pname.addEventListener('input', () => (paramDraft.name = pname.value));
+      pvalue.addEventListener('input', () => (paramDraft.value = pvalue.value));
       const set = h('button', { id: 'scn-param-set', type: 'button', class: 'text-button', on: { click: () => {
         const raw = pvalue.value.trim();
         const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
