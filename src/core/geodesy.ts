@@ -32,6 +32,19 @@ export type Vec3 = [number, number, number];
 /** Column-major 4×4 matrix. */
 export type Mat4 = Float64Array;
 
+/** Product of column-major 4×4 matrices a × b. */
+export function multiplyMat4(a: Mat4, b: Mat4): Mat4 {
+  const o = new Float64Array(16);
+  for (let c = 0; c < 4; c++) {
+    for (let r = 0; r < 4; r++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s += a[k * 4 + r]! * b[c * 4 + k]!;
+      o[c * 4 + r] = s;
+    }
+  }
+  return o;
+}
+
 /** Degrees to radians. */
 export const toRad = (deg: number): number => deg * DEG;
 /** Radians to degrees. */

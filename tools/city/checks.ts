@@ -4,8 +4,7 @@ import { NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS, type Features } from '@gltf-transform/extensions';
 import validator from 'gltf-validator';
 import { MeshoptDecoder } from 'meshoptimizer';
-import { ecefToGeodetic, type Mat4 } from '../../src/core/geodesy.ts';
-import { multiply } from './tileset.ts';
+import { ecefToGeodetic, multiplyMat4, type Mat4 } from '../../src/core/geodesy.ts';
 import type { Tileset, TilesetTile } from './tileset.ts';
 import type { Region } from './tiler.ts';
 
@@ -74,7 +73,7 @@ export async function checkPack(dir: string, options: CheckOptions = {}): Promis
       if (tile.geometricError > parent.geometricError) errors.push(`${path}: geometricError ${tile.geometricError} is larger than its parent's ${parent.geometricError}`);
       if (!regionInside(region, parent.boundingVolume.region, 1e-9, 1e-3)) errors.push(`${path}: region is not inside its parent's`);
     }
-    const transform = tile.transform !== undefined ? multiply(parentTransform, Float64Array.from(tile.transform)) : parentTransform;
+    const transform = tile.transform !== undefined ? multiplyMat4(parentTransform, Float64Array.from(tile.transform)) : parentTransform;
     if (tile.content !== undefined) {
       const contentRegion = tile.content.boundingVolume.region;
       if (!regionInside(contentRegion, region, 1e-9, 1e-3)) errors.push(`${path}: content region is not inside the tile region`);
@@ -100,7 +99,7 @@ export async function checkPack(dir: string, options: CheckOptions = {}): Promis
       for (const node of doc?.getRoot().listNodes() ?? []) {
         const mesh = node.getMesh();
         if (mesh === null) continue;
-        const world = multiply(transform, multiply(Y_UP_TO_Z_UP, Float64Array.from(node.getWorldMatrix())));
+        const world = multiplyMat4(transform, multiplyMat4(Y_UP_TO_Z_UP, Float64Array.from(node.getWorldMatrix())));
         for (const prim of mesh.listPrimitives()) {
           const fid = prim.getExtension<Features>('EXT_mesh_features')?.listFeatureIDs()[0];
           const table = fid?.getPropertyTable() ?? null;

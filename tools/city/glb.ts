@@ -5,9 +5,9 @@ import { MeshoptEncoder } from 'meshoptimizer';
 import { GrowableF32, GrowableU32 } from '../../src/core/geometry/buffers.ts';
 import { MeshBuilder } from '../../src/core/geometry/extrude.ts';
 import { triangulatePlanar } from '../../src/core/geometry/planar.ts';
-import { enuFrame, type EnuFrame } from '../../src/core/geodesy.ts';
+import { enuFrame, multiplyMat4, type EnuFrame } from '../../src/core/geodesy.ts';
 import { attachFeatureIds, writeBuildingTable } from './metadata.ts';
-import { invertRigid, multiply } from './tileset.ts';
+import { invertRigid } from './tileset.ts';
 import type { PreparedTexture } from './textures.ts';
 import type { BuildingRecord } from './types.ts';
 
@@ -118,7 +118,7 @@ export function extrudeBuildings(buildings: readonly BuildingRecord[], frame: En
       };
       mb.addExtrudedPolygon({ outer: toLocal(poly.outer), holes: poly.holes.map(toLocal) }, 0, b.heightM, fid);
     }
-    const m = multiply(ecefToTile, local.matrix); // building ENU → tile ENU (rigid)
+    const m = multiplyMat4(ecefToTile, local.matrix); // building ENU → tile ENU (rigid)
     const p = mb.positions.data, nrm = mb.normals.data;
     for (let v = start; v < mb.vertexCount; v++) {
       const i = 3 * v;

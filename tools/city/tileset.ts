@@ -1,4 +1,4 @@
-import { enuFrame, enuToEcefMatrix, metresPerDegree, type Mat4 } from '../../src/core/geodesy.ts';
+import { enuFrame, enuToEcefMatrix, metresPerDegree, multiplyMat4, type Mat4 } from '../../src/core/geodesy.ts';
 import type { Region, TileNode } from './tiler.ts';
 
 /**
@@ -40,18 +40,6 @@ export function invertRigid(m: Mat4): Mat4 {
   return r;
 }
 
-/** Product of column-major 4×4 matrices a × b. */
-export function multiply(a: Mat4, b: Mat4): Mat4 {
-  const o = new Float64Array(16);
-  for (let c = 0; c < 4; c++) {
-    for (let r = 0; r < 4; r++) {
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += a[k * 4 + r]! * b[c * 4 + k]!;
-      o[c * 4 + r] = s;
-    }
-  }
-  return o;
-}
 
 /** Diagonal of a region in metres (ground extent and height). */
 export function regionDiagonalM(r: Region): number {
@@ -67,7 +55,7 @@ export function buildTileset(root: TileNode, uriOf: (t: TileNode) => string | nu
   const convert = (t: TileNode, parentFrame: Mat4 | null): TilesetTile => {
     const o = tileOrigin(t);
     const frame = enuToEcefMatrix(o.lonDeg, o.latDeg, o.heightM);
-    const local = parentFrame === null ? frame : multiply(invertRigid(parentFrame), frame);
+    const local = parentFrame === null ? frame : multiplyMat4(invertRigid(parentFrame), frame);
     const uri = t.content.length > 0 ? uriOf(t) : null;
     const tile: TilesetTile = {
       boundingVolume: { region: t.region },

@@ -1,7 +1,7 @@
 import { parse } from '@loaders.gl/core';
 import { GLTFLoader } from '@loaders.gl/gltf';
-import { multiply, transformPoint, type SelectedContent } from './tileset.ts';
-import type { Mat4 } from '../../src/core/geodesy.ts';
+import { transformPoint, type SelectedContent } from './tileset.ts';
+import { multiplyMat4, type Mat4 } from '../../src/core/geodesy.ts';
 
 /**
  * Tile content → triangles in ECEF with a building id per triangle, through loaders.gl's glTF
@@ -235,8 +235,8 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
   const json = gltf.json;
   const tables = json.extensions?.EXT_structural_metadata?.propertyTables;
   const accessor = (i: number | undefined): Accessor | undefined => (i === undefined ? undefined : readAccessor(gltf, i, url));
-  const base = sel.upAxis === 'Y' ? multiply(sel.transform, Y_UP_TO_Z_UP) : sel.transform;
-  const rtcMatrix = rtc !== null ? multiply(sel.transform, Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, rtc[0], rtc[1], rtc[2], 1])) : null;
+  const base = sel.upAxis === 'Y' ? multiplyMat4(sel.transform, Y_UP_TO_Z_UP) : sel.transform;
+  const rtcMatrix = rtc !== null ? multiplyMat4(sel.transform, Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, rtc[0], rtc[1], rtc[2], 1])) : null;
   const positions: number[] = [];
   const indices: number[] = [];
   const vertexFeature: number[] = [];
@@ -257,7 +257,7 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
     if (depth > 32) throw new TileError(url, 'node hierarchy deeper than 32');
     const node = json.nodes?.[nodeIndex];
     if (node === undefined) throw new TileError(url, `node ${nodeIndex} does not exist`);
-    const world = multiply(parent, localMatrix(node));
+    const world = multiplyMat4(parent, localMatrix(node));
     const mesh = node.mesh !== undefined ? json.meshes?.[node.mesh] : undefined;
     for (const prim of mesh?.primitives ?? []) {
       primitiveNumber++;
@@ -272,7 +272,7 @@ export async function decodeContent(buf: ArrayBuffer, sel: SelectedContent, idPr
       const fidAttr = accessor(fidInfo?.attribute !== undefined ? prim.attributes[`_FEATURE_ID_${fidInfo.attribute}`] : prim.attributes._BATCHID);
       const tableIds = fidInfo !== undefined ? idsFromTable(tables, fidInfo.propertyTable, idProperties) : batchIds;
       const first = positions.length / 3;
-      const m = rtcMatrix !== null ? multiply(multiply(rtcMatrix, sel.upAxis === 'Y' ? Y_UP_TO_Z_UP : Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])), world) : multiply(base, world);
+      const m = rtcMatrix !== null ? multiplyMat4(multiplyMat4(rtcMatrix, sel.upAxis === 'Y' ? Y_UP_TO_Z_UP : Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])), world) : multiplyMat4(base, world);
       const v = pos.value;
       const cache = new Map<number, number>();
       for (let i = 0; i < pos.count; i++) {

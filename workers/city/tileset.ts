@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ecefToGeodetic, geodeticToEcef, type Mat4 } from '../../src/core/geodesy.ts';
+import { ecefToGeodetic, geodeticToEcef, multiplyMat4, type Mat4 } from '../../src/core/geodesy.ts';
 
 /**
  * Reading a 3D Tiles tileset (1.0 or 1.1) to find the tiles whose content a study needs: every
@@ -50,18 +50,6 @@ export type TilesetJson = z.infer<typeof tilesetSchema>;
 
 export const IDENTITY: Mat4 = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 
-/** Product of column-major 4×4 matrices a × b. */
-export function multiply(a: Mat4, b: Mat4): Mat4 {
-  const o = new Float64Array(16);
-  for (let c = 0; c < 4; c++) {
-    for (let r = 0; r < 4; r++) {
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += a[k * 4 + r]! * b[c * 4 + k]!;
-      o[c * 4 + r] = s;
-    }
-  }
-  return o;
-}
 
 /** Applies a column-major transform to a point. */
 export function transformPoint(m: Mat4, x: number, y: number, z: number): [number, number, number] {
@@ -129,7 +117,7 @@ export function selectContents(tileset: TilesetJson, baseUrl: string, study: Sph
   const external: SelectedContent[] = [];
   const upAxis = tileset.asset.gltfUpAxis?.toUpperCase() === 'Z' ? 'Z' : 'Y';
   const visit = (tile: TileJson, parent: Mat4, parentRefine: string): boolean => {
-    const transform = tile.transform !== undefined ? multiply(parent, Float64Array.from(tile.transform)) : parent;
+    const transform = tile.transform !== undefined ? multiplyMat4(parent, Float64Array.from(tile.transform)) : parent;
     if (!spheresMeet(volumeSphere(tile.boundingVolume, transform), study)) return false;
     const refine = (tile.refine ?? parentRefine).toUpperCase();
     const childStart = contents.length;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ecefToGeodetic, enuFrame, enuToEcefMatrix, geodeticToEcef, haversineM, metresPerDegree, WGS84_A, WGS84_B } from '../../../src/core/geodesy.ts';
+import { ecefToGeodetic, enuFrame, enuToEcefMatrix, geodeticToEcef, haversineM, metresPerDegree, multiplyMat4, WGS84_A, WGS84_B } from '../../../src/core/geodesy.ts';
 
 const lon = fc.double({ min: -180, max: 180, noNaN: true });
 const lat = fc.double({ min: -89.9, max: 89.9, noNaN: true });
@@ -76,5 +76,18 @@ describe('geodesy', () => {
     const d = haversineM(-1.68, 48.11, -1.67, 48.11);
     expect(d).toBeGreaterThan(740);
     expect(d).toBeLessThan(748);
+  });
+
+  it('multiplies column-major 4×4 matrices: a translation after a scale moves the scaled point', () => {
+    const scale = new Float64Array([2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 0, 0, 1]);
+    const move = new Float64Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 10, 20, 30, 1]);
+    const m = multiplyMat4(move, scale);
+    // m × (1, 1, 1, 1) = move(scale(p)) = (12, 23, 34)
+    const p = [0, 1, 2].map((r) => m[r]! + m[4 + r]! + m[8 + r]! + m[12 + r]!);
+    expect(p).toEqual([12, 23, 34]);
+    // scale × move scales the translation too: not commutative.
+    expect(Array.from(multiplyMat4(scale, move).slice(12, 15))).toEqual([20, 60, 120]);
+    const id = new Float64Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(multiplyMat4(id, m)).toEqual(m);
   });
 });
