@@ -4,10 +4,11 @@ import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Attribution } from '../../src/core/schemas/attribution.ts';
 import { readCityGmlFile } from './citygml-reader.ts';
-import { footprintToRecord, lod2ToRecord, newCounters, type BaseRule, type CleanCounters, type RecordRules } from './clean.ts';
+import { footprintToRecord, newCounters, type BaseRule, type CleanCounters, type RecordRules } from './clean.ts';
 import { crsInfo, parseCrsName, toWgs84, type ToWgs84 } from './crs.ts';
 import { readFootprintFeature } from './geojson-reader.ts';
 import { readGeoJsonEvents } from './geojson-stream.ts';
+import { cityModelCrs, collectCityModel, plural, summaryWarnings, uniqueIds, type Collected } from './records.ts';
 import { writeCityPack, type PackStats } from './pack.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { DEFAULT_TEXTURE_SIZE, prepareTexture, type PreparedTexture } from './textures.ts';
@@ -123,14 +124,6 @@ const PACK_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** Below this many buildings, tiles are written in this thread unless `workers` says otherwise. */
 export const SMALL_BUILD = 5000;
 
-interface Collected {
-  records: BuildingRecord[];
-  rejected: BuildResult['rejected'];
-  warnings: string[];
-  counters: CleanCounters;
-  crsUsed: Set<string>;
-  missingIds: number;
-}
 
 /** The CRS declared by a GeoJSON `crs` member (null when there is none). */
 function declaredGeoJsonCrs(member: unknown, file: string): string | null {
@@ -221,55 +214,14 @@ async function readCityGml(file: string, options: Omit<BuildOptions, 'outDir'>, 
     onProgress: (done, total) => progress.update(done / 1e6, total / 1e6),
   });
   progress.end();
-  const declared = res.srsName !== null ? parseCrsName(res.srsName) : null;
-  if (res.srsName !== null && declared === null) throw new Error(`${file}: cannot read its srsName "${res.srsName}"`);
-  const cliCrs = options.crs !== undefined ? crsInfo(options.crs).code : null;
-  if (declared !== null && cliCrs !== null && crsInfo(declared).code !== cliCrs) throw new Error(`${file} declares ${declared} but --crs says ${cliCrs}`);
-  const code = declared !== null ? crsInfo(declared).code : cliCrs;
-  if (code === null) {
-    throw new Error(`${file} declares no CRS (no srsName): pass --crs EPSG:n (the Métropole de Lyon's CityGML is EPSG:3946, RGF93 / CC46)`);
-  }
-  const crs = toWgs84(code);
-  if (crs.crs.geographic) {
-    // GML follows the EPSG axis order: latitude first.
-    for (const b of res.buildings) for (const s of b.source.surfaces) for (const ring of s.rings) for (let i = 0; i < ring.length; i += 3) [ring[i], ring[i + 1]] = [ring[i + 1]!, ring[i]!];
-  }
-  c.crsUsed.add(code);
+  const code = cityModelCrs(res.srsName, options.crs, file);
   for (const note of res.notes) c.warnings.push(`${basename(file)}: ${note}`);
   if (res.themes.length > 1) c.warnings.push(`${basename(file)}: textures from appearance theme "${res.theme}" (themes: ${res.themes.join(', ')})`);
-  for (const b of res.buildings) {
-    const r = lod2ToRecord(b.source, crs, rules, c.counters, multi ? `${basename(file, extname(file))}#${b.index}` : `#${b.index}`);
-    if (r.ok) {
-      c.records.push(r.record);
-      if (!r.idFromSource) c.missingIds++;
-    } else c.rejected.push({ index: b.index, id: r.id, reason: r.reason, ...(multi ? { file: basename(file) } : {}) });
-  }
+  // GML follows the EPSG axis order: latitude first in geographic CRSs.
+  collectCityModel(res.buildings, code, true, rules, c, (i) => (multi ? `${basename(file, extname(file))}#${i}` : `#${i}`), multi ? basename(file) : undefined);
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
-/** Makes ids unique (later duplicates get `~2`, `~3`…); returns a warning or null. */
-export function uniqueIds(records: BuildingRecord[]): string | null {
-  const seen = new Map<string, number>();
-  const taken = new Set(records.map((r) => r.id));
-  let renamed = 0;
-  const examples: string[] = [];
-  for (const r of records) {
-    const n = (seen.get(r.id) ?? 0) + 1;
-    seen.set(r.id, n);
-    if (n === 1) continue;
-    let k = n;
-    while (taken.has(`${r.id}~${k}`)) k++;
-    if (examples.length < 3 && !examples.includes(r.id)) examples.push(r.id);
-    r.id = `${r.id}~${k}`;
-    taken.add(r.id);
-    renamed++;
-  }
-  if (renamed === 0) return null;
-  return `${plural(renamed, 'building')} shared an id with an earlier one and got a suffix ~2, ~3… (e.g. ${examples.map((e) => JSON.stringify(e)).join(', ')})`;
-}
+export { uniqueIds };
 
 /** What reading, reprojecting and cleaning the inputs gave, before textures and tiles. */
 export interface ReadBuildingsResult {
@@ -311,22 +263,7 @@ export async function readBuildings(options: Omit<BuildOptions, 'outDir'>): Prom
     throw new Error(`no building could be built from ${files.map((f) => f.path).join(', ')}${c.rejected.length > 0 ? ` (${plural(c.rejected.length, 'record')} rejected; ${first})` : ' (no features)'}`);
   }
   // Report: what was flagged or changed, summed.
-  const warnings = [...(options.notes ?? []), ...c.warnings];
-  const bySource = new Map<string, number>();
-  for (const r of c.records) bySource.set(r.heightSource, (bySource.get(r.heightSource) ?? 0) + 1);
-  const defaults = bySource.get('default') ?? 0;
-  if (defaults > 0) warnings.push(`${plural(defaults, 'building')} had no height: default ${rules.defaultHeightM ?? 10} m, flagged heightSource "default"`);
-  const levels = bySource.get('levels') ?? 0;
-  if (levels > 0) warnings.push(`${plural(levels, 'building')} got their height from a number of storeys × ${rules.storeyHeightM ?? 3} m (heightSource "levels")`);
-  if (c.missingIds > 0) warnings.push(`${plural(c.missingIds, 'building')} had no id: named #<index in the file>`);
-  const dup = uniqueIds(c.records);
-  if (dup !== null) warnings.push(dup);
-  const k = c.counters;
-  if (k.removedVertices > 0) warnings.push(`${plural(k.removedVertices, 'duplicate or spike vertex', 'duplicate or spike vertices')} removed`);
-  if (k.reorientedRings > 0) warnings.push(`${plural(k.reorientedRings, 'ring')} reoriented (outer rings counter-clockwise, holes clockwise)`);
-  if (k.droppedHoles > 0) warnings.push(`${plural(k.droppedHoles, 'degenerate hole')} (fewer than 3 vertices or no area) dropped`);
-  if (k.droppedSurfaces > 0) warnings.push(`${plural(k.droppedSurfaces, 'degenerate LOD2 surface')} dropped`);
-  if (k.untexturedSurfaces > 0) warnings.push(`${plural(k.untexturedSurfaces, 'LOD2 surface')} kept without texture (texture coordinates missing or not matching the ring)`);
+  const warnings = [...(options.notes ?? []), ...c.warnings, ...summaryWarnings(c, rules)];
   return { records: c.records, rejected: c.rejected, warnings, sourceCrs: [...c.crsUsed].join(', '), files, title };
 }
 

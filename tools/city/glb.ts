@@ -1,4 +1,4 @@
-import { Document, Logger, NodeIO, TextureInfo, type Buffer as GltfBuffer, type Material } from '@gltf-transform/core';
+import { Document, Logger, TextureInfo, WebIO, type Buffer as GltfBuffer, type Material } from '@gltf-transform/core';
 import { ALL_EXTENSIONS, EXTMeshoptCompression, KHRMeshQuantization } from '@gltf-transform/extensions';
 import { quantize, reorder } from '@gltf-transform/functions';
 import { MeshoptEncoder } from 'meshoptimizer';
@@ -143,8 +143,8 @@ function polygonAnchor(b: BuildingRecord): [number, number] {
 
 let encoderReady: Promise<void> | null = null;
 
-function createIO(): NodeIO {
-  return new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({ 'meshopt.encoder': MeshoptEncoder });
+function createIO(): WebIO {
+  return new WebIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({ 'meshopt.encoder': MeshoptEncoder });
 }
 
 /** ENU (x east, y north, z up) → glTF (x, y up, z south), in place. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecefToGeodetic, enuFrame } from '../../../src/core/geodesy.ts';
 import { buildCity } from '../../../tools/city/build.ts';
 import { checkPack } from '../../../tools/city/checks.ts';
-import { CityGmlReader, readCityGmlFile, type CityGmlResult } from '../../../tools/city/citygml-reader.ts';
+import { CityGmlReader, imageResolver, readCityGmlFile, type CityGmlResult } from '../../../tools/city/citygml-reader.ts';
 import { lod2ToRecord, newCounters, type RecordRules } from '../../../tools/city/clean.ts';
 import { toWgs84 } from '../../../tools/city/crs.ts';
 import type { Tileset } from '../../../tools/city/tileset.ts';
@@ -135,7 +135,7 @@ describe('CityGML reader', () => {
         (edits) => {
           let t = text;
           for (const [at, len, insert] of edits) t = t.slice(0, at) + insert + t.slice(Math.min(t.length, at + len));
-          const reader = new CityGmlReader({ baseDir: DIR });
+          const reader = new CityGmlReader({ resolveImage: imageResolver(DIR) });
           let result: CityGmlResult;
           try {
             reader.write(t);
