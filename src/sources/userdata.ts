@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { parseUserFile, USERDATA_PARSE_VERSION, type UserParseApi, type UserParseRequest, type UserParseResponse } from '../../workers/kernels/userdata-parse.ts';
+import { buildUserCity, USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from '../../workers/kernels/userdata-city.ts';
 import type { UserFormat, UserParseOptions } from '../userdata/types.ts';
 import { FetchError, fetchWithRetry } from './http.ts';
 
@@ -11,12 +12,16 @@ import { FetchError, fetchWithRetry } from './http.ts';
 
 export interface UserParser {
   parse(req: Omit<UserParseRequest, 'version'>): Promise<UserParseResponse>;
+  /** Builds a CityGML or CityJSON file's buildings into a glb through the city pipeline. */
+  buildCity(req: Omit<UserCityRequest, 'version'>): Promise<UserCityResponse>;
   dispose(): void;
 }
 
 /** Parses in a worker (the page stays responsive); in the page where workers are missing. */
 export function createUserParser(): UserParser {
-  if (typeof Worker === 'undefined') return { parse: (r) => Promise.resolve(parseUserFile({ ...r, version: USERDATA_PARSE_VERSION })), dispose: () => undefined };
+  if (typeof Worker === 'undefined') {
+    return { parse: (r) => Promise.resolve(parseUserFile({ ...r, version: USERDATA_PARSE_VERSION })), buildCity: (r) => buildUserCity({ ...r, version: USERDATA_CITY_VERSION }), dispose: () => undefined };
+  }
   const worker = new Worker(new URL('../../workers/userdata.worker.ts', import.meta.url), { type: 'module', name: 'jumeau-userdata' });
   const api = Comlink.wrap<UserParseApi>(worker);
   return {
@@ -26,6 +31,14 @@ export function createUserParser(): UserParser {
         return await api.parseUserFile({ ...r, version: USERDATA_PARSE_VERSION });
       } catch (e) {
         return { ok: false, version: USERDATA_PARSE_VERSION, error: { where: r.name, reason: `the parser stopped (${e instanceof Error ? e.message : String(e)})` } };
+      }
+    },
+    buildCity: async (r) => {
+      try {
+        const res = await api.buildUserCity({ ...r, version: USERDATA_CITY_VERSION });
+        return res;
+      } catch (e) {
+        return { ok: false, version: USERDATA_CITY_VERSION, error: { where: r.name, reason: `the city model builder stopped (${e instanceof Error ? e.message : String(e)})` } };
       }
     },
     dispose: () => {

@@ -56,7 +56,8 @@ export function detectFormat(name: string, bytes: Uint8Array): Detection {
   if (e === 'kmz' || e === 'zip' || e === '3tz') return { ok: false, reason: `not a zip archive, as a .${e} should be` };
   const head = decodeUtf8(bytes.subarray(0, 4096)).trimStart();
   if (head.startsWith('{') || head.startsWith('[')) {
-    if (/"type"\s*:\s*"CityJSON"/.test(head)) return { ok: false, reason: 'CityJSON is read by the city pipeline (npm run city), not yet in the browser' };
+    if (/"type"\s*:\s*"CityJSON"/.test(head) || e === 'city' || (e === 'json' && /"CityObjects"\s*:/.test(head))) return { ok: true, format: 'cityjson' };
+    if (/"type"\s*:\s*"CityJSONFeature"/.test(head)) return { ok: false, reason: 'CityJSON Lines (CityJSONFeature): join the features into one CityJSON file' };
     if (/"type"\s*:\s*"(FeatureCollection|Feature)"/.test(head) || e === 'geojson') return { ok: true, format: 'geojson' };
     if (/"asset"\s*:/.test(head) && /"root"\s*:/.test(decodeUtf8(bytes.subarray(0, 65536)))) return { ok: false, reason: 'a 3D Tiles tileset.json: its tiles are beside it, so open it by URL' };
     if (/"asset"\s*:/.test(head) || e === 'gltf') return { ok: false, reason: 'a glTF JSON file with separate resources: export it as a binary .glb' };
@@ -66,14 +67,14 @@ export function detectFormat(name: string, bytes: Uint8Array): Detection {
   if (head.startsWith('<')) {
     if (/<gpx[\s>]/.test(head)) return { ok: true, format: 'gpx' };
     if (/<kml[\s>]/.test(head)) return { ok: true, format: 'kml' };
-    if (/CityModel/.test(head)) return { ok: false, reason: 'CityGML is read by the city pipeline (npm run city), not yet in the browser' };
+    if (/<([\w-]+:)?CityModel[\s>]/.test(head) || ((e === 'gml' || e === 'citygml') && /citygml/i.test(head))) return { ok: true, format: 'citygml' };
     if (e === 'gpx') return { ok: true, format: 'gpx' };
     if (e === 'kml') return { ok: true, format: 'kml' };
-    return { ok: false, reason: 'XML that is neither GPX nor KML' };
+    return { ok: false, reason: 'XML that is neither GPX, KML nor CityGML' };
   }
   if (e === 'csv' || e === 'tsv' || e === 'txt') return { ok: true, format: 'csv' };
   if (e === 'geojson' || e === 'json') return { ok: true, format: 'geojson' };
   if (e === 'gpx' || e === 'kml') return { ok: true, format: e };
   if (e === 'shp' || e === 'dbf') return { ok: false, reason: 'a lone shapefile part: zip the .shp, .dbf, .shx and .prj together' };
-  return { ok: false, reason: `unknown format${e !== '' ? ` ".${e}"` : ''}: Jumeau reads GeoJSON, CSV, GPX, KML/KMZ, zipped shapefiles and GLB models` };
+  return { ok: false, reason: `unknown format${e !== '' ? ` ".${e}"` : ''}: Jumeau reads GeoJSON, CSV, GPX, KML/KMZ, zipped shapefiles, CityGML, CityJSON and GLB models` };
 }

@@ -17,6 +17,9 @@ export type UserFormat =
   | 'glb'
   /** A 3D Tiles tileset (1.0 or 1.1), opened by URL. */
   | 'tileset'
+  /** City models (buildings), built into a glb by the city pipeline in the worker. */
+  | 'citygml'
+  | 'cityjson'
   /** Imagery services: OGC WMS, OGC WMTS, XYZ tile templates. */
   | 'wms'
   | 'wmts'
@@ -38,6 +41,10 @@ export const USER_LIMITS = {
   maxFeatures: 500_000,
   /** Most items a user can add to one city. */
   maxItems: 40,
+  /** Largest CityGML or CityJSON file, bytes. */
+  maxCityBytes: 120 * 1024 * 1024,
+  /** Most buildings in one CityGML or CityJSON file. */
+  maxCityBuildings: 50_000,
   /** Largest capabilities document or tileset.json read, bytes. */
   maxDocumentBytes: 20 * 1024 * 1024,
 } as const;
@@ -58,6 +65,8 @@ export interface CsvCoordinates {
 /** Options of a parse that the user can change (CSV columns and CRS). */
 export interface UserParseOptions {
   csv?: Partial<CsvCoordinates>;
+  /** CRS of a CityGML or CityJSON file that declares none (`EPSG:n`, chosen on the row). */
+  city?: { crs?: string };
 }
 
 /** An attribute of the features, summarised for styling and the legend. */
