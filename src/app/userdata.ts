@@ -1,7 +1,7 @@
 import type { ColorRule } from '../layers/types.ts';
 import type { PickedItem } from '../scene/picking.ts';
 import { drawLayer, flyToSphere, groundHeightFn, isFeatureTag, unionSpheres, type DrawnLayer } from '../scene/layers/draw.ts';
-import { addUserImagery, addUserModel, addUserTileset, pointAt, type ModelHandle, type TilesetHandle, type UserSceneHandle } from '../scene/userdata.ts';
+import { addUserCityModel, addUserImagery, addUserModel, addUserTileset, pointAt, type ModelHandle, type TilesetHandle, type UserSceneHandle } from '../scene/userdata.ts';
 import { createUserParser, createUserStore, fetchUserBytes, type StoredItem } from '../sources/userdata.ts';
 import { readWmsCapabilities, wmsCapabilitiesUrl, type WmsLayerInfo } from '../userdata/capabilities.ts';
 import { summariseFields } from '../userdata/fields.ts';
@@ -12,6 +12,7 @@ import { ICONS } from '../ui/icons.ts';
 import type { SourceEntry } from '../ui/sources-panel.ts';
 import { createUserDataPanel, type UrlKind, type UserRowState } from '../ui/userdata-panel.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
+import type { UserCityReport } from '../../workers/kernels/userdata-city.ts';
 
 /**
  * "Bring your own data" (issue 13): files dropped or picked and URLs pasted become layers of the
@@ -52,6 +53,8 @@ interface ItemState {
   fields: FieldSummary[];
   rule: ColorRule | null;
   wmsLayers: WmsLayerInfo[];
+  /** City models (CityGML, CityJSON): the build report, and whether the file's CRS must be chosen. */
+  city: { report: UserCityReport | null; needsCrs: boolean } | null;
   colour: number;
   abort: AbortController;
   removeTitle: (() => void) | null;
@@ -105,8 +108,20 @@ export const userdataFeature: Feature = {
         publisher: s.stored.publisher,
         ...(csv !== undefined ? { csv: { columns: csv.columns, x: csv.coordinates.xField, y: csv.coordinates.yField, crs: csv.coordinates.crs, crsChoices: CSV_CRS_CHOICES } } : {}),
         ...(s.stored.format === 'wms' ? { wms: { layers: s.wmsLayers, chosen: s.stored.source.kind === 'url' ? (s.stored.source.layers ?? '') : '' } } : {}),
+        ...(s.city !== null ? { city: cityRow(s) } : {}),
         placeable: s.stored.format === 'glb' && s.status.kind === 'ready',
         ...(s.stored.format === 'glb' && s.stored.placement !== undefined ? { placement: s.stored.placement } : {}),
+      };
+    };
+    const cityRow = (s: ItemState) => {
+      const report = s.city?.report ?? null;
+      const chosen = s.stored.options.city?.crs ?? null;
+      return {
+        crs: report?.crs ?? chosen,
+        // The CRS can be chosen when the file declares none (asked, or chosen before).
+        crsEditable: s.city?.needsCrs === true || (report !== null && !report.crsDeclared),
+        crsChoices: CSV_CRS_CHOICES,
+        ...(report !== null ? { report } : {}),
       };
     };
     const panel = createUserDataPanel({
@@ -161,6 +176,13 @@ export const userdataFeature: Feature = {
         save(s);
         void load(s);
       },
+      onCityCrs(id, crs) {
+        const s = items.get(id);
+        if (s === undefined) return;
+        s.stored.options = { ...s.stored.options, city: { crs } };
+        save(s);
+        void load(s);
+      },
       onPlace: (id) => startPlacing(id),
       onPlacement(id, p) {
         const s = items.get(id);
@@ -202,6 +224,7 @@ export const userdataFeature: Feature = {
         fields: [],
         rule: null,
         wmsLayers: [],
+        city: null,
         colour: colourSeq++,
         abort: new AbortController(),
         removeTitle: null,
@@ -348,7 +371,25 @@ export const userdataFeature: Feature = {
           const r = await parser.parse({ name: s.stored.name, bytes, options: s.stored.options });
           if (!alive()) return;
           if (!r.ok) return fail(s, r.error.where, r.error.reason);
-          if (r.kind === 'other') {
+          if (r.kind === 'other' && (r.format === 'citygml' || r.format === 'cityjson')) {
+            s.stored.format = r.format;
+            s.city ??= { report: null, needsCrs: false };
+            const crs = s.stored.options.city?.crs;
+            const b = await parser.buildCity({ name: s.stored.name, bytes, format: r.format, ...(crs !== undefined ? { crs } : {}) });
+            if (!alive()) return;
+            if (!b.ok) {
+              s.city = { report: null, needsCrs: b.needsCrs === true };
+              return fail(s, b.error.where, b.error.reason);
+            }
+            s.city = { report: b.result.report, needsCrs: false };
+            const handle = await addUserCityModel(v.scene, b.result.glb, b.result.tileset, (url, message) => ctx.say('warning', 'userdata.msg.failed', { name: s.stored.name, reason: `${url}: ${message}` }, `userdata:tile:${s.stored.id}`));
+            if (!alive()) return handle.dispose();
+            s.handle = handle;
+            s.fields = b.result.fields;
+            s.status = { kind: 'ready', summary: t('userdata.readyCity', { count: formatNumber(b.result.report.buildings, 0) }), issues: [] };
+            applyStyle(s);
+            if (s.fresh) handle.flyTo(ctx.stable);
+          } else if (r.kind === 'other') {
             if (r.format !== 'glb') return fail(s, '', `a ${r.format} is opened by URL`);
             s.stored.format = 'glb';
             const at = s.stored.placement ?? { ...(centreOfView() ?? cityCentre(c)), headingDeg: 0, scale: 1 };
@@ -590,5 +631,6 @@ function guessFileFormat(name: string): UserFormat {
   if (e === 'csv' || e === 'tsv' || e === 'txt') return 'csv';
   if (e === 'gpx' || e === 'kml' || e === 'kmz' || e === 'glb') return e;
   if (e === 'zip') return 'shapefile';
+  if (e === 'gml' || e === 'citygml' || e === 'xml') return 'citygml';
   return 'geojson';
 }

@@ -155,6 +155,34 @@ export async function addUserTileset(scene: Scene, url: string, onTileError: (ur
   };
 }
 
+/**
+ * Shows a city model built in the worker (CityGML, CityJSON): its glb and one-tile tileset.json
+ * are served from blob URLs to the same tileset path as a tileset opened by URL (picking of the
+ * buildings' metadata, colour by attribute, zoom); the URLs live as long as the handle.
+ */
+export async function addUserCityModel(scene: Scene, glb: Uint8Array, tileset: { root: { content: { uri: string } } }, onTileError: (url: string, message: string) => void): Promise<TilesetHandle> {
+  const glbUrl = URL.createObjectURL(new Blob([glb as Uint8Array<ArrayBuffer>], { type: 'model/gltf-binary' }));
+  const json = { ...tileset, root: { ...tileset.root, content: { ...tileset.root.content, uri: glbUrl } } };
+  const jsonUrl = URL.createObjectURL(new Blob([JSON.stringify(json)], { type: 'application/json' }));
+  const revoke = () => {
+    URL.revokeObjectURL(jsonUrl);
+    URL.revokeObjectURL(glbUrl);
+  };
+  let handle: TilesetHandle;
+  try {
+    handle = await addUserTileset(scene, jsonUrl, onTileError);
+  } catch (e) {
+    revoke();
+    throw e;
+  }
+  const dispose = handle.dispose;
+  handle.dispose = () => {
+    dispose();
+    revoke();
+  };
+  return handle;
+}
+
 export interface Placement {
   lonDeg: number;
   latDeg: number;

@@ -26,9 +26,21 @@ export interface UserRowState {
   publisher: string;
   csv?: { columns: readonly string[]; x: string; y: string | null; crs: string; crsChoices: readonly string[] };
   wms?: { layers: readonly { name: string; title: string }[]; chosen: string };
+  /** A CityGML or CityJSON model: its CRS (chosen when the file declares none) and build report. */
+  city?: UserCityRow;
   placeable: boolean;
   /** A model's position (editable as coordinates). */
   placement?: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number };
+}
+
+/** The city-model part of a row. */
+export interface UserCityRow {
+  /** CRS used or chosen (`EPSG:n`), null when not known yet. */
+  crs: string | null;
+  /** Whether the user can choose it (the file declares none). */
+  crsEditable: boolean;
+  crsChoices: readonly string[];
+  report?: { buildings: number; rejectedCount: number; rejected: readonly { index: number; id: string | null; reason: string }[]; warnings: readonly string[] };
 }
 
 export interface UserDataPanelCallbacks {
@@ -43,6 +55,7 @@ export interface UserDataPanelCallbacks {
   onLicence(id: string, licence: string, publisher: string): void;
   onCsv(id: string, x: string, y: string | null, crs: string): void;
   onWmsLayer(id: string, layer: string): void;
+  onCityCrs(id: string, crs: string): void;
   onPlace(id: string): void;
   onPlacement(id: string, p: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number }): void;
 }
@@ -57,7 +70,7 @@ export interface UserDataPanel extends Panel {
 
 export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
   const panel = createPanel('data', 'userdata.title', cb.onClose, 'userdata-panel');
-  const input = h('input', { type: 'file', id: 'userdata-file', class: 'sr-only', attrs: { multiple: true, accept: '.geojson,.json,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,.glb' } });
+  const input = h('input', { type: 'file', id: 'userdata-file', class: 'sr-only', attrs: { multiple: true, accept: '.geojson,.json,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,.glb,.gml,.citygml,.xml' } });
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = '';
@@ -191,6 +204,7 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
       sel.addEventListener('change', () => cb.onWmsLayer(r.id, sel.value));
       li.append(h('label', { class: 'userdata-wms' }, t('userdata.wmsLayer'), sel));
     }
+    if (r.city !== undefined) li.append(...renderCity(r.id, r.city));
     const lic = h('input', { type: 'text', class: 'userdata-licence', attrs: { value: r.licence, placeholder: t('userdata.unknownLicence'), 'aria-label': t('userdata.licence'), maxlength: 200 } });
     const pub = h('input', { type: 'text', class: 'userdata-publisher', attrs: { value: r.publisher, 'aria-label': t('userdata.publisher'), maxlength: 200 } });
     const save = () => cb.onLicence(r.id, lic.value.trim(), pub.value.trim());
@@ -198,6 +212,38 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
     pub.addEventListener('change', save);
     li.append(h('details', { class: 'userdata-about' }, h('summary', {}, t('userdata.licence')), h('label', {}, t('userdata.licence'), lic), h('label', {}, t('userdata.publisher'), pub)));
     return li;
+  };
+  const renderCity = (id: string, c: UserCityRow): HTMLElement[] => {
+    const out: HTMLElement[] = [];
+    if (c.crsEditable) {
+      const sel = h(
+        'select',
+        { class: 'userdata-city-crs' },
+        ...(c.crs === null ? [h('option', { attrs: { value: '', selected: true } }, t('userdata.cityCrsChoose'))] : []),
+        ...c.crsChoices.map((k) => h('option', { attrs: { value: k, selected: k === c.crs } }, k)),
+      );
+      sel.addEventListener('change', () => {
+        if (sel.value !== '') cb.onCityCrs(id, sel.value);
+      });
+      out.push(h('div', { class: 'userdata-csv userdata-city' }, h('label', {}, t('userdata.cityCrs'), sel)));
+    }
+    const rep = c.report;
+    if (rep !== undefined) {
+      const items = [
+        ...rep.rejected.map((x) => h('li', { class: 'userdata-rejected' }, `${t('userdata.cityRejected')} #${x.index}${x.id !== null ? ` (${x.id})` : ''}: ${x.reason}`)),
+        ...(rep.rejectedCount > rep.rejected.length ? [h('li', {}, t('userdata.cityMoreRejected', { count: rep.rejectedCount - rep.rejected.length }))] : []),
+        ...rep.warnings.map((w) => h('li', { class: 'userdata-warning' }, w)),
+      ];
+      out.push(
+        h(
+          'details',
+          { class: 'userdata-issues userdata-city-report' },
+          h('summary', {}, t('userdata.cityReport', { buildings: formatNumber(rep.buildings, 0), rejected: formatNumber(rep.rejectedCount, 0), warnings: formatNumber(rep.warnings.length, 0) })),
+          h('ul', {}, ...items),
+        ),
+      );
+    }
+    return out;
   };
   const refreshEmpty = () => (empty.hidden = rows.size > 0);
   return {
