@@ -211,3 +211,34 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
   // The good items are untouched.
   expect(await page.evaluate(() => window.__jumeauUserData!.state().filter((s) => s.status === 'ready').length)).toBe(2);
 });
+
+test('CityGML asks for its CRS then shows its buildings with the build report; CityJSON builds too; picked buildings show their attributes', async ({ page }) => {
+  await offlineNetwork(page);
+  await openApp(page, '?city=paris&stable=1&quality=low&offline=1&panels=data', { waitTiles: false });
+  // A real file of the Métropole de Lyon (no srsName: its CRS must be chosen).
+  const gml = readFileSync(new URL('../../../shared/data/lyon/citygml/LYON_1ER_BATI_2015_small_house.gml', import.meta.url));
+  await page.setInputFiles('#userdata-file', { name: 'LYON_1ER.gml', mimeType: 'application/gml+xml', buffer: gml });
+  await idle(page);
+  const item = (await itemNamed(page, 'LYON_1ER.gml'))!;
+  expect(item).toMatchObject({ format: 'citygml', status: 'error', reason: expect.stringMatching(/declares no CRS: choose it on the row/) as unknown as string });
+  await page.locator(`[data-id="${item.id}"] .userdata-city-crs`).selectOption('EPSG:3946');
+  await idle(page);
+  expect(await itemNamed(page, 'LYON_1ER.gml')).toMatchObject({ status: 'ready' });
+  await expect(page.locator(`[data-id="${item.id}"] .userdata-city-report summary`)).toContainText(/1 building\(s\), 0 rejected|1 bâtiment\(s\), 0 rejeté/);
+  await page.evaluate((id) => window.__jumeauUserData!.zoom(id), item.id);
+  const hit = await pickItem(page, item.id);
+  // The building's own id, from its metadata (EXT_structural_metadata).
+  expect(hit?.id).toBe('BU_69381AB133');
+  await page.locator(`[data-id="${item.id}"] .userdata-style`).selectOption('heightSource');
+  await expect(page.locator(`[data-id="${item.id}"] .userdata-legend li`)).not.toHaveCount(0);
+  await page.screenshot({ path: `${process.env.USERDATA_SHOTS ?? '/tmp'}/citygml-lyon.png` });
+
+  // CityJSON (declares its CRS): two buildings, one flat one rejected with the reason.
+  await dropFile(page, 'buildings.city.json', fixture('buildings.city.json'));
+  await idle(page);
+  const cj = (await itemNamed(page, 'buildings.city.json'))!;
+  expect(cj).toMatchObject({ format: 'cityjson', status: 'ready', styleFields: expect.arrayContaining(['heightM']) as unknown as string[] });
+  await page.locator(`[data-id="${cj.id}"] .userdata-city-report summary`).click();
+  await expect(page.locator(`[data-id="${cj.id}"] .userdata-rejected`)).toContainText(/#2 \(C\): flat building/);
+  await page.screenshot({ path: `${process.env.USERDATA_SHOTS ?? '/tmp'}/citygml-cityjson.png` });
+});
