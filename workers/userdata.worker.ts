@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { userCityApi } from './kernels/userdata-city.ts';
 import { userParseApi } from './kernels/userdata-parse.ts';
 
-Comlink.expose(userParseApi, self as unknown as Comlink.Endpoint);
+Comlink.expose({ ...userParseApi, ...userCityApi }, self as unknown as Comlink.Endpoint);

@@ -12,7 +12,7 @@ import { ICONS } from '../ui/icons.ts';
 import type { SourceEntry } from '../ui/sources-panel.ts';
 import { createUserDataPanel, type UrlKind, type UserRowState } from '../ui/userdata-panel.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
-import type { UserCityReport } from '../../workers/kernels/userdata-city.ts';
+import type { UserCityReport } from '../../workers/kernels/userdata-city-contract.ts';
 
 /**
  * "Bring your own data" (issue 13): files dropped or picked and URLs pasted become layers of the

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { parseUserFile, USERDATA_PARSE_VERSION, type UserParseApi, type UserParseRequest, type UserParseResponse } from '../../workers/kernels/userdata-parse.ts';
-import { buildUserCity, USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from '../../workers/kernels/userdata-city.ts';
+import type { UserCityApi } from '../../workers/kernels/userdata-city.ts';
+import { USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from '../../workers/kernels/userdata-city-contract.ts';
 import type { UserFormat, UserParseOptions } from '../userdata/types.ts';
 import { FetchError, fetchWithRetry } from './http.ts';
 
@@ -20,10 +21,10 @@ export interface UserParser {
 /** Parses in a worker (the page stays responsive); in the page where workers are missing. */
 export function createUserParser(): UserParser {
   if (typeof Worker === 'undefined') {
-    return { parse: (r) => Promise.resolve(parseUserFile({ ...r, version: USERDATA_PARSE_VERSION })), buildCity: (r) => buildUserCity({ ...r, version: USERDATA_CITY_VERSION }), dispose: () => undefined };
+    return { parse: (r) => Promise.resolve(parseUserFile({ ...r, version: USERDATA_PARSE_VERSION })), buildCity: async (r) => (await import('../../workers/kernels/userdata-city.ts')).buildUserCity({ ...r, version: USERDATA_CITY_VERSION }), dispose: () => undefined };
   }
   const worker = new Worker(new URL('../../workers/userdata.worker.ts', import.meta.url), { type: 'module', name: 'jumeau-userdata' });
-  const api = Comlink.wrap<UserParseApi>(worker);
+  const api = Comlink.wrap<UserParseApi & UserCityApi>(worker);
   return {
     // The bytes are copied, not transferred: the page keeps them to store and re-parse.
     parse: async (r) => {

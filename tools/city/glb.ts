@@ -1,7 +1,5 @@
 import { Document, Logger, TextureInfo, WebIO, type Buffer as GltfBuffer, type Material } from '@gltf-transform/core';
-import { ALL_EXTENSIONS, EXTMeshoptCompression, KHRMeshQuantization } from '@gltf-transform/extensions';
-import { quantize, reorder } from '@gltf-transform/functions';
-import { MeshoptEncoder } from 'meshoptimizer';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { GrowableF32, GrowableU32 } from '../../src/core/geometry/buffers.ts';
 import { MeshBuilder } from '../../src/core/geometry/extrude.ts';
 import { triangulatePlanar } from '../../src/core/geometry/planar.ts';
@@ -141,12 +139,6 @@ function polygonAnchor(b: BuildingRecord): [number, number] {
   return [o[0]!, o[1]!];
 }
 
-let encoderReady: Promise<void> | null = null;
-
-function createIO(): WebIO {
-  return new WebIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({ 'meshopt.encoder': MeshoptEncoder });
-}
-
 /** ENU (x east, y north, z up) → glTF (x, y up, z south), in place. */
 function enuToGltfYUp(a: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i += 3) {
@@ -208,30 +200,14 @@ export async function writeTileGlb(buildings: readonly BuildingRecord[], frame: 
   const node = doc.createNode('buildings').setMesh(mesh);
   doc.createScene('tile').addChild(node);
   doc.getRoot().setDefaultScene(doc.getRoot().listScenes()[0]!);
+  let io = new WebIO().registerExtensions(ALL_EXTENSIONS);
   if (compress) {
-    encoderReady ??= MeshoptEncoder.ready;
-    await encoderReady;
-    // gltf-transform's meshopt() ('high'), with positions quantized only where 16 bits keep the
-    // error under MAX_QUANTIZATION_ERROR_M (tiles up to ~2.6 km); larger tiles (the top tiles of
-    // a big city, with ADD refinement still drawn at street level) keep float positions.
-    const extent = positionExtentM(vertexPositions(mb, surfaces));
-    const quantizePositions = extent / 65534 / 2 <= MAX_QUANTIZATION_ERROR_M;
-    await doc.transform(
-      reorder({ encoder: MeshoptEncoder, target: 'size' }),
-      quantize({
-        pattern: quantizePositions ? /^(POSITION|TEXCOORD)(_\d+)?$/ : /^TEXCOORD(_\d+)?$/,
-        patternTargets: /^(POSITION|TEXCOORD|NORMAL)(_\d+)?$/,
-        quantizePosition: 16,
-        quantizeNormal: 8,
-        quantizeTexcoord: 12,
-      }),
-    );
-    // Normals are written as 8-bit octahedral (meshopt filter): that needs KHR_mesh_quantization
-    // even when positions stay float.
-    doc.createExtension(KHRMeshQuantization).setRequired(true);
-    doc.createExtension(EXTMeshoptCompression).setRequired(true).setEncoderOptions({ method: EXTMeshoptCompression.EncoderMethod.FILTER });
+    // Loaded only when compressing: gltf-transform's functions and the meshopt encoder (ndarray
+    // inside compiles code with Function(), which the browser's CSP refuses).
+    const { compressTile } = await import('./glb-compress.ts');
+    io = await compressTile(doc, positionExtentM(vertexPositions(mb, surfaces)), io);
   }
-  const glb = await createIO().writeBinary(doc);
+  const glb = await io.writeBinary(doc);
   return { glb, vertices, triangles };
 }
 

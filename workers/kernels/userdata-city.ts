@@ -1,13 +1,14 @@
 import { enuFrame } from '../../src/core/geodesy.ts';
 import { decodeUtf8 } from '../../src/layers/parse/geojson.ts';
 import { summariseFields } from '../../src/userdata/fields.ts';
-import { USER_LIMITS, type FieldSummary } from '../../src/userdata/types.ts';
+import { USER_LIMITS } from '../../src/userdata/types.ts';
 import { CityGmlReader, type CityGmlBuilding } from '../../tools/city/citygml-sax.ts';
 import { readCityJson } from '../../tools/city/cityjson-reader.ts';
 import { newCounters, type RecordRules } from '../../tools/city/clean.ts';
 import { writeTileGlb } from '../../tools/city/glb.ts';
-import { cityModelCrs, collectCityModel, MissingCrsError, plural, summaryWarnings, type Collected, type Rejection } from '../../tools/city/records.ts';
+import { cityModelCrs, collectCityModel, MissingCrsError, plural, summaryWarnings, type Collected } from '../../tools/city/records.ts';
 import type { BuildingRecord } from '../../tools/city/types.ts';
+import { USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from './userdata-city-contract.ts';
 
 /**
  * CityGML and CityJSON buildings brought by the user, through the city pipeline in the
@@ -18,49 +19,7 @@ import type { BuildingRecord } from '../../tools/city/types.ts';
  * tileset.json for it. Pure and deterministic; errors come back as data naming the file.
  */
 
-export const USERDATA_CITY_VERSION = 1;
-
-export type CityFormat = 'citygml' | 'cityjson';
-
-export interface UserCityRequest {
-  version: typeof USERDATA_CITY_VERSION;
-  /** File name or URL, for messages. */
-  name: string;
-  bytes: Uint8Array;
-  format: CityFormat;
-  /** CRS chosen by the user for a file that declares none (`EPSG:n`). */
-  crs?: string;
-}
-
-/** The build report shown on the item's row. */
-export interface UserCityReport {
-  buildings: number;
-  /** The first rejections (at most {@link MAX_LISTED_REJECTIONS}). */
-  rejected: Rejection[];
-  rejectedCount: number;
-  warnings: string[];
-  /** CRS the file was read in. */
-  crs: string;
-  /** Whether the file declared it (else the user chose it). */
-  crsDeclared: boolean;
-}
-
-export interface UserCityResult {
-  format: CityFormat;
-  /** The buildings as one glb (metadata per building). */
-  glb: Uint8Array;
-  /** A 3D Tiles 1.1 tileset with one tile whose content is `content.glb`. */
-  tileset: { asset: { version: '1.1'; generator: string }; geometricError: number; root: { boundingVolume: { region: number[] }; geometricError: number; refine: 'ADD'; transform: number[]; content: { uri: string } } };
-  report: UserCityReport;
-  /** Attributes of the buildings, for colouring. */
-  fields: FieldSummary[];
-  buildMs: number;
-}
-
-export type UserCityResponse =
-  | { ok: true; version: typeof USERDATA_CITY_VERSION; result: UserCityResult }
-  /** `needsCrs`: the file declares no CRS and none was given — ask the user. */
-  | { ok: false; version: typeof USERDATA_CITY_VERSION; error: { where: string; reason: string }; needsCrs?: boolean };
+export { USERDATA_CITY_VERSION, type CityFormat, type UserCityReport, type UserCityRequest, type UserCityResponse, type UserCityResult } from './userdata-city-contract.ts';
 
 /** Rejections listed on the row (all are counted). */
 export const MAX_LISTED_REJECTIONS = 200;
@@ -171,3 +130,7 @@ export async function buildUserCity(req: UserCityRequest): Promise<UserCityRespo
     return fail(e instanceof Error ? e.message : String(e));
   }
 }
+
+/** What the user-data worker exposes besides the vector parser. */
+export const userCityApi = { buildUserCity };
+export type UserCityApi = typeof userCityApi;

@@ -1,7 +1,6 @@
 import { LayerParseError } from '../../src/layers/types.ts';
 import { detectFormat } from '../../src/userdata/formats.ts';
 import { parseUserVector } from '../../src/userdata/parse.ts';
-import { buildUserCity } from './userdata-city.ts';
 import { VECTOR_FORMATS, type UserFormat, type UserParseOptions, type UserVectorResult, type VectorFormat } from '../../src/userdata/types.ts';
 
 /**
@@ -49,6 +48,5 @@ export function parseUserFile(req: UserParseRequest): UserParseResponse {
   }
 }
 
-/** The worker's API: vector files, and city models (CityGML, CityJSON) through the city pipeline. */
-export const userParseApi = { parseUserFile, buildUserCity };
+export const userParseApi = { parseUserFile };
 export type UserParseApi = typeof userParseApi;
