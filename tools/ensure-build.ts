@@ -26,7 +26,7 @@ const demoManifest = join(packsDir(), 'demo', 'city.json');
 const lacksOpenData = () => existsSync(sharedDataDir()) && (!readFileSync(demoManifest, 'utf8').includes('"layer": "parking"') || !existsSync(join(packsDir(), 'paris', 'city.json')));
 if (!existsSync(demoManifest) || lacksOpenData()) await buildDemoPack({ log: (l) => console.log(`demo: ${l}`) });
 const built = join(root, 'dist', 'index.html');
-const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'workers')), newest(join(root, 'assets')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs);
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'workers')), newest(join(root, 'tools', 'city')), newest(join(root, 'assets')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs);
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   console.log('Building the app for the end-to-end tests…');
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

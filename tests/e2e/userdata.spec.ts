@@ -213,8 +213,6 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
 });
 
 test('CityGML asks for its CRS then shows its buildings with the build report; CityJSON builds too; picked buildings show their attributes', async ({ page }) => {
-  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
-  page.on('console', (m) => { if (m.type() === 'error') console.log('CONSOLE', m.text()); });
   await offlineNetwork(page);
   await openApp(page, '?city=paris&stable=1&quality=low&offline=1&panels=data', { waitTiles: false });
   // A real file of the Métropole de Lyon (no srsName: its CRS must be chosen).
