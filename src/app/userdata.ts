@@ -4,6 +4,7 @@ import { drawLayer, flyToSphere, groundHeightFn, isFeatureTag, unionSpheres, typ
 import { addUserCityModel, addUserImagery, addUserModel, addUserTileset, pointAt, type ModelHandle, type TilesetHandle, type UserSceneHandle } from '../scene/userdata.ts';
 import { createUserParser, createUserStore, fetchUserBytes, type StoredItem } from '../sources/userdata.ts';
 import { readWmsCapabilities, wmsCapabilitiesUrl, type WmsLayerInfo } from '../userdata/capabilities.ts';
+import { chooseWmts, drawableLayers, readWmtsCapabilities, wmtsCapabilitiesUrl, type WmtsCapabilities } from '../userdata/wmts.ts';
 import { summariseFields } from '../userdata/fields.ts';
 import { legendEntries, styleable, USER_PALETTE, userColorRule, userVariant } from '../userdata/style.ts';
 import { CSV_CRS_CHOICES, USER_LIMITS, type FieldSummary, type UserFormat, type UserVectorResult } from '../userdata/types.ts';
@@ -53,6 +54,8 @@ interface ItemState {
   fields: FieldSummary[];
   rule: ColorRule | null;
   wmsLayers: WmsLayerInfo[];
+  /** WMTS capabilities, once read. */
+  wmts: { caps: WmtsCapabilities; capsUrl: string } | null;
   /** City models (CityGML, CityJSON): the build report, and whether the file's CRS must be chosen. */
   city: { report: UserCityReport | null; needsCrs: boolean } | null;
   colour: number;
@@ -67,9 +70,10 @@ let seq = 0;
 const newId = () => `${Date.now().toString(36)}${(seq++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 /** What a pasted URL is, from the kind chosen or its shape. */
-export function urlKindOf(url: string, kind: UrlKind): 'tileset' | 'wms' | 'xyz' | 'data' {
+export function urlKindOf(url: string, kind: UrlKind): 'tileset' | 'wms' | 'wmts' | 'xyz' | 'data' {
   if (kind !== 'auto') return kind;
   if (/\{z\}/.test(url) && /\{x\}/.test(url) && /\{y\}/.test(url)) return 'xyz';
+  if (/[?&]service=wmts\b/i.test(url) || /WMTSCapabilities\.xml(\?|#|$)/i.test(url) || /\/wmts\/?(\?|$)/i.test(url)) return 'wmts';
   if (/[?&]service=wms\b/i.test(url) || /\/wms\/?(\?|$)/i.test(url)) return 'wms';
   if (/tileset[^/]*\.json(\?|#|$)/i.test(url) || /\.3tz(\?|#|$)/i.test(url)) return 'tileset';
   return 'data';
@@ -107,7 +111,7 @@ export const userdataFeature: Feature = {
         licence: s.stored.licence,
         publisher: s.stored.publisher,
         ...(csv !== undefined ? { csv: { columns: csv.columns, x: csv.coordinates.xField, y: csv.coordinates.yField, crs: csv.coordinates.crs, crsChoices: CSV_CRS_CHOICES } } : {}),
-        ...(s.stored.format === 'wms' ? { wms: { layers: s.wmsLayers, chosen: s.stored.source.kind === 'url' ? (s.stored.source.layers ?? '') : '' } } : {}),
+        ...(s.stored.format === 'wms' || s.stored.format === 'wmts' ? { wms: { layers: s.wmsLayers, chosen: s.stored.source.kind === 'url' ? (s.stored.source.layers ?? '') : '' } } : {}),
         ...(s.city !== null ? { city: cityRow(s) } : {}),
         placeable: s.stored.format === 'glb' && s.status.kind === 'ready',
         ...(s.stored.format === 'glb' && s.stored.placement !== undefined ? { placement: s.stored.placement } : {}),
@@ -224,6 +228,7 @@ export const userdataFeature: Feature = {
         fields: [],
         rule: null,
         wmsLayers: [],
+        wmts: null,
         city: null,
         colour: colourSeq++,
         abort: new AbortController(),
@@ -282,7 +287,7 @@ export const userdataFeature: Feature = {
       const k = urlKindOf(url, kind);
       const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? url).slice(0, 120) || url;
       const format: UserFormat = k === 'data' ? guessFileFormat(url) : k;
-      const s = newItem({ name: k === 'tileset' || k === 'wms' || k === 'xyz' ? `${name} (${new URL(url).host})` : name, format, source: { kind: 'url', url } }, persistent);
+      const s = newItem({ name: k === 'tileset' || k === 'wms' || k === 'wmts' || k === 'xyz' ? `${name} (${new URL(url).host})` : name, format, source: { kind: 'url', url } }, persistent);
       save(s);
       await load(s);
     }
@@ -339,8 +344,21 @@ export const userdataFeature: Feature = {
           };
           applyStyle(s);
           if (s.fresh) handle.flyTo(ctx.stable);
-        } else if ((s.stored.format === 'wms' || s.stored.format === 'xyz') && src.kind === 'url') {
-          if (s.stored.format === 'wms') {
+        } else if ((s.stored.format === 'wms' || s.stored.format === 'wmts' || s.stored.format === 'xyz') && src.kind === 'url') {
+          if (s.stored.format === 'wmts') {
+            if (s.wmts === null) {
+              const capsUrl = wmtsCapabilitiesUrl(src.url);
+              const bytes = await fetchUserBytes(capsUrl, USER_LIMITS.maxDocumentBytes, { signal: abort.signal });
+              const caps = readWmtsCapabilities(bytes, capsUrl);
+              s.wmts = { caps, capsUrl };
+              s.wmsLayers = drawableLayers(caps).map((l) => ({ name: l.id, title: l.title }));
+            }
+            if (!alive()) return;
+            const choice = chooseWmts(s.wmts.caps, s.wmts.capsUrl, src.layers ?? null, s.wmts.capsUrl);
+            src.layers = choice.layer;
+            s.handle = addUserImagery(v.widget, { kind: 'wmts', ...choice }, (m) => say(s.stored.name, m));
+            s.status = { kind: 'ready', summary: t('userdata.readyWmts', { set: choice.tileMatrixSet, format: choice.format, style: choice.style }), issues: [] };
+          } else if (s.stored.format === 'wms') {
             if (s.wmsLayers.length === 0) {
               const capsUrl = wmsCapabilitiesUrl(src.url);
               const bytes = await fetchUserBytes(capsUrl, USER_LIMITS.maxDocumentBytes, { signal: abort.signal });
@@ -353,7 +371,7 @@ export const userdataFeature: Feature = {
           } else {
             s.handle = addUserImagery(v.widget, { kind: 'xyz', url: src.url }, (m) => say(s.stored.name, m));
           }
-          s.status = { kind: 'ready', summary: t('userdata.readyImagery'), issues: [] };
+          if (s.stored.format !== 'wmts') s.status = { kind: 'ready', summary: t('userdata.readyImagery'), issues: [] };
         } else {
           let bytes: Uint8Array;
           if (src.kind === 'file') bytes = src.bytes;
@@ -569,6 +587,7 @@ export const userdataFeature: Feature = {
             if (x.tileset !== undefined) await addUrl(x.tileset, 'tileset', false);
             if (x.data !== undefined) await addUrl(x.data, 'data', false);
             if (x.wms !== undefined) await addUrl(x.wms, 'wms', false);
+            if (x.wmts !== undefined) await addUrl(x.wmts, 'wmts', false);
           }
         })().finally(() => restoring--);
         return () => {

@@ -1,6 +1,6 @@
 import {
   Cartesian3, Cesium3DTileFeature, Cesium3DTileset, Cesium3DTileStyle, Color, HeadingPitchRange, HeadingPitchRoll, ImageryLayer, Math as CesiumMath, Model, Transforms,
-  UrlTemplateImageryProvider, WebMapServiceImageryProvider, type CesiumWidget, type Scene,
+  GeographicTilingScheme, Rectangle, UrlTemplateImageryProvider, WebMapServiceImageryProvider, WebMapTileServiceImageryProvider, WebMercatorTilingScheme, type CesiumWidget, type ImageryProvider, type Scene,
 } from 'cesium';
 import { rgbToHex } from '../core/color-ramp.ts';
 import { DEFAULT_TILESET_LIMITS, inspectTileset } from '../core/tileset-limits.ts';
@@ -265,14 +265,40 @@ export async function addUserModel(scene: Scene, bytes: Uint8Array, at: Placemen
   };
 }
 
-export type ImagerySpec = { kind: 'wms'; url: string; layers: string } | { kind: 'xyz'; url: string };
+export type ImagerySpec =
+  | { kind: 'wms'; url: string; layers: string }
+  | { kind: 'xyz'; url: string }
+  /** A WMTS layer as chosen from its capabilities (userdata/wmts.ts#chooseWmts). */
+  | { kind: 'wmts'; url: string; layer: string; style: string; format: string; tileMatrixSet: string; scheme: 'webmercator' | 'geographic'; labels: (string | undefined)[]; minLevel: number; maxLevel: number; tileSizePx: number; bbox: [number, number, number, number] | null };
 
-/** Adds a WMS layer or an XYZ template as imagery over the globe; tile errors are reported once. */
+function imageryProvider(spec: ImagerySpec): ImageryProvider {
+  switch (spec.kind) {
+    case 'wms':
+      return new WebMapServiceImageryProvider({ url: spec.url, layers: spec.layers, parameters: { transparent: true, format: 'image/png' } });
+    case 'xyz':
+      return new UrlTemplateImageryProvider({ url: spec.url, maximumLevel: 19 });
+    case 'wmts':
+      return new WebMapTileServiceImageryProvider({
+        url: spec.url,
+        layer: spec.layer,
+        style: spec.style,
+        format: spec.format,
+        tileMatrixSetID: spec.tileMatrixSet,
+        // Labels below the set's first level are never asked for (minimumLevel).
+        tileMatrixLabels: spec.labels.map((l) => l ?? ''),
+        tilingScheme: spec.scheme === 'geographic' ? new GeographicTilingScheme() : new WebMercatorTilingScheme(),
+        minimumLevel: spec.minLevel,
+        maximumLevel: spec.maxLevel,
+        tileWidth: spec.tileSizePx,
+        tileHeight: spec.tileSizePx,
+        ...(spec.bbox !== null ? { rectangle: Rectangle.fromDegrees(...spec.bbox) } : {}),
+      });
+  }
+}
+
+/** Adds a WMS or WMTS layer or an XYZ template as imagery over the globe; tile errors are reported once. */
 export function addUserImagery(widget: CesiumWidget, spec: ImagerySpec, onError: (message: string) => void): UserSceneHandle {
-  const provider =
-    spec.kind === 'wms'
-      ? new WebMapServiceImageryProvider({ url: spec.url, layers: spec.layers, parameters: { transparent: true, format: 'image/png' } })
-      : new UrlTemplateImageryProvider({ url: spec.url, maximumLevel: 19 });
+  const provider = imageryProvider(spec);
   let reported = false;
   const off = provider.errorEvent.addEventListener((e: { message?: string; timesRetried?: number; retry?: boolean }) => {
     e.retry = false;

@@ -10,7 +10,7 @@ import { createPanel, type Panel } from './panel.ts';
  * whole window also accepts dropped files while the panel is installed. Text only, never HTML.
  */
 
-export type UrlKind = 'auto' | 'tileset' | 'data' | 'wms' | 'xyz';
+export type UrlKind = 'auto' | 'tileset' | 'data' | 'wms' | 'wmts' | 'xyz';
 
 export interface UserRowState {
   id: string;
@@ -103,7 +103,7 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
     url.setAttribute('aria-label', t('userdata.url'));
     kind.setAttribute('aria-label', t('userdata.urlKind'));
     const v = kind.value || 'auto';
-    replaceChildren(kind, ...(['auto', 'tileset', 'data', 'wms', 'xyz'] as const).map((k) => h('option', { attrs: { value: k, selected: k === v } }, t(`userdata.kind.${k}`))));
+    replaceChildren(kind, ...(['auto', 'tileset', 'data', 'wms', 'wmts', 'xyz'] as const).map((k) => h('option', { attrs: { value: k, selected: k === v } }, t(`userdata.kind.${k}`))));
     add.textContent = t('userdata.add');
     empty.textContent = t('userdata.empty');
   };

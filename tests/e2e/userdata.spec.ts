@@ -241,4 +241,21 @@ test('CityGML asks for its CRS then shows its buildings with the build report; C
   await page.locator(`[data-id="${cj.id}"] .userdata-city-report summary`).click();
   await expect(page.locator(`[data-id="${cj.id}"] .userdata-rejected`)).toContainText(/#2 \(C\): flat building/);
   await page.screenshot({ path: `${process.env.USERDATA_SHOTS ?? '/tmp'}/citygml-cityjson.png` });
+
+  // A RESTful WMTS (detected from its URL): its drawable layers listed, the WGS84 quad drawn; tiles answered here.
+  await page.route('**/wmts-test/**', (route) => {
+    if (/WMTSCapabilities\.xml$/.test(new URL(route.request().url()).pathname)) return route.fulfill({ contentType: 'text/xml', body: fixture('wmts-rest.xml') });
+    return route.fulfill({ contentType: 'image/png', body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64') });
+  });
+  await page.fill('#userdata-url', '/wmts-test/1.0.0/WMTSCapabilities.xml');
+  await page.click('#userdata-url-add');
+  await idle(page);
+  const wmts = (await itemNamed(page, 'WMTSCapabilities.xml'))!;
+  expect(wmts).toMatchObject({ format: 'wmts', status: 'ready' });
+  await expect(page.locator(`[data-id="${wmts.id}"] .userdata-status`)).toContainText(/WGS84.*image\/png.*normal/);
+  await expect(page.locator(`[data-id="${wmts.id}"] .userdata-wms-layer option`)).toHaveText(['Relief (relief)', 'Roads (roads)']);
+  await page.locator(`[data-id="${wmts.id}"] .userdata-wms-layer`).selectOption('roads');
+  await idle(page);
+  await expect(page.locator(`[data-id="${wmts.id}"] .userdata-status`)).toContainText(/GoogleMapsCompatible/);
+  await page.screenshot({ path: `${process.env.USERDATA_SHOTS ?? '/tmp'}/citygml-wmts.png` });
 });

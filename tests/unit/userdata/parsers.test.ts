@@ -44,7 +44,7 @@ describe('format detection', () => {
     expect(r('e.geojson', new Uint8Array())).toMatch(/empty/);
     expect(r('m.glb', text('not a model'))).toMatch(/glTF/);
     expect(r('t.json', text('{"asset":{"version":"1.1"},"root":{}}'))).toMatch(/tileset.*URL/);
-    expect(r('c.json', text('{"type":"CityJSON","version":"2.0"}'))).toMatch(/CityJSON/);
+    expect(r('c.jsonl', text('{"type":"CityJSONFeature","id":"a"}'))).toMatch(/CityJSON Lines/);
     expect(r('p.pdf', text('%PDF-1.4'))).toMatch(/unknown format "\.pdf"/);
     expect(r('a.zip', zipSync({ 'readme.txt': text('hi') }))).toMatch(/neither a \.kml nor a \.shp/);
   });
@@ -182,6 +182,10 @@ describe('WMS capabilities and URLs', () => {
     expect(urlKindOf('http://127.0.0.1/packs/demo/tileset.json', 'auto')).toBe('tileset');
     expect(urlKindOf('https://t.fr/data.csv', 'auto')).toBe('data');
     expect(urlKindOf('https://t.fr/data.json', 'tileset')).toBe('tileset');
+    expect(urlKindOf('https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetCapabilities', 'auto')).toBe('wmts');
+    expect(urlKindOf('https://t.fr/1.0.0/WMTSCapabilities.xml', 'auto')).toBe('wmts');
+    expect(urlKindOf('https://t.fr/geoserver/gwc/service/wmts', 'auto')).toBe('wmts');
+    expect(urlKindOf('https://t.fr/lyon.gml', 'auto')).toBe('data');
   });
 });
 
