@@ -231,7 +231,7 @@ export function readWmtsCapabilities(bytes: Uint8Array, where: string, maxLayers
 
 /** Layers with at least one tile matrix set Cesium can draw. */
 export function drawableLayers(caps: WmtsCapabilities): WmtsLayer[] {
-  return caps.layers.filter((l) => l.matrixSets.some((s) => caps.sets.get(s)?.scheme != null));
+  return caps.layers.filter((l) => l.matrixSets.some((s) => (caps.sets.get(s)?.scheme ?? null) !== null));
 }
 
 /** A URL resolved against a base, its `{placeholders}` kept as written. */
@@ -254,7 +254,7 @@ export function chooseWmts(caps: WmtsCapabilities, capsUrl: string, layerId: str
     throw new LayerParseError(where, `no tile matrix set Cesium can draw (GoogleMapsCompatible / EPSG:3857 or a WGS84 quad); the service offers ${offered.slice(0, 4).join('; ') || 'none'}`);
   }
   const layer = drawable.find((l) => l.id === layerId) ?? drawable[0]!;
-  const setId = [...layer.matrixSets].sort((a, b) => (caps.sets.get(a)?.scheme === 'webmercator' ? -1 : 0) - (caps.sets.get(b)?.scheme === 'webmercator' ? -1 : 0)).find((s) => caps.sets.get(s)?.scheme != null)!;
+  const setId = [...layer.matrixSets].sort((a, b) => (caps.sets.get(a)?.scheme === 'webmercator' ? -1 : 0) - (caps.sets.get(b)?.scheme === 'webmercator' ? -1 : 0)).find((s) => (caps.sets.get(s)?.scheme ?? null) !== null)!;
   const set = caps.sets.get(setId)!;
   const formats = layer.templates.length > 0 ? layer.templates.map((t) => t.format) : layer.formats;
   const format = FORMAT_PREFERENCE.find((f) => formats.includes(f)) ?? formats.find((f) => f.startsWith('image/')) ?? formats[0] ?? 'image/png';
