@@ -6,6 +6,8 @@ import { sharedDataDir } from '../../tools/demo/open-data.ts';
 import { detectFormat } from '../../src/userdata/formats.ts';
 import { parseUserVector } from '../../src/userdata/parse.ts';
 import { polygonsToShapefile } from '../unit/userdata/shapefile-from-geojson.ts';
+import { buildUserCity } from '../../workers/kernels/userdata-city.ts';
+import { USERDATA_CITY_VERSION } from '../../workers/kernels/userdata-city-contract.ts';
 
 /**
  * "Bring your own data" parsers on real open data from ../shared/data, read in place: a large
@@ -64,5 +66,26 @@ describe('user data on ../shared/data', () => {
       const setA = new Set(ringA.map((p) => p.join(',')));
       expect(ringB.every((p) => setA.has(p.join(',')))).toBe(true);
     });
+  });
+
+  it('builds the Lyon CityGML file in the user-data kernel: CRS asked, then one LOD2 building in Lyon 1er', async () => {
+    const file = join(DATA, 'lyon/citygml/LYON_1ER_BATI_2015_small_house.gml');
+    const bytes = new Uint8Array(readFileSync(file));
+    expect(detectFormat(file, bytes)).toEqual({ ok: true, format: 'citygml' });
+    const req = { version: USERDATA_CITY_VERSION, name: 'LYON_1ER.gml', bytes, format: 'citygml' } as const;
+    expect(await buildUserCity(req)).toMatchObject({ ok: false, needsCrs: true });
+    const r = await buildUserCity({ ...req, crs: 'EPSG:3946' });
+    if (!r.ok) throw new Error(r.error.reason);
+    expect(r.result.report).toMatchObject({ buildings: 1, rejectedCount: 0, crs: 'EPSG:3946', crsDeclared: false });
+    expect(r.result.fields.find((f) => f.name === 'id')!.values).toEqual(['BU_69381AB133']);
+    // measuredHeight 10.384 m in the file.
+    expect(r.result.fields.find((f) => f.name === 'heightM')).toMatchObject({ min: 10.38, max: 10.38 });
+    const [w, s, e, n] = r.result.tileset.root.boundingVolume.region.map((x) => (x * 180) / Math.PI);
+    // Lyon 1er arrondissement: about 4.82–4.84° E, 45.76–45.78° N.
+    expect(w).toBeGreaterThan(4.81);
+    expect(e).toBeLessThan(4.85);
+    expect(s).toBeGreaterThan(45.75);
+    expect(n).toBeLessThan(45.78);
+    expect(r.result.report.warnings.some((x) => /textures .* are not drawn/.test(x))).toBe(true);
   });
 });
