@@ -393,6 +393,8 @@ export const userdataFeature: Feature = {
             s.stored.format = r.format;
             s.city ??= { report: null, needsCrs: false };
             const crs = s.stored.options.city?.crs;
+            s.status = { kind: 'loading', percent: null, label: t('userdata.building') };
+            update(s);
             const b = await parser.buildCity({ name: s.stored.name, bytes, format: r.format, ...(crs !== undefined ? { crs } : {}) });
             if (!alive()) return;
             if (!b.ok) {

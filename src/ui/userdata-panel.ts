@@ -16,7 +16,7 @@ export interface UserRowState {
   id: string;
   name: string;
   format: string;
-  status: { kind: 'loading'; percent: number | null } | { kind: 'ready'; summary: string; issues: readonly { where: string; reason: string }[] } | { kind: 'error'; reason: string };
+  status: { kind: 'loading'; percent: number | null; label?: string } | { kind: 'ready'; summary: string; issues: readonly { where: string; reason: string }[] } | { kind: 'error'; reason: string };
   shown: boolean;
   opacity: number;
   styleFields: readonly string[];
@@ -140,7 +140,7 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
   const rows = new Map<string, HTMLLIElement>();
   const render = (r: UserRowState): HTMLLIElement => {
     const status =
-      r.status.kind === 'loading' ? (r.status.percent === null ? t('userdata.loading') : t('userdata.progress', { percent: formatNumber(r.status.percent, 0) }))
+      r.status.kind === 'loading' ? (r.status.label !== undefined ? r.status.label : r.status.percent === null ? t('userdata.loading') : t('userdata.progress', { percent: formatNumber(r.status.percent, 0) }))
         : r.status.kind === 'error' ? r.status.reason
           : r.status.summary;
     const head = h(

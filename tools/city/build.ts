@@ -1,9 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Attribution } from '../../src/core/schemas/attribution.ts';
 import { readCityGmlFile } from './citygml-reader.ts';
+import { readCityJson } from './cityjson-reader.ts';
 import { footprintToRecord, newCounters, type BaseRule, type CleanCounters, type RecordRules } from './clean.ts';
 import { crsInfo, parseCrsName, toWgs84, type ToWgs84 } from './crs.ts';
 import { readFootprintFeature } from './geojson-reader.ts';
@@ -83,16 +84,30 @@ export interface BuildResult {
   workers: number;
 }
 
-type Format = 'geojson' | 'citygml';
+type Format = 'geojson' | 'citygml' | 'cityjson';
 
 const GEOJSON_EXT = new Set(['.geojson', '.json', '.geojsonl', '.geojsons', '.ndjson']);
 const CITYGML_EXT = new Set(['.gml', '.citygml', '.xml']);
 
 function formatOf(path: string): Format | null {
   const ext = extname(path).toLowerCase();
+  if (/\.city\.json$/i.test(path)) return 'cityjson';
   if (GEOJSON_EXT.has(ext)) return 'geojson';
   if (CITYGML_EXT.has(ext)) return 'citygml';
   return null;
+}
+
+/** A `.json` whose first 4 KiB say `"type": "CityJSON"` is CityJSON, not GeoJSON. */
+async function sniff(path: string, format: Format): Promise<Format> {
+  if (format !== 'geojson' || extname(path).toLowerCase() !== '.json') return format;
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, 4096, 0);
+    return /"type"\s*:\s*"CityJSON"/.test(buf.subarray(0, bytesRead).toString('utf8')) ? 'cityjson' : format;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Expands folders into their input files (sorted) and checks every file's format. */
@@ -109,11 +124,11 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ path: s
       const names = (await readdir(input)).sort();
       const files = names.filter((n) => formatOf(n) !== null).map((n) => join(input, n));
       if (files.length === 0) throw new Error(`folder ${input} holds no .geojson, .json or .gml file`);
-      for (const f of files) out.push({ path: f, format: formatOf(f)! });
+      for (const f of files) out.push({ path: f, format: await sniff(f, formatOf(f)!) });
     } else {
       const format = formatOf(input);
       if (format === null) throw new Error(`${input}: unknown input format (expected .geojson, .json or .gml/.citygml)`);
-      out.push({ path: input, format });
+      out.push({ path: input, format: await sniff(input, format) });
     }
   }
   return out;
@@ -221,6 +236,18 @@ async function readCityGml(file: string, options: Omit<BuildOptions, 'outDir'>, 
   collectCityModel(res.buildings, code, true, rules, c, (i) => (multi ? `${basename(file, extname(file))}#${i}` : `#${i}`), multi ? basename(file) : undefined);
 }
 
+async function readCityJsonFile(file: string, options: Omit<BuildOptions, 'outDir'>, rules: RecordRules, c: Collected, multi: boolean): Promise<void> {
+  let res;
+  try {
+    res = readCityJson(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const code = cityModelCrs(res.srsName, options.crs, file, { given: '--crs says', missing: 'declares no CRS (no metadata.referenceSystem): pass --crs EPSG:n' });
+  for (const note of res.notes) c.warnings.push(`${basename(file)}: ${note}`);
+  collectCityModel(res.buildings, code, false, rules, c, (i) => (multi ? `${basename(file, extname(file))}#${i}` : `#${i}`), multi ? basename(file) : undefined);
+}
+
 export { uniqueIds };
 
 /** What reading, reprojecting and cleaning the inputs gave, before textures and tiles. */
@@ -256,6 +283,7 @@ export async function readBuildings(options: Omit<BuildOptions, 'outDir'>): Prom
   const c: Collected = { records: [], rejected: [], warnings: [], counters: newCounters(), crsUsed: new Set(), missingIds: 0 };
   for (const f of files) {
     if (f.format === 'geojson') await readGeoJson(f.path, options, rules, c, multi, progress);
+    else if (f.format === 'cityjson') await readCityJsonFile(f.path, options, rules, c, multi);
     else await readCityGml(f.path, options, rules, c, multi, progress);
   }
   if (c.records.length === 0) {

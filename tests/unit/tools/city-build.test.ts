@@ -167,3 +167,22 @@ describe('GeoJSON feature reader and cleaning (fuzz)', () => {
     );
   });
 });
+
+describe('city build from CityJSON', () => {
+  it('reads a .city.json like CityGML (declared CRS, parts, rejections with reasons) into a pack', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'jumeau-cityjson-'));
+    try {
+      const input = join(import.meta.dirname, '..', '..', 'fixtures', 'userdata', 'buildings.city.json');
+      const r = await buildCity({ inputs: [input], outDir: join(tmp, 'packs', 'cj'), attribution: ATTRIBUTION, workers: 0, compress: false });
+      expect(r.buildings).toBe(2);
+      expect(r.sourceCrs).toBe('EPSG:3946');
+      expect(r.rejected).toEqual([{ index: 2, id: 'C', reason: expect.stringMatching(/flat building/) as unknown as string }]);
+      // A plain .json holding CityJSON is recognised from its first bytes, and --crs must agree.
+      const plain = join(tmp, 'b.json');
+      await writeFile(plain, await readFile(input));
+      await expect(buildCity({ inputs: [plain], outDir: join(tmp, 'packs', 'cj2'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:2154' })).rejects.toThrow(/declares EPSG:3946 but --crs says EPSG:2154/);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
