@@ -252,7 +252,7 @@ export const userdataFeature: Feature = {
     async function addEachFile(files: File[]): Promise<void> {
       for (const file of files) {
         if (!canAdd()) return;
-        const limit = /\.glb$/i.test(file.name) ? USER_LIMITS.maxModelBytes : USER_LIMITS.maxVectorBytes;
+        const limit = /\.glb$/i.test(file.name) ? USER_LIMITS.maxModelBytes : /\.(gml|citygml)$|\.city\.json$/i.test(file.name) ? USER_LIMITS.maxCityBytes : USER_LIMITS.maxVectorBytes;
         if (file.size > limit) {
           say(file.name, `${formatNumber(file.size / 1048576, 0)} MB, more than the limit of ${Math.round(limit / 1048576)} MB`);
           continue;

@@ -257,5 +257,6 @@ test('CityGML asks for its CRS then shows its buildings with the build report; C
   await page.locator(`[data-id="${wmts.id}"] .userdata-wms-layer`).selectOption('roads');
   await idle(page);
   await expect(page.locator(`[data-id="${wmts.id}"] .userdata-status`)).toContainText(/GoogleMapsCompatible/);
+  await page.locator(`[data-id="${wmts.id}"]`).scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${process.env.USERDATA_SHOTS ?? '/tmp'}/citygml-wmts.png` });
 });
