@@ -259,4 +259,11 @@ test('CityGML asks for its CRS then shows its buildings with the build report; C
   await expect(page.locator(`[data-id="${wmts.id}"] .userdata-status`)).toContainText(/GoogleMapsCompatible/);
   await page.locator(`[data-id="${wmts.id}"]`).scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${process.env.USERDATA_SHOTS ?? '/tmp'}/citygml-wmts.png` });
+
+  // Kept with the city: after a reload the file bytes and the chosen CRS build the same buildings again.
+  await page.reload();
+  await page.waitForFunction(() => window.__jumeauUserData !== undefined && document.getElementById('app')?.dataset.ready !== 'false', null, { timeout: 120_000 });
+  await idle(page);
+  const restored = await page.evaluate(() => window.__jumeauUserData!.state().map((x) => [x.name, x.format, x.status] as const));
+  expect(restored).toEqual(expect.arrayContaining([['LYON_1ER.gml', 'citygml', 'ready'], ['buildings.city.json', 'cityjson', 'ready']]));
 });
