@@ -103,6 +103,25 @@ describe('CityJSON reader', () => {
 });
 
 describe('city models in the user-data worker', () => {
+  it('reaches only browser-safe pipeline modules (no node: import, nothing compiling code at load)', () => {
+    const root = join(import.meta.dirname, '../../..');
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(file, 'utf8');
+      // Static imports only: dynamic import() (glb-compress.ts) is loaded when compressing, never in the browser.
+      for (const m of src.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)) {
+        const spec = m[1]!;
+        expect(spec.startsWith('node:') || spec === '@gltf-transform/functions' || spec === 'meshoptimizer' || spec === 'sharp', `${file} imports ${spec}`).toBe(false);
+        if (spec.startsWith('.')) visit(join(file, '..', spec));
+      }
+    };
+    visit(join(root, 'workers/kernels/userdata-city.ts'));
+    expect([...seen].some((f) => f.endsWith('tools/city/glb.ts'))).toBe(true);
+    expect([...seen].some((f) => f.endsWith('glb-compress.ts'))).toBe(false);
+  });
+
   it('detects CityGML and CityJSON from their bytes', () => {
     expect(detectFormat('x.json', enc.encode(text()))).toEqual({ ok: true, format: 'cityjson' });
     expect(detectFormat('b.gml', enc.encode(cityGml(null)))).toEqual({ ok: true, format: 'citygml' });
