@@ -399,7 +399,13 @@ export const userdataFeature: Feature = {
             if (!alive()) return;
             if (!b.ok) {
               s.city = { report: null, needsCrs: b.needsCrs === true };
-              return fail(s, b.error.where, b.error.reason);
+              if (b.needsCrs !== true) return fail(s, b.error.where, b.error.reason);
+              // Not a failure of the file: the row shows why and the CRS field; the notice fades.
+              s.status = { kind: 'error', reason: b.error.reason };
+              ctx.say('info', 'userdata.msg.chooseCrs', { name: s.stored.name }, `userdata:${s.stored.name}`);
+              update(s);
+              ctx.refreshSources();
+              return;
             }
             s.city = { report: b.result.report, needsCrs: false };
             const handle = await addUserCityModel(v.scene, b.result.glb, b.result.tileset, (url, message) => ctx.say('warning', 'userdata.msg.failed', { name: s.stored.name, reason: `${url}: ${message}` }, `userdata:tile:${s.stored.id}`));
