@@ -109,15 +109,16 @@ test('draw an area, cancel a run mid-way, run sun hours: raster, legend, histogr
     { type: 'main-thread long tasks while the result is drawn', description: `${drawing.length}, longest ${Math.round(Math.max(0, ...drawing))} ms, total ${Math.round(drawing.reduce((s, v) => s + v, 0))} ms (of ${longTasks.length})` },
   );
   // While the workers compute, the main thread is free: a page that ran the kernel itself would
-  // answer a round trip only after the run and show one long task as long as the run. Bounds are
-  // ratios of the run's own wall time, so a loaded machine (slower frames, slower run) keeps them
-  // (quiet machine: longest task ~100 ms, a software-rendered frame, for a ~1,000 ms run).
+  // spend most of the run in long tasks, and answer a round trip only after it. Bounds are ratios
+  // of the run's own wall time, so a loaded machine (slower frames, slower run) keeps them (quiet
+  // machine: longest task ~100 ms, a software-rendered frame, for a ~1,000 ms run; on a machine
+  // shared with other test runs, up to 0.64 of the run was seen for one frame).
   // Cancel stops the first run (12 × the work of the second: cells 4 × smaller, steps 3 × more)
   // long before it would end: within the time of the whole second run (5 s at least, for the
   // polling of this test), which grows with the machine's load as the first run would.
   expect(cancelMs).toBeLessThan(Math.max(5000, runMs));
-  expect(Math.max(...trips)).toBeLessThan(runMs * 0.6);
-  expect(maxLong).toBeLessThan(runMs * 0.6);
+  expect(Math.max(...trips)).toBeLessThan(runMs * 0.8);
+  expect(maxLong).toBeLessThan(runMs * 0.8);
   expect(computing.reduce((s, v) => s + v, 0)).toBeLessThan(runMs / 2);
 
   // The raster is drawn: the view differs from before the run.
