@@ -292,11 +292,19 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   };
 
   const L = plan.wallLossDb;
-  /** Whether the straight path from the receiver to a transmitter meets a building. */
-  const blocked = (t: Placed, x: number, y: number, z: number, d: number): boolean => {
+  /**
+   * Whether the straight path from the receiver to a transmitter meets a building. The triangle
+   * that last blocked each transmitter's path is tried first (`lastBlocker`: servers, then
+   * candidates): along a row, neighbouring cells are mostly hidden by the same wall.
+   */
+  const lastBlocker = new Int32Array(servers.length + candidates.length).fill(-1);
+  const blocked = (t: Placed, slot: number, x: number, y: number, z: number, d: number): boolean => {
     links++;
     if (d < 1e-6) return false;
-    return tracer.occluded(x, y, z, (t.x - x) / d, (t.y - y) / d, (t.z - z) / d, d);
+    const tri = tracer.blocker(x, y, z, (t.x - x) / d, (t.y - y) / d, (t.z - z) / d, d, lastBlocker[slot]!);
+    if (tri < 0) return false;
+    lastBlocker[slot] = tri;
+    return true;
   };
   /**
    * RSSI of an obstructed link when it is above `beat`, dBm; otherwise some value ≤ max(beat,
@@ -388,7 +396,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
         heap[0] = heap[--hm]!;
         if (hm > 0) siftDown(0, hm);
         const t = servers[s]!;
-        if (!blocked(t, x, y, z, dist[s]!)) {
+        if (!blocked(t, s, x, y, z, dist[s]!)) {
           best = bound[s]!;
           bestS = s;
           break;
@@ -438,7 +446,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
         const b = t.eirpDbm + (t.omni ? 0 : patternGainDb(t.pattern, -dx, -dy)) - losDb(d, t);
         if (b < plan.thresholdDbm) continue;
         const need = plan.thresholdDbm - 1e-9;
-        if (!blocked(t, x, y, z, d) || obstructedRssi(t, x, y, z, d, b + losDb(d, t), need) > need) candLists[k]!.push(i);
+        if (!blocked(t, ns + k, x, y, z, d) || obstructedRssi(t, x, y, z, d, b + losDb(d, t), need) > need) candLists[k]!.push(i);
       }
     }
     doneRows++;
