@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { expect, test, type Page } from '@playwright/test';
 import { messages, offlineNetwork, openApp } from './helpers.ts';
@@ -210,4 +212,45 @@ test('a tileset by URL and a GLB model appear and are picked; a broken URL and a
   expect(msgs).toContain('corrupt.glb');
   // The good items are untouched.
   expect(await page.evaluate(() => window.__jumeauUserData!.state().filter((s) => s.status === 'ready').length)).toBe(2);
+});
+
+/** The demo pack's tileset and tiles as a .3tz (tiles deflated, as 3D Tiles tools write them). */
+function demo3tz(): Buffer {
+  const root = new URL('../../packs/demo/', import.meta.url).pathname;
+  const files: Zippable = {};
+  const walk = (dir: string, rel: string) => {
+    for (const n of readdirSync(dir)) {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) walk(p, `${rel}${n}/`);
+      else if (rel !== '' || n === 'tileset.json') files[`${rel}${n}`] = [readFileSync(p), { level: 6 }];
+    }
+  };
+  walk(root, '');
+  return Buffer.from(zipSync(files));
+}
+
+test('a .3tz archive picked and a folder of tiles appear and are picked; an archive without tileset.json is named', async ({ page }) => {
+  const blocked = await offlineNetwork(page);
+  await openApp(page, '?city=paris&stable=1&quality=low&offline=1&panels=data', { waitTiles: false });
+  await page.setInputFiles('#userdata-file', { name: 'demo.3tz', mimeType: 'application/zip', buffer: demo3tz() });
+  await page.setInputFiles('#userdata-file', { name: 'empty.3tz', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ 'readme.txt': new TextEncoder().encode('no tiles') })) });
+  await idle(page);
+  const tz = (await itemNamed(page, 'demo.3tz'))!;
+  expect(tz).toMatchObject({ format: 'tileset', status: 'ready' });
+  await page.evaluate((id) => window.__jumeauUserData!.zoom(id), tz.id);
+  const hit = await pickItem(page, tz.id);
+  expect(hit).not.toBeNull();
+  expect(await itemNamed(page, 'empty.3tz')).toMatchObject({ status: 'error', reason: expect.stringMatching(/no tileset\.json at the archive's root \(it holds readme\.txt\)/) as unknown as string });
+  if (process.env.USERDATA_SHOTS !== undefined) await page.screenshot({ path: `${process.env.USERDATA_SHOTS}/3tz.png` });
+
+  // A folder picked (files keep their paths): the same tiles, served from the folder.
+  await page.locator(`[data-id="${tz.id}"] .userdata-remove`).click();
+  await page.setInputFiles('#userdata-folder', new URL('../../packs/demo/', import.meta.url).pathname);
+  await idle(page);
+  const folder = (await itemNamed(page, 'demo'))!;
+  expect(folder).toMatchObject({ format: 'tileset', status: 'ready' });
+  await page.evaluate((id) => window.__jumeauUserData!.zoom(id), folder.id);
+  expect(await pickItem(page, folder.id)).not.toBeNull();
+  // Tiles are answered in the page: nothing went to the virtual address over the network.
+  expect(blocked.filter((u) => u.includes('jumeau.invalid'))).toEqual([]);
 });
