@@ -249,8 +249,15 @@ test('a .3tz archive picked and a folder of tiles appear and are picked; an arch
   await idle(page);
   const folder = (await itemNamed(page, 'demo'))!;
   expect(folder).toMatchObject({ format: 'tileset', status: 'ready' });
-  await page.evaluate((id) => window.__jumeauUserData!.zoom(id), folder.id);
-  expect(await pickItem(page, folder.id)).not.toBeNull();
+  // Same place as the archive: its tiles load from the folder, with their metadata.
+  await page.waitForFunction((id) => window.__jumeauUserData!.state().find((s) => s.id === id)!.styleFields.includes('use'), folder.id, { timeout: 60_000 });
   // Tiles are answered in the page: nothing went to the virtual address over the network.
   expect(blocked.filter((u) => u.includes('jumeau.invalid'))).toEqual([]);
+
+  // Kept with the city (the folder's files as Blobs in IndexedDB): back after a reload.
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('app')?.dataset.ready !== 'false', null, { timeout: 120_000 });
+  await page.waitForFunction(() => (window.__jumeauUserData?.state().length ?? 0) >= 2, null, { timeout: 60_000 });
+  await idle(page);
+  expect(await page.evaluate(() => window.__jumeauUserData!.state().map((s) => `${s.name}:${s.status}`).sort())).toEqual(['demo:ready', 'empty.3tz:error']);
 });
