@@ -56,12 +56,24 @@ export async function openLocalTileset(scene: Parameters<typeof addUserTileset>[
     throw new TilesFileError(`${name}/${root}`, `not a readable 3D Tiles tileset (${(e as { reason?: string }).reason ?? String(e)})`);
   }
   const mount = mountLocalTiles(files, root);
+  // Messages name `<archive>/<path>`, never the virtual address, and only once.
+  const base = mount.url.slice(0, mount.url.lastIndexOf('/') + 1);
+  const clean = (m: string) => m.split(base).join(`${name}/`);
   let handle: TilesetHandle;
   try {
-    handle = await addUserTileset(scene, mount.url, (url, message) => onTileError(mount.describe(url), message.split(mount.url.slice(0, mount.url.lastIndexOf('/') + 1)).join(`${name}/`)), { json });
+    handle = await addUserTileset(
+      scene,
+      mount.url,
+      (url, message) => {
+        const where = mount.describe(url);
+        const m = clean(message);
+        onTileError(where, m.startsWith(`${where}: `) ? m.slice(where.length + 2) : m);
+      },
+      { json },
+    );
   } catch (e) {
     mount.dispose();
-    throw e;
+    throw new TilesFileError(name, clean(e instanceof Error ? e.message : String(e)));
   }
   const dispose = handle.dispose;
   handle.dispose = () => {
