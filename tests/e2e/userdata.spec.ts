@@ -9,8 +9,9 @@ import { messages, offlineNetwork, openApp } from './helpers.ts';
  * Bring your own data (issue 13) in a real browser, offline: a GeoJSON dropped on the window, a
  * CSV through the file picker, a 3D Tiles tileset by URL (the demo pack, served by the app's own
  * server), a GLB model; each appears in "my data", can be picked into the info panel, and a
- * corrupt file of each kind gives a message naming it. On the layers-only Paris pack, so the
- * only 3D content is what the test adds.
+ * corrupt file of each kind gives a message naming it; local 3D Tiles (the demo pack as a .3tz and
+ * as a picked folder) and a .gltf with its .bin. On the layers-only Paris pack, so the only 3D
+ * content is what the test adds.
  */
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/userdata/${name}`, import.meta.url));
@@ -229,7 +230,7 @@ function demo3tz(omit?: string): Buffer {
   return Buffer.from(zipSync(files));
 }
 
-test('a .3tz archive picked and a folder of tiles appear and are picked; an archive without tileset.json is named', async ({ page }) => {
+test('a .3tz archive picked and a folder of tiles appear and are picked, a .gltf with its .bin is a model; missing files are named', async ({ page }) => {
   const blocked = await offlineNetwork(page);
   await openApp(page, '?city=paris&stable=1&quality=low&offline=1&panels=data', { waitTiles: false });
   // One tile left out: the others show, and its absence is named.
@@ -275,4 +276,15 @@ test('a .3tz archive picked and a folder of tiles appear and are picked; an arch
     folder.id,
   );
   expect(kept).toMatch(/^folder:\d+:\{"asset":\{"v/);
+
+  // A .gltf picked with its .bin becomes a placed model; without it, the missing file is named.
+  const doc = await new NodeIO().readBinary(await cubeGlb());
+  doc.getRoot().listBuffers()[0]!.setURI('cube.bin');
+  const { json, resources } = await new NodeIO().writeJSON(doc);
+  const gltf = { name: 'cube.gltf', mimeType: 'model/gltf+json', buffer: Buffer.from(JSON.stringify(json)) };
+  await page.setInputFiles('#userdata-file', [gltf, { name: 'cube.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(resources['cube.bin']!) }]);
+  await idle(page);
+  expect(await itemNamed(page, 'cube.gltf')).toMatchObject({ format: 'glb', status: 'ready' });
+  await page.setInputFiles('#userdata-file', [{ ...gltf, name: 'lonely.gltf' }]);
+  await expect.poll(async () => (await messages(page)).join('\n')).toContain('lonely.gltf : buffer 0 "cube.bin" is missing');
 });
