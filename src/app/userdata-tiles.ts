@@ -1,6 +1,7 @@
 import { inspectTileset } from '../core/tileset-limits.ts';
 import { mountLocalTiles } from '../scene/local-tiles.ts';
 import { addUserTileset, type TilesetHandle } from '../scene/userdata.ts';
+import { openRangeAccess } from '../sources/range-access.ts';
 import { fetchUserBytes } from '../sources/userdata.ts';
 import { GltfPackError, packGltf } from '../userdata/gltf-pack.ts';
 import { blobAccess, bytesAccess, folderTileFiles, openTilesArchive, TILES_LIMITS, TilesFileError, tilesetFileName, type TileFiles } from '../userdata/tiles-archive.ts';
@@ -14,7 +15,7 @@ import { blobAccess, bytesAccess, folderTileFiles, openTilesArchive, TILES_LIMIT
 /** Where a local tileset's files come from (kept in IndexedDB as Blobs). */
 export type LocalTilesSource = { kind: 'archive'; blob: Blob } | { kind: 'folder'; files: { path: string; blob: Blob }[]; root: string } | { kind: 'url'; url: string };
 
-/** Most bytes of a `.3tz` read by URL (the whole archive is downloaded, then read like a file). */
+/** Most bytes of a `.3tz` read by URL from a server without range requests (downloaded whole). */
 export const MAX_ARCHIVE_URL_BYTES = 1024 ** 3;
 /** Largest archive or folder kept in IndexedDB; larger ones are opened for the session only. */
 export const MAX_KEPT_TILES_BYTES = 1024 ** 3;
@@ -28,6 +29,9 @@ export const localSourceBytes = (src: LocalTilesSource): number => (src.kind ===
 async function tileFilesOf(src: LocalTilesSource, name: string, o: { signal: AbortSignal; onProgress: (percent: number) => void }): Promise<TileFiles> {
   if (src.kind === 'archive') return openTilesArchive(blobAccess(src.blob), name);
   if (src.kind === 'folder') return folderTileFiles(name, src.files, src.root);
+  // Range requests when the server allows them (tiles read one by one), else the whole archive.
+  const ranged = await openRangeAccess(src.url, { signal: o.signal });
+  if (ranged !== null) return openTilesArchive(ranged, name);
   const bytes = await fetchUserBytes(src.url, MAX_ARCHIVE_URL_BYTES, { signal: o.signal, onProgress: (read, total) => total !== null && o.onProgress((100 * read) / total) });
   return openTilesArchive(bytesAccess(bytes), name);
 }
