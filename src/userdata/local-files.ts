@@ -20,6 +20,7 @@ export interface LocalGroups {
 
 /** Files that are data of their own, never a glTF's resource. */
 const DATA_FILE = /\.(geojson|json|csv|tsv|txt|gpx|kml|kmz|zip|glb|gltf|3tz)$/i;
+const VECTOR_FILE = /\.(geojson|csv|tsv|txt|gpx|kml|kmz|zip|gltf)$/i;
 const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 
 /** Sorts files (by their relative paths) into archives, a tileset folder, glTF models and the rest. */
@@ -35,7 +36,8 @@ export function groupLocalFiles(paths: readonly string[]): LocalGroups {
   });
   const root = tilesetRoot(norm.filter((_, i) => !claimed.has(i)));
   if (root !== null) {
-    const files = norm.flatMap((p, i) => (!claimed.has(i) && (root === '' || p.startsWith(`${root}/`)) ? [i] : []));
+    // Loose files beside a loose tileset.json: vector data stays its own item.
+    const files = norm.flatMap((p, i) => (!claimed.has(i) && (root === '' ? !VECTOR_FILE.test(p) : p.startsWith(`${root}/`)) ? [i] : []));
     for (const i of files) claimed.add(i);
     const top = root === '' ? (norm.map((p) => p.split('/')[0]!).find((s, _, a) => a.every((x) => x === s) && norm.some((p) => p.includes('/'))) ?? '') : root;
     out.tileset = { root, name: top === '' ? 'tileset.json' : top.split('/').pop()!, files };

@@ -118,6 +118,10 @@ describe('folders of tiles', () => {
     const t = groupLocalFiles(['demo/tileset.json', 'demo/tiles/0/0.glb', 'demo/tiles/1/1.glb', 'other.kml']);
     expect(t.tileset).toEqual({ root: 'demo', name: 'demo', files: [0, 1, 2] });
     expect(t.rest).toEqual([3]);
+    // Loose files: tileset.json takes the tiles, not the vector data dropped with it.
+    const loose = groupLocalFiles(['tileset.json', '0.glb', 'places.geojson']);
+    expect(loose.tileset).toEqual({ root: '', name: 'tileset.json', files: [0, 1] });
+    expect(loose.rest).toEqual([2]);
   });
 });
 
