@@ -17,6 +17,7 @@ import { serverSuite } from './suites/server.ts';
 import { soakSuite } from './suites/soak.ts';
 import { toursSuite } from './suites/tours.ts';
 import { userdataSuite } from './suites/userdata.ts';
+import { userdataTilesSuite } from './suites/userdata-tiles.ts';
 import { viewerSuite } from './suites/viewer.ts';
 import { wifiSuite } from './suites/wifi.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
@@ -27,7 +28,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, userdataSuite, wifiSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, userdataSuite, userdataTilesSuite, wifiSuite];
 
 const root = resolve(import.meta.dirname, '..');
 const onlyArg = process.argv.indexOf('--only');

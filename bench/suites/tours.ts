@@ -6,6 +6,7 @@ import { createTour, type Tour } from '../../src/tours/model.ts';
 import { IDLE_STATE, step, type PlayerEvent } from '../../src/tours/player.ts';
 import { parseTourText, serializeTour } from '../../src/tours/schema.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
+import { meanMs } from '../timing.ts';
 
 /**
  * Tours: how big a tour is as a file and as a `?tour=` link (bytes and characters, by number of
@@ -39,16 +40,6 @@ function syntheticTour(stops: number, seed: number): Tour {
   return tour;
 }
 
-function timeIt(fn: () => void, minMs = 200): number {
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs) {
-    fn();
-    n++;
-  }
-  return (performance.now() - t0) / n;
-}
-
 export const toursSuite: BenchSuite = {
   name: 'tours',
   description: 'Tour file and link sizes, validation, captions, player, highlight style',
@@ -63,9 +54,9 @@ export const toursSuite: BenchSuite = {
       if (back.kind !== 'tour' || !back.result.ok) throw new Error(`link of ${n} stops does not decode`);
       r(`file, ${n} stops`, new TextEncoder().encode(file).length, 'B');
       r(`link, ${n} stops`, link.length, 'chars', `${(link.length / file.length).toFixed(2)} × the file; ${link.length <= MAX_LINK_CHARS ? 'fits' : 'too long for'} a link`, `≤ ${MAX_LINK_CHARS}`);
-      const ms = timeIt(() => parseTourText(file, 'bench'));
+      const ms = meanMs(() => parseTourText(file, 'bench'));
       r(`validate file, ${n} stops`, ms * 1000, 'µs');
-      r(`decode link, ${n} stops`, timeIt(() => decodeTourLink(link)) * 1000, 'µs');
+      r(`decode link, ${n} stops`, meanMs(() => decodeTourLink(link)) * 1000, 'µs');
     }
     const caption = `## Titre\n\n${'Un texte **gras** et *italique* avec [un lien](https://example.org). '.repeat(55)}\n- a\n- b`.slice(0, 4000);
     let nodes = 0;
@@ -74,11 +65,11 @@ export const toursSuite: BenchSuite = {
       if (typeof x === 'object' && x !== null) for (const v of Object.values(x)) if (typeof v === 'object') count(v);
     };
     count(parseMarkdown(caption));
-    r('caption parse, 4,000 chars', timeIt(() => parseMarkdown(caption)) * 1000, 'µs', `${nodes} tree objects`);
+    r('caption parse, 4,000 chars', meanMs(() => parseMarkdown(caption)) * 1000, 'µs', `${nodes} tree objects`);
     const events: PlayerEvent[] = [{ kind: 'next' }, { kind: 'arrived', index: 0 }, { kind: 'prev' }, { kind: 'togglePause' }, { kind: 'goto', index: 2 }];
     let s = step(IDLE_STATE, { kind: 'start', count: 10, mode: 'kiosk', autoAdvance: true, loop: true, reducedMotion: false }).state;
     let steps = 0;
-    const stepMs = timeIt(() => {
+    const stepMs = meanMs(() => {
       for (const e of events) s = step(s, e).state;
       steps += events.length;
     });

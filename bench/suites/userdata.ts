@@ -8,6 +8,7 @@ import { polygonsToShapefile } from '../../tests/unit/userdata/shapefile-from-ge
 import { buildUserCity } from '../../workers/kernels/userdata-city.ts';
 import { USERDATA_CITY_VERSION } from '../../workers/kernels/userdata-city-contract.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
+import { meanMs } from '../timing.ts';
 
 /**
  * "Bring your own data" parsers (the code the user-data worker runs) on real files from
@@ -56,17 +57,6 @@ async function timeAsync(fn: () => Promise<unknown>, minMs = 400): Promise<numbe
   return (performance.now() - t0) / n;
 }
 
-function time(fn: () => unknown, minMs = 400): number {
-  fn();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs) {
-    fn();
-    n++;
-  }
-  return (performance.now() - t0) / n;
-}
-
 export const userdataSuite: BenchSuite = {
   name: 'userdata',
   description: 'parsers of user files (GeoJSON, CSV, KML, shapefile) on real data: MB/s, features/s, × JSON.parse; city models (CityGML, CityJSON) built into glb',
@@ -79,7 +69,7 @@ export const userdataSuite: BenchSuite = {
     const shp = polygonsToShapefile(parsed.parsed.features);
     const shpZip = zipSync({ 'c.shp': shp.shp, 'c.dbf': shp.dbf, 'c.prj': strToU8(shp.prj) });
     const text = new TextDecoder().decode(geojson);
-    const baseMs = time(() => JSON.parse(text));
+    const baseMs = meanMs(() => JSON.parse(text), 400);
     const rows: BenchRow[] = [{ suite: 'userdata', metric: 'JSON.parse of the communes GeoJSON (baseline)', value: Number(baseMs.toFixed(1)), unit: 'ms', note: `${(geojson.length / 1048576).toFixed(2)} MB` }];
     const cases: [string, VectorFormat, Uint8Array, string][] = [
       ['communes GeoJSON (3.7 MB, real)', 'geojson', geojson, 'communes.geojson'],
@@ -89,7 +79,7 @@ export const userdataSuite: BenchSuite = {
     ];
     for (const [label, format, bytes, name] of cases) {
       let features = 0;
-      const ms = time(() => (features = parseUserVector(format, bytes, name).parsed.features.length));
+      const ms = meanMs(() => (features = parseUserVector(format, bytes, name).parsed.features.length), 400);
       const mb = bytes.length / 1048576;
       ctx.log(`${label}: ${features} features, ${mb.toFixed(2)} MB, ${ms.toFixed(1)} ms`);
       rows.push(

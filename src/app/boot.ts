@@ -28,6 +28,7 @@ import { createTopBar } from '../ui/topbar.ts';
 import { createTourHooks } from '../tours/hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
 import { FEATURES } from './features.ts';
+import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
 
 /**
  * Boot and wiring: URL state → city → viewer → UI → features. The URL is the single source of
@@ -557,6 +558,11 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   cityListeners.add((c) => {
     if (highlighted.length > 0) c.scene.buildings?.setHighlighted(highlighted);
   });
+  let simPool: WorkerPool | null = null;
+  teardown.push(() => {
+    simPool?.dispose();
+    simPool = null;
+  });
   const ctx: AppContext = {
     state,
     stable,
@@ -564,6 +570,10 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     messages,
     toolbar,
     picking,
+    simulationPool() {
+      simPool ??= createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker });
+      return simPool;
+    },
     say,
     syncUrl,
     addPanel,

@@ -9,6 +9,7 @@ import type { Panel } from '../ui/panel.ts';
 import type { SourceEntry } from '../ui/sources-panel.ts';
 import type { Toolbar } from '../ui/toolbar.ts';
 import type { TourHooks } from '../tours/hooks.ts';
+import type { WorkerPool } from '../simulations/pool.ts';
 
 /**
  * What a feature (layers, simulations, scenarios, tours, consultation, …) gets from the app.
@@ -33,6 +34,12 @@ export interface AppContext {
   readonly toolbar: Toolbar;
   /** Picking for every layer (null without WebGL). */
   readonly picking: PickRouter | null;
+  /**
+   * The app's one pool of simulation workers (one per core but one), started on first use and
+   * stopped with the app. Features share it, so the city geometry each worker holds is loaded once
+   * for sun hours, wifi and the scenario indicators alike.
+   */
+  simulationPool(): WorkerPool;
 
   /** Shows a translated message; `dedupe` replaces an earlier message with the same key. */
   say(level: Level, key: MessageKey, params?: Record<string, string | number>, dedupe?: string): void;

@@ -18,7 +18,6 @@ import { ScenarioService } from '../scenarios/service.ts';
 import { decodeShare, encodeShare, SHARE_PARAM } from '../scenarios/share.ts';
 import { autoStudyArea, toSimScenario } from '../scenarios/simulate.ts';
 import { lazySimulationClient } from '../simulations/client.ts';
-import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
 import { findSimulation, SIMULATIONS } from '../simulations/registry.ts';
 import { getCameraState, setCameraState } from '../scene/camera.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
@@ -116,7 +115,7 @@ export const scenariosFeature: Feature = {
     let removeDivider: (() => void) | null = null;
     let lastReport: string | null = null;
     let linkHandled = false;
-    const sims = lazySimulationClient(() => createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker }));
+    const sims = lazySimulationClient(() => ctx.simulationPool(), { owned: false });
     const engine = () => sims.get();
     const kpis = () => kpisFor(SIMULATIONS);
     const editsKey = () => JSON.stringify(service.active()?.edits ?? []);

@@ -4,7 +4,6 @@ import { metresPerDegree } from '../core/geodesy.ts';
 import { toZoned } from '../core/time.ts';
 import { lazySimulationClient } from '../simulations/client.ts';
 import { cellColors, histogram, hoursRamp, lossRamp } from '../simulations/display.ts';
-import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
 import type { SunHoursInput, SunHoursOutput } from '../simulations/sun-hours.ts';
 import type { SimProgress } from '../simulations/types.ts';
@@ -60,7 +59,7 @@ function ringAreaKm2(ring: readonly [number, number][]): number {
 export const simulationsFeature: Feature = {
   id: 'simulations',
   install(ctx: AppContext) {
-    const sims = lazySimulationClient(() => createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker }));
+    const sims = lazySimulationClient(() => ctx.simulationPool(), { owned: false });
     const engine = () => sims.get();
     let city: OpenCity | null = null;
     let area: [number, number][] | null = null;

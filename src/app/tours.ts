@@ -66,6 +66,8 @@ export const toursFeature: Feature = {
     let link: { tourId: string; url: string } | null = null;
     let player: PlayerState = { ...IDLE_STATE };
     let playing: Tour | null = null;
+    /** What was shown before the tour started (layers, time, scenario): given back when it ends. */
+    let before: ReturnType<typeof captureView> = null;
     let holdTimer: ReturnType<typeof setTimeout> | null = null;
     let idleTimer: ReturnType<typeof setTimeout> | null = null;
     let disarmTimer: ReturnType<typeof setTimeout> | null = null;
@@ -323,6 +325,7 @@ export const toursFeature: Feature = {
     function start(tour: Tour, mode: PlayerMode, at: number): void {
       if (tour.stops.length === 0) return;
       if (player.status !== 'stopped') dispatch({ kind: 'exit' });
+      before = captureView();
       playing = tour;
       // While a tour plays, the URL names it (a reload or the share button plays it again).
       const encoded = tour.sample === true ? tour.id : encodeTourLink(tour);
@@ -451,11 +454,28 @@ export const toursFeature: Feature = {
       if (document.fullscreenElement !== null && document.fullscreenElement !== undefined) document.exitFullscreen?.().catch(() => undefined);
       playing = null;
       if (!disposing) {
+        restoreBefore();
         delete ctx.state.extra.tour;
         delete ctx.state.extra.tourmode;
         ctx.syncUrl();
       }
       ctx.viewer?.scene.canvas.focus?.();
+    }
+
+    /**
+     * The tour's layers, time and scenario were for the audience: leaving the tour gives the
+     * author back what they had on (the camera stays at the last stop shown).
+     */
+    function restoreBefore(): void {
+      const b = before;
+      before = null;
+      if (b === null) return;
+      if (b.layers !== null) ctx.tours.layers()?.show(b.layers);
+      if (b.timeMs !== null) ctx.setTime(b.timeMs);
+      const scenarios = ctx.tours.scenarios();
+      if (scenarios !== null && scenarios.active() !== b.scenarioId) {
+        if (b.scenarioId === null || scenarios.list().some((x) => x.id === b.scenarioId)) void scenarios.apply(b.scenarioId);
+      }
     }
 
     function onBeforeUnload(e: BeforeUnloadEvent): void {

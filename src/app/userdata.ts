@@ -3,6 +3,8 @@ import type { PickedItem } from '../scene/picking.ts';
 import { drawLayer, flyToSphere, groundHeightFn, isFeatureTag, unionSpheres, type DrawnLayer } from '../scene/layers/draw.ts';
 import { addUserCityModel, addUserImagery, addUserModel, addUserTileset, pointAt, type ModelHandle, type TilesetHandle, type UserSceneHandle } from '../scene/userdata.ts';
 import { createUserParser, createUserStore, fetchUserBytes, type StoredItem } from '../sources/userdata.ts';
+import { gltfToGlb, isArchiveUrl, localSourceBytes, MAX_KEPT_TILES_BYTES, openLocalTileset } from './userdata-tiles.ts';
+import { groupLocalFiles } from '../userdata/local-files.ts';
 import { readWmsCapabilities, wmsCapabilitiesUrl, type WmsLayerInfo } from '../userdata/capabilities.ts';
 import { chooseWmts, drawableLayers, readWmtsCapabilities, wmtsCapabilitiesUrl, type WmtsCapabilities } from '../userdata/wmts.ts';
 import { summariseFields } from '../userdata/fields.ts';
@@ -130,7 +132,7 @@ export const userdataFeature: Feature = {
     };
     const panel = createUserDataPanel({
       onClose: () => ctx.setPanelOpen('data', false),
-      onFiles: (files) => void addFiles(files),
+      onFiles: (files, paths) => void addFiles(files, paths),
       onUrl: (url, kind) => void addUrl(url, kind, true),
       onShown(id, on) {
         const s = items.get(id);
@@ -240,14 +242,44 @@ export const userdataFeature: Feature = {
       return s;
     };
 
-    async function addFiles(files: File[]): Promise<void> {
+    /** Files dropped or picked together, loose or a folder (`path` relative to what was dropped). */
+    async function addFiles(files: File[], paths: string[] = files.map((f) => f.name)): Promise<void> {
       ctx.setPanelOpen('data', true);
       restoring++;
       try {
-        await addEachFile(files);
+        const g = groupLocalFiles(paths);
+        for (const i of g.archives) addLocalTileset(files[i]!.name, { kind: 'archive', blob: files[i]! });
+        if (g.tileset !== null) {
+          const t = g.tileset;
+          addLocalTileset(t.name, { kind: 'folder', files: t.files.map((i) => ({ path: paths[i]!, blob: files[i]! })), root: t.root });
+        }
+        for (const m of g.gltf) {
+          if (!canAdd()) break;
+          const gltf = files[m.index]!;
+          try {
+            const bytes = await gltfToGlb(gltf, m.resources.map((r) => ({ path: r.path, file: files[r.index]! })), USER_LIMITS.maxModelBytes);
+            const s = newItem({ name: gltf.name, format: 'glb', source: { kind: 'file', bytes } }, true);
+            save(s);
+            void load(s);
+          } catch (e) {
+            say(gltf.name, (e as { reason?: string }).reason ?? (e instanceof Error ? e.message : String(e)));
+          }
+        }
+        await addEachFile(g.rest.map((i) => files[i]!));
       } finally {
         restoring--;
       }
+    }
+
+    /** A .3tz archive or a folder of tiles: kept in IndexedDB up to MAX_KEPT_TILES_BYTES. */
+    function addLocalTileset(name: string, source: StoredItem['source'] & { kind: 'archive' | 'folder' }): void {
+      if (!canAdd()) return;
+      const bytes = localSourceBytes(source);
+      const keep = bytes <= MAX_KEPT_TILES_BYTES;
+      if (!keep) ctx.say('info', 'userdata.msg.notKept', { name, size: formatNumber(bytes / 1048576, 0) }, `userdata:notKept:${name}`);
+      const s = newItem({ name, format: 'tileset', source }, keep);
+      save(s);
+      void load(s);
     }
     async function addEachFile(files: File[]): Promise<void> {
       for (const file of files) {
@@ -322,8 +354,14 @@ export const userdataFeature: Feature = {
       const alive = () => !abort.signal.aborted && city === c && items.get(s.stored.id) === s;
       const src = s.stored.source;
       try {
-        if (s.stored.format === 'tileset' && src.kind === 'url') {
-          const handle = await addUserTileset(v.scene, src.url, (url, message) => ctx.say('warning', 'userdata.msg.failed', { name: s.stored.name, reason: `${url}: ${message}` }, `userdata:tile:${s.stored.id}`));
+        if (s.stored.format === 'tileset' && src.kind !== 'file') {
+          const onTile = (url: string, message: string) => ctx.say('warning', 'userdata.msg.failed', { name: s.stored.name, reason: `${url}: ${message}` }, `userdata:tile:${s.stored.id}`);
+          const progress = (percent: number) => {
+            if (!alive()) return;
+            s.status = { kind: 'loading', percent };
+            update(s);
+          };
+          const handle = src.kind === 'url' && !isArchiveUrl(src.url) ? await addUserTileset(v.scene, src.url, onTile) : await openLocalTileset(v.scene, src.kind === 'url' ? { kind: 'url', url: src.url } : src, s.stored.name, onTile, { signal: abort.signal, onProgress: progress });
           if (!alive()) return handle.dispose();
           s.handle = handle;
           s.status = { kind: 'ready', summary: t('userdata.readyTileset'), issues: [] };
@@ -372,6 +410,8 @@ export const userdataFeature: Feature = {
             s.handle = addUserImagery(v.widget, { kind: 'xyz', url: src.url }, (m) => say(s.stored.name, m));
           }
           if (s.stored.format !== 'wmts') s.status = { kind: 'ready', summary: t('userdata.readyImagery'), issues: [] };
+        } else if (src.kind === 'archive' || src.kind === 'folder') {
+          return fail(s, '', 'a local tileset stored with another format');
         } else {
           let bytes: Uint8Array;
           if (src.kind === 'file') bytes = src.bytes;

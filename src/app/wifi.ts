@@ -12,7 +12,6 @@ import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addRaster, type RasterHandle } from '../scene/sim-raster.ts';
 import { lazySimulationClient } from '../simulations/client.ts';
 import { cellColors, rssiRamp } from '../simulations/display.ts';
-import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
 import { findSimulation } from '../simulations/registry.ts';
 import type { SimProgress } from '../simulations/types.ts';
 import type { WifiCoverageOutput } from '../simulations/wifi-coverage.ts';
@@ -85,7 +84,7 @@ const pct = (v: number) => formatNumber(100 * v, 1);
 export const wifiFeature: Feature = {
   id: 'wifi',
   install(ctx: AppContext) {
-    const sims = lazySimulationClient(() => createWorkerPool({ size: defaultPoolSize(navigator.hardwareConcurrency), create: browserWorker }));
+    const sims = lazySimulationClient(() => ctx.simulationPool(), { owned: false });
     const engine = () => sims.get();
     let city: OpenCity | null = null;
     let area: [number, number][] | null = null;

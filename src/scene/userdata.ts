@@ -74,15 +74,18 @@ export function tilesetStyle(rule: ColorRule | null, alpha = 1): Cesium3DTileSty
 }
 
 /** Opens a tileset by URL; rejects with a readable reason (HTTP status, CORS, malformed JSON). */
-export async function addUserTileset(scene: Scene, url: string, onTileError: (url: string, message: string) => void): Promise<TilesetHandle> {
+export async function addUserTileset(scene: Scene, url: string, onTileError: (url: string, message: string) => void, preread?: { json: unknown }): Promise<TilesetHandle> {
   // tileset.json is read and checked within limits first (size, depth, tile count, shape), so a
-  // hostile or broken tileset is refused with the reason before Cesium streams it.
-  let json: unknown;
-  try {
-    json = await fetchJson(url, { timeoutMs: 20_000, maxBytes: DEFAULT_TILESET_LIMITS.maxJsonBytes });
-  } catch (e) {
-    if (e instanceof FetchError) throw new Error(e.kind === 'network' ? 'unreachable, or refused by the server\'s CORS policy' : e.reason);
-    throw new Error(reasonOf(e));
+  // hostile or broken tileset is refused with the reason before Cesium streams it. A local
+  // tileset (archive, folder: scene/local-tiles.ts) comes with its tileset.json already read.
+  let json: unknown = preread?.json;
+  if (preread === undefined) {
+    try {
+      json = await fetchJson(url, { timeoutMs: 20_000, maxBytes: DEFAULT_TILESET_LIMITS.maxJsonBytes });
+    } catch (e) {
+      if (e instanceof FetchError) throw new Error(e.kind === 'network' ? 'unreachable, or refused by the server\'s CORS policy' : e.reason);
+      throw new Error(reasonOf(e));
+    }
   }
   try {
     inspectTileset(json, url);

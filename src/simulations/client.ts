@@ -32,6 +32,8 @@ export interface SimulationClient {
   run<T = unknown>(id: string, input: unknown, options?: ClientRunOptions): Promise<ClientResult<T>>;
   /** Cancels the run with this key, if any. */
   cancel(key: string): void;
+  /** Cancels every run of this client (other clients on the same pool go on). */
+  cancelAll(): void;
   readonly pool: WorkerPool;
 }
 
@@ -49,6 +51,9 @@ export function createSimulationClient(pool: WorkerPool): SimulationClient {
     pool,
     cancel(key) {
       running.get(key)?.abort();
+    },
+    cancelAll() {
+      for (const ctrl of [...running.values()]) ctrl.abort();
     },
     async run<T>(id: string, input: unknown, o: ClientRunOptions = {}): Promise<ClientResult<T>> {
       const t0 = performance.now();
@@ -126,22 +131,29 @@ export interface LazySimulationClient {
   get(): SimulationClient;
   /** Cancels the run under `key` if the pool was ever started. */
   cancel(key: string): void;
-  /** Stops the workers, if any were started. */
+  /** Cancels this client's runs, and stops the pool if the client owns it. */
   dispose(): void;
 }
 
-export function lazySimulationClient(createPool: () => WorkerPool): LazySimulationClient {
+/**
+ * `getPool` is called on first use. With `owned` (the default) the client stops the pool on
+ * dispose; a client on a pool shared with other features (the app's `ctx.simulationPool()`) only
+ * cancels its own runs.
+ */
+export function lazySimulationClient(getPool: () => WorkerPool, options: { owned?: boolean } = {}): LazySimulationClient {
+  const owned = options.owned ?? true;
   let client: SimulationClient | null = null;
   return {
     get() {
-      if (client === null) client = createSimulationClient(createPool());
+      if (client === null) client = createSimulationClient(getPool());
       return client;
     },
     cancel(key) {
       client?.cancel(key);
     },
     dispose() {
-      client?.pool.dispose();
+      client?.cancelAll();
+      if (owned) client?.pool.dispose();
     },
   };
 }

@@ -91,7 +91,13 @@ export interface StoredItem {
   cityId: string;
   name: string;
   format: UserFormat;
-  source: { kind: 'file'; bytes: Uint8Array } | { kind: 'url'; url: string; layers?: string };
+  source:
+    | { kind: 'file'; bytes: Uint8Array }
+    | { kind: 'url'; url: string; layers?: string }
+    /** A `.3tz` 3D Tiles archive from disk, read lazily (app/userdata-tiles.ts). */
+    | { kind: 'archive'; blob: Blob }
+    /** A folder of tiles from disk: its files by relative path, and the folder holding tileset.json. */
+    | { kind: 'folder'; files: { path: string; blob: Blob }[]; root: string };
   /** What the user said of the data: licence and publisher (free text). */
   licence: string;
   publisher: string;

@@ -45,7 +45,8 @@ export interface UserCityRow {
 
 export interface UserDataPanelCallbacks {
   onClose(): void;
-  onFiles(files: File[]): void;
+  /** Files dropped or picked together; `paths` relative to what was dropped (a folder's files). */
+  onFiles(files: File[], paths?: string[]): void;
   onUrl(url: string, kind: UrlKind): void;
   onShown(id: string, on: boolean): void;
   onOpacity(id: string, alpha: number): void;
@@ -70,15 +71,23 @@ export interface UserDataPanel extends Panel {
 
 export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
   const panel = createPanel('data', 'userdata.title', cb.onClose, 'userdata-panel');
-  const input = h('input', { type: 'file', id: 'userdata-file', class: 'sr-only', attrs: { multiple: true, accept: '.geojson,.json,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,.glb,.gml,.citygml,.xml' } });
+  const input = h('input', { type: 'file', id: 'userdata-file', class: 'sr-only', attrs: { multiple: true, accept: '.geojson,.json,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,.glb,.gltf,.bin,.png,.jpg,.jpeg,.webp,.ktx2,.3tz,.gml,.citygml,.xml' } });
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = '';
     if (files.length > 0) cb.onFiles(files);
   });
   const pick = h('button', { type: 'button', class: 'button', on: { click: () => input.click() } });
+  // A folder of tiles or a glTF with its resources (the files keep their paths within the folder).
+  const folderInput = h('input', { type: 'file', id: 'userdata-folder', class: 'sr-only', attrs: { webkitdirectory: true, multiple: true } });
+  folderInput.addEventListener('change', () => {
+    const files = [...(folderInput.files ?? [])];
+    folderInput.value = '';
+    if (files.length > 0) cb.onFiles(files, files.map((f) => f.webkitRelativePath || f.name));
+  });
+  const pickFolder = h('button', { type: 'button', class: 'button', on: { click: () => folderInput.click() } });
   const dropText = h('span', {});
-  const drop = h('div', { class: 'userdata-drop', id: 'userdata-drop', attrs: { tabindex: 0 } }, dropText, pick, input);
+  const drop = h('div', { class: 'userdata-drop', id: 'userdata-drop', attrs: { tabindex: 0 } }, dropText, pick, pickFolder, input, folderInput);
   const url = h('input', { type: 'text', id: 'userdata-url', class: 'userdata-url', attrs: { spellcheck: 'false', inputmode: 'url', autocomplete: 'url' } });
   const kind = h('select', { id: 'userdata-url-kind' });
   const add = h('button', { type: 'submit', class: 'button', id: 'userdata-url-add' });
@@ -98,6 +107,8 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
     dropText.textContent = t('userdata.drop');
     pick.textContent = t('userdata.pick');
     input.setAttribute('aria-label', t('userdata.pick'));
+    pickFolder.textContent = t('userdata.pickFolder');
+    folderInput.setAttribute('aria-label', t('userdata.pickFolder'));
     drop.setAttribute('aria-label', t('userdata.drop'));
     url.placeholder = t('userdata.url');
     url.setAttribute('aria-label', t('userdata.url'));
@@ -130,7 +141,14 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
     const files = [...(e.dataTransfer?.files ?? [])];
     if (files.length === 0) return;
     e.preventDefault();
-    cb.onFiles(files);
+    // Entries must be taken during the drop event; folders are then walked asynchronously.
+    const entries = [...(e.dataTransfer?.items ?? [])].map((it) => it.webkitGetAsEntry?.() ?? null);
+    if (entries.some((en) => en?.isDirectory === true)) {
+      void readEntries(entries.filter((en): en is FileSystemEntry => en !== null)).then(
+        (got) => cb.onFiles(got.map((g) => g.file), got.map((g) => g.path)),
+        () => cb.onFiles(files),
+      );
+    } else cb.onFiles(files);
   };
   window.addEventListener('dragenter', onEnter);
   window.addEventListener('dragleave', onLeave);
@@ -281,4 +299,26 @@ export function createUserDataPanel(cb: UserDataPanelCallbacks): UserDataPanel {
       window.removeEventListener('drop', onDrop);
     },
   };
+}
+
+/** The files under dropped entries, with their paths (folders walked, at most `max` files). */
+async function readEntries(roots: FileSystemEntry[], max = 200_001): Promise<{ file: File; path: string }[]> {
+  const out: { file: File; path: string }[] = [];
+  const stack = [...roots];
+  while (stack.length > 0 && out.length < max) {
+    const en = stack.pop()!;
+    if (en.isFile) {
+      const file = await new Promise<File>((resolve, reject) => (en as FileSystemFileEntry).file(resolve, reject));
+      out.push({ file, path: en.fullPath.replace(/^\//, '') });
+    } else if (en.isDirectory) {
+      const reader = (en as FileSystemDirectoryEntry).createReader();
+      // readEntries answers in batches until an empty one.
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) break;
+        stack.push(...batch);
+      }
+    }
+  }
+  return out;
 }

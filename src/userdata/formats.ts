@@ -50,7 +50,7 @@ export function detectFormat(name: string, bytes: Uint8Array): Detection {
     const lower = names.map((n) => n.toLowerCase());
     if (lower.some((n) => n.endsWith('.kml'))) return { ok: true, format: 'kmz' };
     if (lower.some((n) => n.endsWith('.shp'))) return { ok: true, format: 'shapefile' };
-    if (lower.some((n) => n.endsWith('tileset.json'))) return { ok: false, reason: 'a 3D Tiles archive: serve it and open its tileset.json by URL (.3tz files are not read from disk yet)' };
+    if (lower.some((n) => n.endsWith('tileset.json'))) return { ok: false, reason: 'a zip holding a 3D Tiles tileset: name it .3tz to open it as a 3D Tiles archive' };
     return { ok: false, reason: `a zip holding neither a .kml nor a .shp (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` };
   }
   if (e === 'kmz' || e === 'zip' || e === '3tz') return { ok: false, reason: `not a zip archive, as a .${e} should be` };
@@ -60,7 +60,7 @@ export function detectFormat(name: string, bytes: Uint8Array): Detection {
     if (/"type"\s*:\s*"CityJSONFeature"/.test(head)) return { ok: false, reason: 'CityJSON Lines (CityJSONFeature): join the features into one CityJSON file' };
     if (/"type"\s*:\s*"(FeatureCollection|Feature)"/.test(head) || e === 'geojson') return { ok: true, format: 'geojson' };
     if (/"asset"\s*:/.test(head) && /"root"\s*:/.test(decodeUtf8(bytes.subarray(0, 65536)))) return { ok: false, reason: 'a 3D Tiles tileset.json: its tiles are beside it, so open it by URL' };
-    if (/"asset"\s*:/.test(head) || e === 'gltf') return { ok: false, reason: 'a glTF JSON file with separate resources: export it as a binary .glb' };
+    if (/"asset"\s*:/.test(head) || e === 'gltf') return { ok: false, reason: 'a glTF JSON file: drop or pick it as .gltf together with its resources (or its folder)' };
     if (e === 'json') return { ok: true, format: 'geojson' };
     return { ok: false, reason: 'JSON that is neither GeoJSON nor a tileset' };
   }

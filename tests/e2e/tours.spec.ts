@@ -21,6 +21,9 @@ test('the sample tour plays in presenter mode with the keyboard: caption and cam
   await offlineNetwork(page);
   await openApp(page, `${BASE}&panels=tour`);
   await expect(page.locator('#tour-select')).toContainText('Visite du quartier de démonstration');
+  const layersOn = () => page.evaluate(() => window.__jumeauLayers!.state().filter((l) => l.on).map((l) => l.id).sort().join(','));
+  const layersBefore = await layersOn();
+  expect(layersBefore).not.toContain('metro-lines');
   await page.locator('#tour-present').click();
   // Presenter mode: the editing UI is hidden, the synthetic banner stays.
   await expect(page.locator('.toolbar')).toBeHidden();
@@ -36,6 +39,7 @@ test('the sample tour plays in presenter mode with the keyboard: caption and cam
     await expect(page.locator('.tour-player-title')).toHaveText(titles[i]!);
     await expect(page.locator('.tour-dot.current')).toHaveCount(1);
     await expect(page.locator('.tour-player-dots li').nth(i).locator('.tour-dot')).toHaveClass(/current/);
+    if (i === 2) await expect.poll(layersOn).toContain('metro-lines');
     cameras.push(await page.evaluate(() => window.__jumeau!.camera()));
     await page.evaluate(() => window.__jumeau!.render());
     writeFileSync(join(SHOTS, `stop-${i + 1}.png`), await page.screenshot());
@@ -56,6 +60,8 @@ test('the sample tour plays in presenter mode with the keyboard: caption and cam
   await expect(page.locator('#tour-player')).toBeHidden();
   await expect(page.locator('.toolbar')).toBeVisible();
   expect(await page.evaluate(() => window.__jumeauTours!.state().status)).toBe('stopped');
+  // The third stop showed the metro layers; leaving the tour gives back the layers shown before it.
+  await expect.poll(layersOn).toBe(layersBefore);
 });
 
 test('authoring: copy the sample, add the current view, reorder by keyboard, export → import reproduces the tour', async ({ page }) => {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { expect, test, type Page } from '@playwright/test';
 import { messages, offlineNetwork, openApp } from './helpers.ts';
@@ -7,8 +9,9 @@ import { messages, offlineNetwork, openApp } from './helpers.ts';
  * Bring your own data (issue 13) in a real browser, offline: a GeoJSON dropped on the window, a
  * CSV through the file picker, a 3D Tiles tileset by URL (the demo pack, served by the app's own
  * server), a GLB model; each appears in "my data", can be picked into the info panel, and a
- * corrupt file of each kind gives a message naming it. On the layers-only Paris pack, so the
- * only 3D content is what the test adds.
+ * corrupt file of each kind gives a message naming it; local 3D Tiles (the demo pack as a .3tz and
+ * as a picked folder) and a .gltf with its .bin. On the layers-only Paris pack, so the only 3D
+ * content is what the test adds.
  */
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/userdata/${name}`, import.meta.url));
@@ -266,4 +269,78 @@ test('CityGML asks for its CRS then shows its buildings with the build report; C
   await idle(page);
   const restored = await page.evaluate(() => window.__jumeauUserData!.state().map((x) => [x.name, x.format, x.status] as const));
   expect(restored).toEqual(expect.arrayContaining([['LYON_1ER.gml', 'citygml', 'ready'], ['buildings.city.json', 'cityjson', 'ready']]));
+});
+
+/** The demo pack's tileset and tiles as a .3tz (tiles deflated, as 3D Tiles tools write them), less `omit`. */
+function demo3tz(omit?: string): Buffer {
+  const root = new URL('../../packs/demo/', import.meta.url).pathname;
+  const files: Zippable = {};
+  const walk = (dir: string, rel: string) => {
+    for (const n of readdirSync(dir)) {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) walk(p, `${rel}${n}/`);
+      else if ((rel !== '' || n === 'tileset.json') && `${rel}${n}` !== omit) files[`${rel}${n}`] = [readFileSync(p), { level: 6 }];
+    }
+  };
+  walk(root, '');
+  return Buffer.from(zipSync(files));
+}
+
+test('a .3tz archive picked and a folder of tiles appear and are picked, a .gltf with its .bin is a model; missing files are named', async ({ page }) => {
+  const blocked = await offlineNetwork(page);
+  await openApp(page, '?city=paris&stable=1&quality=low&offline=1&panels=data', { waitTiles: false });
+  // One tile left out: the others show, and its absence is named.
+  await page.setInputFiles('#userdata-file', { name: 'demo.3tz', mimeType: 'application/zip', buffer: demo3tz('tiles/1/1.glb') });
+  await page.setInputFiles('#userdata-file', { name: 'empty.3tz', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ 'readme.txt': new TextEncoder().encode('no tiles') })) });
+  await idle(page);
+  const tz = (await itemNamed(page, 'demo.3tz'))!;
+  expect(tz).toMatchObject({ format: 'tileset', status: 'ready' });
+  await page.evaluate((id) => window.__jumeauUserData!.zoom(id), tz.id);
+  const hit = await pickItem(page, tz.id);
+  expect(hit).not.toBeNull();
+  expect((await messages(page)).join('\n')).toContain('demo.3tz/tiles/1/1.glb: missing from the archive');
+  expect(await itemNamed(page, 'empty.3tz')).toMatchObject({ status: 'error', reason: expect.stringMatching(/no tileset\.json at the archive's root \(it holds readme\.txt\)/) as unknown as string });
+  if (process.env.USERDATA_SHOTS !== undefined) await page.screenshot({ path: `${process.env.USERDATA_SHOTS}/3tz.png` });
+
+  // A folder picked (files keep their paths): the same tiles, served from the folder.
+  await page.locator(`[data-id="${tz.id}"] .userdata-remove`).click();
+  await page.setInputFiles('#userdata-folder', new URL('../../packs/demo/', import.meta.url).pathname);
+  await idle(page);
+  const folder = (await itemNamed(page, 'demo'))!;
+  expect(folder).toMatchObject({ format: 'tileset', status: 'ready' });
+  // Same place as the archive: its tiles load from the folder, with their metadata.
+  await page.waitForFunction((id) => window.__jumeauUserData!.state().find((s) => s.id === id)!.styleFields.includes('use'), folder.id, { timeout: 60_000 });
+  // Tiles are answered in the page: nothing went to the virtual address over the network.
+  expect(blocked.filter((u) => u.includes('jumeau.invalid'))).toEqual([]);
+
+  // Kept with the city: the folder's files are Blobs in IndexedDB that read back (a reload
+  // restores items through the same load as adding them; the first test covers the reload).
+  const kept = await page.evaluate(
+    (id) =>
+      new Promise<string>((resolve, reject) => {
+        const req = indexedDB.open('jumeau-userdata');
+        req.onerror = () => reject(new Error('no database'));
+        req.onsuccess = () => {
+          const get = req.result.transaction('items').objectStore('items').get(id);
+          get.onsuccess = () => {
+            const src = (get.result as { source: { kind: string; root: string; files: { path: string; blob: Blob }[] } }).source;
+            const ts = src.files.find((f) => f.path === `${src.root}/tileset.json`)!;
+            void ts.blob.text().then((t) => resolve(`${src.kind}:${src.files.length}:${t.slice(0, 12)}`));
+          };
+        };
+      }),
+    folder.id,
+  );
+  expect(kept).toMatch(/^folder:\d+:\{"asset":\{"v/);
+
+  // A .gltf picked with its .bin becomes a placed model; without it, the missing file is named.
+  const doc = await new NodeIO().readBinary(await cubeGlb());
+  doc.getRoot().listBuffers()[0]!.setURI('cube.bin');
+  const { json, resources } = await new NodeIO().writeJSON(doc);
+  const gltf = { name: 'cube.gltf', mimeType: 'model/gltf+json', buffer: Buffer.from(JSON.stringify(json)) };
+  await page.setInputFiles('#userdata-file', [gltf, { name: 'cube.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(resources['cube.bin']!) }]);
+  await idle(page);
+  expect(await itemNamed(page, 'cube.gltf')).toMatchObject({ format: 'glb', status: 'ready' });
+  await page.setInputFiles('#userdata-file', [{ ...gltf, name: 'lonely.gltf' }]);
+  await expect.poll(async () => (await messages(page)).join('\n')).toContain('lonely.gltf : buffer 0 "cube.bin" is missing');
 });

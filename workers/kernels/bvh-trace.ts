@@ -33,6 +33,14 @@ export interface Tracer {
   occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMax: number): boolean;
   /** The nearest triangle along the ray within (tMin, tMax], written into `out`; false if none. */
   closest(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMax: number, out: Hit): boolean;
+  /**
+   * Like {@link Tracer.occluded}, and which triangle blocks: its number, or −1 when nothing does.
+   * `hint` (a triangle number, or −1) is tested first: when it blocks, no traversal is needed.
+   * Neighbouring rays towards the same point are often blocked by the same triangle, so passing
+   * the previous answer back saves most of the work on blocked rays; the answer (blocked or not)
+   * is the same as `occluded`'s.
+   */
+  blocker(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMax: number, hint: number): number;
   /** Number of rays traced so far. */
   rays(): number;
 }
@@ -49,6 +57,26 @@ export function createTracer(g: TraceGeometry): Tracer {
   const roots = g.roots.map((r) => ({ f32: new Float32Array(r), u32: new Uint32Array(r), u16: new Uint16Array(r) }));
   let stack = new Int32Array(128);
   let count = 0;
+  /** The triangle an any-hit query stopped on. */
+  let anyTri = -1;
+  /** For each triangle, the node (offset in 32-bit words) of its leaf and the root it is in: built on first use. */
+  let leafOf: Int32Array | null = null;
+  let leafRoot: Uint16Array | null = null;
+  const leaves = (): Int32Array => {
+    const out = new Int32Array(I.length / 3).fill(-1);
+    leafRoot = new Uint16Array(I.length / 3);
+    roots.forEach(({ u32, u16 }, r) => {
+      for (let n = 0; n < u32.length; n += 8) {
+        if (u16[n * 2 + 15] !== LEAF_FLAG) continue;
+        const first = u32[n + 6]!;
+        for (let tri = first; tri < first + u16[n * 2 + 14]!; tri++) {
+          out[tri] = n;
+          leafRoot![tri] = r;
+        }
+      }
+    });
+    return out;
+  };
 
   // Möller–Trumbore; returns t or -1.
   const triT = (tri: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): number => {
@@ -110,7 +138,10 @@ export function createTracer(g: TraceGeometry): Tracer {
           for (let tri = first; tri < end; tri++) {
             const t = triT(tri, ox, oy, oz, dx, dy, dz);
             if (t > T_MIN && t <= best) {
-              if (anyHit) return true;
+              if (anyHit) {
+                anyTri = tri;
+                return true;
+              }
               best = t;
               found = true;
               out!.t = t;
@@ -143,6 +174,46 @@ export function createTracer(g: TraceGeometry): Tracer {
 
   return {
     occluded: (ox, oy, oz, dx, dy, dz, tMax) => traverse(ox, oy, oz, dx, dy, dz, tMax, true, null),
+    blocker(ox, oy, oz, dx, dy, dz, tMax, hint) {
+      if (hint >= 0 && hint < I.length / 3) {
+        // The hint answers only where the traversal would reach its leaf: the leaf's box test,
+        // with the traversal's own arithmetic (its ancestors' boxes contain it, so pass too).
+        if (leafOf === null) leafOf = leaves();
+        const n = leafOf[hint]!;
+        const f32 = roots[leafRoot![hint]!]!.f32;
+        const ix = 1 / (dx === 0 ? 1e-30 : dx), iy = 1 / (dy === 0 ? 1e-30 : dy), iz = 1 / (dz === 0 ? 1e-30 : dz);
+        let t0 = (f32[n]! - ox) * ix;
+        let t1 = (f32[n + 3]! - ox) * ix;
+        let tn = t0 < t1 ? t0 : t1;
+        let tf = t0 < t1 ? t1 : t0;
+        t0 = (f32[n + 1]! - oy) * iy;
+        t1 = (f32[n + 4]! - oy) * iy;
+        if (t0 < t1) {
+          if (t0 > tn) tn = t0;
+          if (t1 < tf) tf = t1;
+        } else {
+          if (t1 > tn) tn = t1;
+          if (t0 < tf) tf = t0;
+        }
+        t0 = (f32[n + 2]! - oz) * iz;
+        t1 = (f32[n + 5]! - oz) * iz;
+        if (t0 < t1) {
+          if (t0 > tn) tn = t0;
+          if (t1 < tf) tf = t1;
+        } else {
+          if (t1 > tn) tn = t1;
+          if (t0 < tf) tf = t0;
+        }
+        if (!(tn > tf || tf < 0 || tn > tMax)) {
+          const t = triT(hint, ox, oy, oz, dx, dy, dz);
+          if (t > T_MIN && t <= tMax) {
+            count++;
+            return hint;
+          }
+        }
+      }
+      return traverse(ox, oy, oz, dx, dy, dz, tMax, true, null) ? anyTri : -1;
+    },
     closest: (ox, oy, oz, dx, dy, dz, tMax, out) => traverse(ox, oy, oz, dx, dy, dz, tMax, false, out),
     rays: () => count,
   };

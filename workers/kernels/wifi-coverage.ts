@@ -139,6 +139,11 @@ export interface WifiPart {
  */
 export const WALL_THICKNESS_M = 0.5;
 
+/** Margin on the logarithm-free upper bounds, dB (far above their rounding, far below any effect). */
+const BOUND_MARGIN_DB = 1e-6;
+/** How far below the best pending upper bound servers are evaluated at once, dB. */
+const LEVEL_STEP_DB = 10;
+
 /** Walls crossed along a segment, at most `max` (then `max`): successive closest hits. */
 export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, tx: number, ty: number, tz: number, max: number, hit: Hit = { t: 0, triangle: 0 }): number {
   const dx = tx - ox, dy = ty - oy, dz = tz - oz;
@@ -172,6 +177,10 @@ interface Placed extends Transmitter {
   z: number;
   /** Largest 2D distance at which its unobstructed RSSI can reach the level that matters, m. */
   reachM: number;
+  /** The frequency terms of the LoS and NLoS losses, `10·γ·log10(f)`, dB (as {@link p1411LossDb} computes them). */
+  fLosDb: number;
+  fNlosDb: number;
+  omni: boolean;
 }
 
 /** Largest distance at which `eirp − L_LoS(d) ≥ level`, capped by `maxRangeM`. */
@@ -182,7 +191,16 @@ function reachFor(t: Transmitter, level: number, maxRangeM: number): number {
   return Math.min(maxRangeM, 10 ** (budget / (10 * k.alpha)));
 }
 
-/** The wifi coverage kernel: one part of a study. */
+/**
+ * The wifi coverage kernel: one part of a study.
+ *
+ * Per street cell, the servers in reach are ranked by their unobstructed (LoS) RSSI in a binary
+ * heap — most cells stop at the first or second one — and visited best first: a clear path ends
+ * the search; a blocked one is kept with its through-one-wall bound, and walls are counted only
+ * for those whose bound still beats the best found, each count stopping as soon as going around
+ * is the stronger way. The loss formulas use per-transmitter constants evaluated in the same
+ * order as {@link p1411LossDb}, so values are the same bytes as the plain formulas.
+ */
 export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): KernelRun<WifiPart> {
   checkPlan(plan, geometry);
   const grid = gridFor(plan.polygons, plan.cellM);
@@ -194,9 +212,37 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const ground = groundModel(info, bounds, plan.maxRangeM, plan.groundHeightM);
   const { index: partIndex, count: partCount } = plan.part;
   const env = plan.environment;
-  const place = (t: Transmitter, level: number): Placed => ({ ...t, z: ground(t.x, t.y) + t.heightM, reachM: reachFor(t, level, plan.maxRangeM) });
+  const kLos = P1411.los, kNlos = P1411.nlos[env];
+  const aLos = 10 * kLos.alpha, bLos = kLos.beta, aNlos = 10 * kNlos.alpha, bNlos = kNlos.beta;
+  const place = (t: Transmitter, level: number): Placed => ({
+    ...t,
+    z: ground(t.x, t.y) + t.heightM,
+    reachM: reachFor(t, level, plan.maxRangeM),
+    fLosDb: 10 * kLos.gamma * Math.log10(t.fGHz),
+    fNlosDb: 10 * kNlos.gamma * Math.log10(t.fGHz),
+    omni: t.pattern.kind === 'omni',
+  });
   const servers = plan.servers.map((t) => place(t, plan.floorDbm));
   const candidates = plan.candidates.map((t) => place(t, plan.thresholdDbm));
+  const ns = servers.length;
+  // Per-transmitter fields as flat arrays (the inner loops read them for every cell).
+  const sx = Float64Array.from(servers, (t) => t.x), sy = Float64Array.from(servers, (t) => t.y), sz = Float64Array.from(servers, (t) => t.z);
+  const sReach2 = Float64Array.from(servers, (t) => t.reachM * t.reachM);
+  const sEirp = Float64Array.from(servers, (t) => t.eirpDbm), sfLos = Float64Array.from(servers, (t) => t.fLosDb);
+  const sOmni = Uint8Array.from(servers, (t) => (t.omni ? 1 : 0));
+  // Cheap upper bounds without logarithms: with K = EIRP − β − 10·γ·log10(f) and the pattern
+  // gain ≤ 0, RSSI_LoS ≤ K − (10·α/2)·log10(max(d², 1)) = −(10·α/2)·log10(q), q = max(d², 1)·W,
+  // W = 10^(−2K / (10·α)). So a server can reach level v only if q ≤ 10^(−2v / (10·α)).
+  const sW = Float64Array.from(servers, (t) => 10 ** ((-2 * (t.eirpDbm - bLos - t.fLosDb)) / aLos));
+  /** The largest q at which a server may still reach `level` (a margin of 1 µdB above rounding). */
+  const qAt = (level: number) => 10 ** ((-2 * (level - BOUND_MARGIN_DB)) / aLos);
+  /** The upper bound on RSSI of a server at q. */
+  const levelAt = (q: number) => (-aLos / 2) * Math.log10(q);
+  const qFloor = qAt(plan.floorDbm), qThreshold = qAt(plan.thresholdDbm);
+  const cW = Float64Array.from(candidates, (t) => 10 ** ((-2 * (t.eirpDbm - bLos - t.fLosDb)) / aLos));
+  /** LoS loss at distance d, dB: the same operations, in the same order, as p1411LossDb(d, f, P1411.los). */
+  const losDb = (d: number, t: Placed) => aLos * Math.log10(Math.max(d, MIN_DISTANCE_M)) + bLos + t.fLosDb;
+  const nlosDb = (d: number, t: Placed) => aNlos * Math.log10(Math.max(d, MIN_DISTANCE_M)) + bNlos + t.fNlosDb;
 
   const rssiDbm = new Float32Array(n).fill(NaN);
   const server = new Int16Array(n).fill(-1);
@@ -213,17 +259,52 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const zTop = Math.max(info.maxZ, 0) + 10;
   const tMaxDown = zTop - Math.min(info.minZ, 0) + 1000;
   const hit: Hit = { t: 0, triangle: 0 };
-  // Per-cell scratch: transmitters in reach, by decreasing unobstructed RSSI.
-  const order = new Int32Array(servers.length);
-  const bound = new Float64Array(servers.length);
-  const dist = new Float64Array(servers.length);
+  // Per-cell scratch: servers in reach not yet evaluated (`pend`, their q in `qOf`), and a
+  // max-heap of the evaluated ones by unobstructed RSSI (ties: lower index first).
+  const pend = new Int32Array(ns);
+  const qOf = new Float64Array(ns);
+  const heap = new Int32Array(ns);
+  const bound = new Float64Array(ns);
+  const dist = new Float64Array(ns);
+  /** Whether server a comes before server b in the best-first order. */
+  const before = (a: number, b: number) => bound[a]! > bound[b]! || (bound[a] === bound[b] && a < b);
+  const siftDown = (at: number, m: number) => {
+    const s = heap[at]!;
+    for (;;) {
+      let c = 2 * at + 1;
+      if (c >= m) break;
+      if (c + 1 < m && before(heap[c + 1]!, heap[c]!)) c++;
+      if (!before(heap[c]!, s)) break;
+      heap[at] = heap[c]!;
+      at = c;
+    }
+    heap[at] = s;
+  };
+  const siftUp = (at: number) => {
+    const s = heap[at]!;
+    while (at > 0) {
+      const p = (at - 1) >> 1;
+      if (!before(s, heap[p]!)) break;
+      heap[at] = heap[p]!;
+      at = p;
+    }
+    heap[at] = s;
+  };
 
   const L = plan.wallLossDb;
-  /** Whether the straight path from the receiver to a transmitter meets a building. */
-  const blocked = (t: Placed, x: number, y: number, z: number, d: number): boolean => {
+  /**
+   * Whether the straight path from the receiver to a transmitter meets a building. The triangle
+   * that last blocked each transmitter's path is tried first (`lastBlocker`: servers, then
+   * candidates): along a row, neighbouring cells are mostly hidden by the same wall.
+   */
+  const lastBlocker = new Int32Array(servers.length + candidates.length).fill(-1);
+  const blocked = (t: Placed, slot: number, x: number, y: number, z: number, d: number): boolean => {
     links++;
     if (d < 1e-6) return false;
-    return tracer.occluded(x, y, z, (t.x - x) / d, (t.y - y) / d, (t.z - z) / d, d);
+    const tri = tracer.blocker(x, y, z, (t.x - x) / d, (t.y - y) / d, (t.z - z) / d, d, lastBlocker[slot]!);
+    if (tri < 0) return false;
+    lastBlocker[slot] = tri;
+    return true;
   };
   /**
    * RSSI of an obstructed link when it is above `beat`, dBm; otherwise some value ≤ max(beat,
@@ -231,8 +312,8 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
    * can still beat both going around and `beat`.
    */
   const obstructedRssi = (t: Placed, x: number, y: number, z: number, d: number, gain: number, beat: number): number => {
-    const los = p1411LossDb(d, t.fGHz, P1411.los);
-    const viaAround = gain - Math.max(los, p1411LossDb(d, t.fGHz, P1411.nlos[env]));
+    const los = losDb(d, t);
+    const viaAround = gain - Math.max(los, nlosDb(d, t));
     if (L === 0) return gain - los;
     const floor = Math.max(viaAround, beat);
     // The fewest walls at which going through no longer beats `floor`.
@@ -242,9 +323,10 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
     return walls >= enough ? viaAround : Math.max(gain - los - walls * L, viaAround);
   };
   // Per-cell scratch for obstructed servers: their through-one-wall bound and gain.
-  const obs = new Int32Array(servers.length);
-  const obsBound = new Float64Array(servers.length);
-  const gainOf = new Float64Array(servers.length);
+  const obs = new Int32Array(ns);
+  const obsBound = new Float64Array(ns);
+  const gainOf = new Float64Array(ns);
+  const floorDbm = plan.floorDbm;
 
   for (let r = partIndex; r < grid.rows; r += partCount) {
     const y = grid.y0 + (r + 0.5) * grid.cellM;
@@ -264,42 +346,64 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
       surface[i] = SURFACE_GROUND;
       groundZ[i] = g0;
       const z = g0 + plan.receiverHeightM;
-      // Servers: best first by unobstructed RSSI; stop when no bound can beat the best found.
-      let m = 0;
-      for (let s = 0; s < servers.length; s++) {
-        const t = servers[s]!;
-        const dx = t.x - x, dy = t.y - y;
-        const d2 = dx * dx + dy * dy;
-        if (d2 > t.reachM * t.reachM) continue;
-        const d = Math.hypot(dx, dy, t.z - z);
-        const b = t.eirpDbm + patternGainDb(t.pattern, -dx, -dy) - p1411LossDb(d, t.fGHz, P1411.los);
-        if (b < plan.floorDbm) continue;
-        // Insertion by decreasing bound (ties: lower index first, for determinism).
-        let k = m++;
-        while (k > 0 && bound[order[k - 1]!]! < b) {
-          order[k] = order[k - 1]!;
-          k--;
-        }
-        order[k] = s;
-        bound[s] = b;
-        dist[s] = d;
+      // Servers in reach whose upper bound reaches the floor: pending, evaluated lazily.
+      let np = 0;
+      for (let s = 0; s < ns; s++) {
+        const dx = sx[s]! - x, dy = sy[s]! - y;
+        const h2 = dx * dx + dy * dy;
+        if (h2 > sReach2[s]!) continue;
+        const dz = sz[s]! - z;
+        const q = Math.max(h2 + dz * dz, 1) * sW[s]!;
+        if (q > qFloor) continue;
+        qOf[s] = q;
+        pend[np++] = s;
       }
       // Phase 1, best first by unobstructed RSSI: a clear path ends the search (every later
       // bound is lower); a blocked one gives a lower bound (going around) and an upper bound
-      // (through one wall).
-      let best = -Infinity, bestS = -1, no = 0;
-      for (let k = 0; k < m; k++) {
-        const s = order[k]!;
+      // (through one wall). Every pending server is below `level`; the heap's top is the next
+      // server in order once it is at or above `level` (or nothing pending can matter).
+      let best = -Infinity, bestS = -1, no = 0, hm = 0, level = Infinity;
+      for (;;) {
+        if (np > 0 && level > best && (hm === 0 || bound[heap[0]!]! < level)) {
+          // Lower the level by a step below the best pending upper bound (never below `best`)
+          // and evaluate the pending servers that may reach it.
+          let qMin = Infinity;
+          for (let k = 0; k < np; k++) if (qOf[pend[k]!]! < qMin) qMin = qOf[pend[k]!]!;
+          level = Math.max(best, levelAt(qMin) - LEVEL_STEP_DB);
+          const qMax = qAt(level);
+          let keep = 0;
+          for (let k = 0; k < np; k++) {
+            const s = pend[k]!;
+            if (qOf[s]! > qMax) {
+              pend[keep++] = s;
+              continue;
+            }
+            const dx = sx[s]! - x, dy = sy[s]! - y;
+            const d = Math.hypot(dx, dy, sz[s]! - z);
+            const b = sEirp[s]! + (sOmni[s] === 1 ? 0 : patternGainDb(servers[s]!.pattern, -dx, -dy)) - (aLos * Math.log10(Math.max(d, MIN_DISTANCE_M)) + bLos + sfLos[s]!);
+            if (b < floorDbm) continue;
+            bound[s] = b;
+            dist[s] = d;
+            heap[hm] = s;
+            siftUp(hm++);
+          }
+          np = keep;
+          continue;
+        }
+        if (hm === 0) break;
+        const s = heap[0]!;
         if (bound[s]! <= best) break;
+        heap[0] = heap[--hm]!;
+        if (hm > 0) siftDown(0, hm);
         const t = servers[s]!;
-        if (!blocked(t, x, y, z, dist[s]!)) {
+        if (!blocked(t, s, x, y, z, dist[s]!)) {
           best = bound[s]!;
           bestS = s;
           break;
         }
-        const los = p1411LossDb(dist[s]!, t.fGHz, P1411.los);
+        const los = losDb(dist[s]!, t);
         const gain = bound[s]! + los;
-        const around = gain - Math.max(los, p1411LossDb(dist[s]!, t.fGHz, P1411.nlos[env]));
+        const around = gain - Math.max(los, nlosDb(dist[s]!, t));
         if (around > best) {
           best = around;
           bestS = s;
@@ -326,7 +430,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
           bestS = s;
         }
       }
-      if (bestS >= 0 && best >= plan.floorDbm) {
+      if (bestS >= 0 && best >= floorDbm) {
         rssiDbm[i] = best;
         server[i] = bestS;
       }
@@ -334,12 +438,15 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
       for (let k = 0; k < candidates.length; k++) {
         const t = candidates[k]!;
         const dx = t.x - x, dy = t.y - y;
-        if (dx * dx + dy * dy > t.reachM * t.reachM) continue;
-        const d = Math.hypot(dx, dy, t.z - z);
-        const b = t.eirpDbm + patternGainDb(t.pattern, -dx, -dy) - p1411LossDb(d, t.fGHz, P1411.los);
+        const h2 = dx * dx + dy * dy;
+        if (h2 > t.reachM * t.reachM) continue;
+        const dz = t.z - z;
+        if (Math.max(h2 + dz * dz, 1) * cW[k]! > qThreshold) continue;
+        const d = Math.hypot(dx, dy, dz);
+        const b = t.eirpDbm + (t.omni ? 0 : patternGainDb(t.pattern, -dx, -dy)) - losDb(d, t);
         if (b < plan.thresholdDbm) continue;
         const need = plan.thresholdDbm - 1e-9;
-        if (!blocked(t, x, y, z, d) || obstructedRssi(t, x, y, z, d, b + p1411LossDb(d, t.fGHz, P1411.los), need) > need) candLists[k]!.push(i);
+        if (!blocked(t, ns + k, x, y, z, d) || obstructedRssi(t, x, y, z, d, b + losDb(d, t), need) > need) candLists[k]!.push(i);
       }
     }
     doneRows++;

@@ -5,8 +5,9 @@ export const userdataBundle = bundle(
   {
     'userdata.toolbar': 'Mes données : ajouter des fichiers ou des URL',
     'userdata.title': 'Mes données',
-    'userdata.drop': 'Déposez ici GeoJSON, CSV, GPX, KML/KMZ, shapefile (zip), bâtiments CityGML/CityJSON ou modèle GLB',
+    'userdata.drop': 'Déposez ici GeoJSON, CSV, GPX, KML/KMZ, shapefile (zip), bâtiments CityGML/CityJSON, modèle GLB ou glTF, archive 3D Tiles (.3tz) ou dossier de tuiles',
     'userdata.pick': 'Choisir des fichiers…',
+    'userdata.pickFolder': 'Choisir un dossier…',
     'userdata.url': 'URL (tileset.json, GeoJSON, CSV, CityGML, WMS, WMTS, XYZ {z}/{x}/{y})',
     'userdata.urlKind': 'Type',
     'userdata.kind.auto': 'Détecter',
@@ -56,12 +57,14 @@ export const userdataBundle = bundle(
     'userdata.msg.tooMany': 'Pas plus de {max} ajouts par ville : retirez-en d’abord.',
     'userdata.msg.storeFailed': 'Les données ne seront pas gardées au rechargement : {reason}',
     'userdata.msg.restored': '{count} donnée(s) ajoutée(s) rétablie(s).',
+    'userdata.msg.notKept': '{name} ({size} Mo) est ouvert pour cette session seulement : trop grand pour être gardé dans le navigateur.',
   },
   {
     'userdata.toolbar': 'My data: add files or URLs',
     'userdata.title': 'My data',
-    'userdata.drop': 'Drop GeoJSON, CSV, GPX, KML/KMZ, shapefile (zip), CityGML/CityJSON buildings or GLB model here',
+    'userdata.drop': 'Drop GeoJSON, CSV, GPX, KML/KMZ, shapefile (zip), CityGML/CityJSON buildings, GLB or glTF model, 3D Tiles archive (.3tz) or folder of tiles here',
     'userdata.pick': 'Choose files…',
+    'userdata.pickFolder': 'Choose a folder…',
     'userdata.url': 'URL (tileset.json, GeoJSON, CSV, CityGML, WMS, WMTS, XYZ {z}/{x}/{y})',
     'userdata.urlKind': 'Kind',
     'userdata.kind.auto': 'Detect',
@@ -111,5 +114,6 @@ export const userdataBundle = bundle(
     'userdata.msg.tooMany': 'At most {max} additions per city: remove some first.',
     'userdata.msg.storeFailed': 'The data will not be kept on reload: {reason}',
     'userdata.msg.restored': '{count} added dataset(s) restored.',
+    'userdata.msg.notKept': '{name} ({size} MB) is open for this session only: too large to be kept in the browser.',
   },
 );

@@ -50,6 +50,23 @@ describe('BVH ray queries (three-mesh-bvh serialised BVH)', () => {
     );
   });
 
+  it('blocker gives the same answer as any-hit with any hint, and names a triangle on the ray (property)', () => {
+    const coord = fc.double({ min: -100, max: 100, noNaN: true });
+    const nt = g.index.length / 3;
+    fc.assert(
+      fc.property(coord, coord, fc.double({ min: 0, max: 40, noNaN: true }), fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }), fc.double({ min: -1.4, max: 1.5, noNaN: true }), fc.double({ min: 1, max: 300, noNaN: true }), fc.integer({ min: -2, max: nt + 5 }), (x0, y0, z0, az, el, tMax, hint) => {
+        const x = x0 + 0.1234567, y = y0 + 0.3710981, z = z0 + 0.0137;
+        const d = [Math.sin(az) * Math.cos(el), Math.cos(az) * Math.cos(el), Math.sin(el)] as const;
+        const any = tracer.occluded(x, y, z, d[0], d[1], d[2], tMax);
+        const first = tracer.blocker(x, y, z, d[0], d[1], d[2], tMax, hint);
+        if ((first >= 0) !== any) return false;
+        // Passing the answer back as the hint answers again without a traversal, with the same triangle.
+        return first < 0 || tracer.blocker(x, y, z, d[0], d[1], d[2], tMax, first) === first;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('handles axis-parallel rays (zero direction components)', () => {
     const hit: Hit = { t: 0, triangle: -1 };
     const b = boxes[0]!;

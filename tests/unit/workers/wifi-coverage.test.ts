@@ -17,6 +17,7 @@ import {
 } from '../../../workers/kernels/wifi-coverage.ts';
 import { planHotspots } from '../../../src/simulations/wifi-kpi.ts';
 import { boxesGeometry, squareM, type Box } from './city-fixtures.ts';
+import { wifiCoverageKernelV1 } from './wifi-coverage-v1.ts';
 
 const ap = (x: number, y: number, o: Partial<Transmitter> = {}): Transmitter => ({ x, y, heightM: 1.5, eirpDbm: 20, fGHz: 2.4, pattern: { kind: 'omni' }, ...o });
 
@@ -188,6 +189,42 @@ describe('wifi coverage kernel', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(2000);
+  });
+
+  it('gives the same bytes as the kernel before the speed work (lazy bounds, heap, per-server constants)', () => {
+    // A small district: blocks, a thin wall, a tower; omni and sector servers on both bands,
+    // candidates, and wall losses from none to heavy. Rays and links must match too: the
+    // faster kernel visits the same servers in the same order, it only skips arithmetic.
+    const boxes: Box[] = [FAR, { x: 10, y: 10, w: 15, d: 30, h: 20 }, { x: -40, y: -30, w: 25, d: 12, h: 9 }, { x: 30, y: -50, w: 8, d: 8, h: 30 }, { x: -10, y: -70, w: 50, d: 6, h: 12 }, { x: -60, y: 20, w: 0.3, d: 50, h: 25 }, { x: 50, y: 40, w: 20, d: 20, h: 14, base: 2 }];
+    const g = boxesGeometry(boxes);
+    const servers = [
+      ap(-20, 0),
+      ap(40, 30, { pattern: { kind: 'sector', azimuthDeg: 200, beamwidthDeg: 90, frontToBackDb: 20 } }),
+      ap(0, -60, { fGHz: 5.5, eirpDbm: 23 }),
+      ap(70, -80, { heightM: 8 }),
+      ap(-70, 70, { eirpDbm: 15 }),
+      ap(-20, 0.5),
+      ap(80, 80, { fGHz: 5.5, pattern: { kind: 'sector', azimuthDeg: 225, beamwidthDeg: 60, frontToBackDb: 25 } }),
+      ap(-85, -85, { eirpDbm: 27, heightM: 12 }),
+    ];
+    const candidates = [ap(60, -60), ap(-60, 60, { fGHz: 5.5 }), ap(0, 0, { heightM: 6 }), ap(90, 0, { pattern: { kind: 'sector', azimuthDeg: 270, beamwidthDeg: 90, frontToBackDb: 20 } })];
+    let compared = 0;
+    for (const [wallLossDb, floorDbm, cellM] of [[10, -95, 4], [0, -120, 5], [25, -200, 4.5]] as const) {
+      const pl = plan({ polygons: [squareM(0, 0, 200)[0]!].map((r) => [r]), cellM, servers, candidates, wallLossDb, floorDbm, maxRangeM: 250 });
+      for (const part of cellM === 4 ? [{ index: 0, count: 1 }, { index: 1, count: 2 }] : [{ index: 0, count: 1 }]) {
+        const now = runToEnd(wifiCoverageKernel({ ...pl, part }, g));
+        const v1 = runToEnd(wifiCoverageKernelV1({ ...pl, part }, g));
+        expect(Buffer.from(now.rssiDbm.buffer)).toEqual(Buffer.from(v1.rssiDbm.buffer));
+        expect(Buffer.from(now.server.buffer)).toEqual(Buffer.from(v1.server.buffer));
+        expect(Buffer.from(now.surface.buffer)).toEqual(Buffer.from(v1.surface.buffer));
+        expect(Buffer.from(now.groundZ.buffer)).toEqual(Buffer.from(v1.groundZ.buffer));
+        expect(Array.from(now.candidateCells)).toEqual(Array.from(v1.candidateCells));
+        expect(Array.from(now.candidateOffsets)).toEqual(Array.from(v1.candidateOffsets));
+        expect([now.rays, now.links]).toEqual([v1.rays, v1.links]);
+        compared += now.surface.filter((v) => v === 1).length;
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
   });
 
   it('a candidate covers exactly the cells where its own RSSI reaches the threshold', () => {
