@@ -15,7 +15,7 @@ import { kpisFor } from '../scenarios/kpis/index.ts';
 import { applyEdits, emptyEffect, type Scenario } from '../scenarios/model.ts';
 import { buildReport } from '../scenarios/report.ts';
 import { ScenarioService } from '../scenarios/service.ts';
-import { decodeShare, encodeShare, SHARE_PARAM } from '../scenarios/share.ts';
+import { COMPARE_PARAM, decodeShare, encodeShare, KPI_PARAM, readCompareLink, SHARE_PARAM, writeCompareLink, type CompareMode } from '../scenarios/share.ts';
 import { autoStudyArea, toSimScenario } from '../scenarios/simulate.ts';
 import { lazySimulationClient } from '../simulations/client.ts';
 import { browserWorker, createWorkerPool, defaultPoolSize } from '../simulations/pool.ts';
@@ -23,6 +23,7 @@ import { findSimulation, SIMULATIONS } from '../simulations/registry.ts';
 import { getCameraState, setCameraState } from '../scene/camera.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addSplitDivider, buildingAt, createScenarioLayer, placeAt, type ScenarioLayer } from '../scene/scenario-layer.ts';
+import { createSyncView, type SyncViewHandle } from '../scene/sync-view.ts';
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
 import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
 import { readTours, toursOfScenario, withTours } from '../tours/scenario-adapter.ts';
@@ -54,6 +55,9 @@ export interface ScenarioTestApi {
     message: string | null;
     layer: ReturnType<ScenarioLayer['stats']> | null;
     saved: boolean;
+    /** The comparison view shown, and the synchronised views' counts when they are open. */
+    compare: CompareMode | null;
+    sync: ReturnType<SyncViewHandle['stats']> | null;
   };
   exportText(): string | null;
   importText(text: string): Promise<{ ok: boolean; error?: string }>;
@@ -113,6 +117,8 @@ export const scenariosFeature: Feature = {
     let running: string | null = null;
     let abort: AbortController | null = null;
     let split: number | null = null;
+    let compare: CompareMode | null = null;
+    let syncView: SyncViewHandle | null = null;
     let removeDivider: (() => void) | null = null;
     let lastReport: string | null = null;
     let linkHandled = false;
@@ -167,7 +173,7 @@ export const scenariosFeature: Feature = {
       onExport: () => exportFile(),
       onImportFile: (file) => void file.text().then((text) => importText(text)),
       onShare: () => void share(),
-      onSplit: (on) => setSplit(on ? 0.5 : null),
+      onCompare: (mode) => setCompare(mode),
       onKpis: (date) => void runKpis(date),
       onCancel: () => abort?.abort(),
       onReport: () => void makeReport(true),
@@ -195,7 +201,7 @@ export const scenariosFeature: Feature = {
         tableStale: table !== null && tableFor !== editsKey(),
         areaText: table !== null ? t('scenario.kpiArea', { km2: formatNumber(ringKm2(table.study.area), 3), date: table.study.date }) : null,
         missingKpis: missing,
-        split: split !== null,
+        compare,
         note: city?.config.synthetic === true ? t('scenario.synthetic') : null,
         simulations: SIMULATIONS.filter((d) => d.id !== 'building-stats').map((d) => d.id),
       });
@@ -227,9 +233,14 @@ export const scenariosFeature: Feature = {
           tableFor = null;
         }
         if (ctx.state.extra[SHARE_PARAM] !== undefined && reason === 'edits') {
+          // The link no longer says what is shown: neither the scenario nor its indicators.
           delete ctx.state.extra[SHARE_PARAM];
+          delete ctx.state.extra[KPI_PARAM];
           ctx.syncUrl();
         }
+        const active = service.active();
+        if (active === null && compare !== null) setCompare(null);
+        else if (active !== null) syncView?.setRightLabel(active.name);
       }
       if (reason === 'save-failed') say(t('scenario.saveFailed', { reason: service.saveError ?? '' }), 'error');
       render();
@@ -463,6 +474,9 @@ export const scenariosFeature: Feature = {
       const r = await encodeShare(withView);
       if (!r.ok) return say(r.reason === 'models' ? t('scenario.shareModels') : t('scenario.shareTooLong', { n: r.length ?? 0 }), 'error');
       ctx.state.extra[SHARE_PARAM] = r.value;
+      // The comparison shown and, when the indicator table is up to date, its date: the link
+      // opens the same view and computes the same numbers.
+      writeCompareLink(ctx.state.extra, { mode: compare, kpiDate: table !== null && tableFor === editsKey() ? table.study.date : null });
       ctx.syncUrl();
       try {
         await navigator.clipboard.writeText(location.href);
@@ -480,7 +494,48 @@ export const scenariosFeature: Feature = {
       if (r.scenario.view !== undefined && ctx.viewer !== null) setCameraState(ctx.viewer.scene, r.scenario.view);
       panel.setDate(r.scenario.study.date);
       ctx.setPanelOpen('scenario', true);
-      say(t('scenario.linkOpened', { name: r.scenario.name }));
+      const cmp = readCompareLink(ctx.state.extra);
+      const notes = [t('scenario.linkOpened', { name: r.scenario.name })];
+      for (const i of cmp.issues) notes.push(t('scenario.linkIssue', { param: i.param, value: i.value, reason: i.reason }));
+      if (cmp.value.mode !== null) setCompare(cmp.value.mode);
+      if (cmp.value.kpiDate !== null) {
+        panel.setDate(cmp.value.kpiDate);
+        void runKpis(cmp.value.kpiDate);
+        notes.push(t('scenario.linkKpis', { date: cmp.value.kpiDate }));
+      }
+      say(notes.join(' '), cmp.issues.length > 0 ? 'error' : 'info');
+    }
+
+    /** The comparison view: split by a divider, two synchronised views, or none (they exclude each other). */
+    function setCompare(mode: CompareMode | null): void {
+      if (mode !== null && (service.active() === null || ctx.viewer === null)) mode = null;
+      if (mode !== 'sync' && syncView !== null) {
+        syncView.dispose();
+        syncView = null;
+      }
+      if (mode !== 'split' && split !== null) setSplit(null);
+      compare = mode;
+      if (mode === 'split' && split === null) setSplit(0.5);
+      if (mode === 'sync' && syncView === null && ctx.viewer !== null) {
+        const view = ctx.viewer.scene.canvas.closest('.view') as HTMLElement | null;
+        try {
+          if (view === null) throw new Error('no 3D view');
+          syncView = createSyncView(ctx.viewer, view, {
+            buildings: city?.config.buildings ?? null,
+            quality: ctx.state.extra.quality === 'low' ? 'low' : 'high',
+            stable: ctx.stable,
+            labels: { left: t('scenario.today'), right: service.active()?.name ?? t('scenario.active') },
+            onError: (reason) => say(t('scenario.syncFailed', { reason }), 'error'),
+          });
+        } catch (e) {
+          say(t('scenario.syncFailed', { reason: e instanceof Error ? e.message : String(e) }), 'error');
+          compare = null;
+        }
+      }
+      if (compare !== null) ctx.state.extra[COMPARE_PARAM] = compare;
+      else delete ctx.state.extra[COMPARE_PARAM];
+      ctx.syncUrl();
+      render();
     }
 
     function setSplit(pos: number | null): void {
@@ -639,7 +694,7 @@ export const scenariosFeature: Feature = {
       return () => {
         abort?.abort();
         stopTool();
-        setSplit(null);
+        setCompare(null);
         layer?.dispose();
         layer = null;
         table = null;
@@ -663,6 +718,8 @@ export const scenariosFeature: Feature = {
           message,
           layer: layer?.stats() ?? null,
           saved: s !== null && !service.pending && service.saveError === null,
+          compare,
+          sync: syncView?.stats() ?? null,
         };
       },
       exportText,

@@ -72,8 +72,28 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   // Split view: the divider shows.
   await page.locator('#scn-split').check();
   await expect(page.locator('#scn-divider')).toBeVisible();
-  await page.locator('#scn-split').uncheck();
+  // Two synchronised views instead (the choices exclude each other): today's city in a second
+  // view on the left, the scenario on the right; dragging the left view moves both cameras.
+  await page.locator('#scn-sync').check();
   await expect(page.locator('#scn-divider')).toHaveCount(0);
+  await expect(page.locator('#scn-sync-pane canvas')).toBeVisible();
+  await expect(page.locator('#scn-sync-left')).toHaveText('Aujourd’hui');
+  await expect(page.locator('#scn-sync-right')).toHaveText('Scénario 1');
+  expect(page.url()).toContain('cmp=sync');
+  await expect.poll(async () => (await state(page)).sync?.tileset, { timeout: 60_000 }).toBe(true);
+  const cam0 = (await page.evaluate(() => window.__jumeau!.camera()))!;
+  const pane = (await page.locator('#scn-sync-pane').boundingBox())!;
+  await page.mouse.move(pane.x + pane.width * 0.5, pane.y + pane.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width * 0.3, pane.y + pane.height * 0.5, { steps: 6 });
+  await page.mouse.up();
+  await expect.poll(async () => (await state(page)).sync?.shared.left ?? 0).toBeGreaterThan(0);
+  await expect.poll(async () => Math.abs((await page.evaluate(() => window.__jumeau!.camera()))!.lonDeg - cam0.lonDeg)).toBeGreaterThan(1e-5);
+  await page.evaluate(() => window.__jumeau!.render());
+  await page.screenshot({ path: '/tmp/scenario-views-sync.png' });
+  await page.locator('#scn-cmp-off').check();
+  await expect(page.locator('#scn-sync-pane')).toHaveCount(0);
+  expect(page.url()).not.toContain('cmp=');
 
   // The report holds the edits and the table.
   const html = await page.evaluate(() => (window.__jumeauScenarios as unknown as { report(): Promise<string | null> }).report());
@@ -101,11 +121,14 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await expect(page.locator('#scn-message')).toContainText('scenario.edits.0.heightM');
   expect((await state(page)).scenarios).toHaveLength(1);
 
-  // Share link.
+  // Share link: with the split view shown and the indicators computed, the link says so.
+  await page.locator('#scn-split').check();
   await page.locator('#scn-share').click();
   await expect(page.locator('#scn-message')).toContainText('Lien copié');
   const link = page.url();
   expect(link).toContain('scn=1.');
+  expect(link).toContain('cmp=split');
+  expect(link).toContain('kpi=2026-12-21');
 
   // Autosave: the scenario is there after a reload.
   await expect.poll(async () => (await state(page)).saved).toBe(true);
@@ -119,6 +142,10 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await p2.goto(link.replace(/^https?:\/\/[^/]+/, ''));
   await expect.poll(async () => (await p2.evaluate(() => window.__jumeauScenarios?.state().active?.edits ?? null)), { timeout: 120_000 }).toEqual(before.edits);
   await expect(p2.locator('#scn-message')).toContainText('Scénario partagé');
+  // … in the same comparison view, and computes the same indicators (progress shown meanwhile).
+  await expect(p2.locator('#scn-divider')).toBeVisible();
+  await expect(p2.locator('#scn-message')).toContainText('2026-12-21');
+  await expect.poll(async () => (await p2.evaluate(() => window.__jumeauScenarios!.state().table?.rows.map((r) => [r.id, r.baseline, r.scenario]) ?? null)), { timeout: 300_000 }).toEqual(table.rows.map((r) => [r.id, r.baseline, r.scenario]));
   await other.close();
 });
 
