@@ -24,6 +24,8 @@ import { getCameraState, setCameraState } from '../scene/camera.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addSplitDivider, buildingAt, createScenarioLayer, placeAt, type ScenarioLayer } from '../scene/scenario-layer.ts';
 import { createSyncView, type SyncViewHandle } from '../scene/sync-view.ts';
+import { createModelGizmo, type ModelGizmo } from '../scene/model-gizmo.ts';
+import { gizmoRadiusM } from '../core/model-gizmo.ts';
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
 import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
 import { readTours, toursOfScenario, withTours } from '../tours/scenario-adapter.ts';
@@ -58,6 +60,8 @@ export interface ScenarioTestApi {
     /** The comparison view shown, and the synchronised views' counts when they are open. */
     compare: CompareMode | null;
     sync: ReturnType<SyncViewHandle['stats']> | null;
+    /** The 3D gizmo: the model edit it adjusts, the handle being dragged and where the handles are on screen. */
+    gizmo: { edit: string; dragging: string | null; handles: { handle: string; x: number; y: number }[] } | null;
   };
   exportText(): string | null;
   importText(text: string): Promise<{ ok: boolean; error?: string }>;
@@ -119,6 +123,8 @@ export const scenariosFeature: Feature = {
     let split: number | null = null;
     let compare: CompareMode | null = null;
     let syncView: SyncViewHandle | null = null;
+    let gizmo: ModelGizmo | null = null;
+    let gizmoFor: string | null = null;
     let removeDivider: (() => void) | null = null;
     let lastReport: string | null = null;
     let linkHandled = false;
@@ -147,6 +153,7 @@ export const scenariosFeature: Feature = {
         if (e?.kind !== 'add-model') return;
         report(service.updateEdit({ ...e, headingDeg: ((headingDeg % 360) + 360) % 360, scale }));
       },
+      onModelGizmo: (id) => setGizmo(gizmoFor === id ? null : id),
       onModelMove: (id) => {
         const e = service.active()?.edits.find((x) => x.id === id);
         if (e?.kind !== 'add-model' || ctx.viewer === null) return;
@@ -202,6 +209,7 @@ export const scenariosFeature: Feature = {
         areaText: table !== null ? t('scenario.kpiArea', { km2: formatNumber(ringKm2(table.study.area), 3), date: table.study.date }) : null,
         missingKpis: missing,
         compare,
+        gizmoFor,
         note: city?.config.synthetic === true ? t('scenario.synthetic') : null,
         simulations: SIMULATIONS.filter((d) => d.id !== 'building-stats').map((d) => d.id),
       });
@@ -238,6 +246,7 @@ export const scenariosFeature: Feature = {
           delete ctx.state.extra[KPI_PARAM];
           ctx.syncUrl();
         }
+        syncGizmo();
         const active = service.active();
         if (active === null && compare !== null) setCompare(null);
         else if (active !== null) syncView?.setRightLabel(active.name);
@@ -429,7 +438,11 @@ export const scenariosFeature: Feature = {
       capture('model', t('scenario.placing'), (x, y) => {
         const at = placeAt(scene, x, y);
         if (at === null) return;
-        report(service.addEdit({ kind: 'add-model', id: newEditId(), asset: r.sha, name: file.name.slice(0, 200) || 'model.glb', lonDeg: at.lonDeg, latDeg: at.latDeg, baseM: Math.round(at.heightM * 100) / 100, headingDeg: 0, scale: 1 }));
+        const id = newEditId();
+        const added = service.addEdit({ kind: 'add-model', id, asset: r.sha, name: file.name.slice(0, 200) || 'model.glb', lonDeg: at.lonDeg, latDeg: at.latDeg, baseM: Math.round(at.heightM * 100) / 100, headingDeg: 0, scale: 1 });
+        report(added);
+        // Placed: its gizmo opens to move, turn and scale it in the view.
+        if (added.ok) setGizmo(id);
       });
     }
 
@@ -487,6 +500,8 @@ export const scenariosFeature: Feature = {
     }
 
     async function openLink(value: string): Promise<void> {
+      // Read before the import: a change of edits takes the link's parameters out of the URL.
+      const cmp = readCompareLink(ctx.state.extra);
       const r = await decodeShare(value);
       if (!r.ok) return say(t('scenario.linkFailed', { reason: r.error }), 'error');
       const added = await service.importRead(r, t('scenario.copy'));
@@ -494,7 +509,6 @@ export const scenariosFeature: Feature = {
       if (r.scenario.view !== undefined && ctx.viewer !== null) setCameraState(ctx.viewer.scene, r.scenario.view);
       panel.setDate(r.scenario.study.date);
       ctx.setPanelOpen('scenario', true);
-      const cmp = readCompareLink(ctx.state.extra);
       const notes = [t('scenario.linkOpened', { name: r.scenario.name })];
       for (const i of cmp.issues) notes.push(t('scenario.linkIssue', { param: i.param, value: i.value, reason: i.reason }));
       if (cmp.value.mode !== null) setCompare(cmp.value.mode);
@@ -504,6 +518,52 @@ export const scenariosFeature: Feature = {
         notes.push(t('scenario.linkKpis', { date: cmp.value.kpiDate }));
       }
       say(notes.join(' '), cmp.issues.length > 0 ? 'error' : 'info');
+    }
+
+    /** The imported model edit `id` as the gizmo's, or null. */
+    function modelEdit(id: string | null) {
+      const e = id === null ? undefined : service.active()?.edits.find((x) => x.id === id);
+      return e?.kind === 'add-model' ? e : null;
+    }
+
+    function gizmoRadius(e: NonNullable<ReturnType<typeof modelEdit>>): number {
+      const tri = service.modelTriangles(e.asset);
+      return tri === null ? 10 : gizmoRadiusM(tri.bounds, e.scale);
+    }
+
+    /** Opens the 3D gizmo on an imported model (null closes it). */
+    function setGizmo(id: string | null): void {
+      gizmo?.dispose();
+      gizmo = null;
+      gizmoFor = null;
+      const e = modelEdit(id);
+      if (e !== null && ctx.viewer !== null && layer !== null) {
+        const editId = e.id;
+        gizmoFor = editId;
+        gizmo = createModelGizmo(ctx.viewer.scene, {
+          placement: e,
+          radiusM: gizmoRadius(e),
+          onPreview: (p) => layer?.previewModel(editId, p),
+          onCommit: (p) => {
+            const cur = modelEdit(editId);
+            if (cur !== null) report(service.updateEdit({ ...cur, lonDeg: p.lonDeg, latDeg: p.latDeg, headingDeg: p.headingDeg, scale: p.scale }));
+          },
+          onCancel: () => {
+            const cur = modelEdit(editId);
+            if (cur !== null) layer?.previewModel(editId, cur);
+          },
+        });
+        say(t('scenario.gizmoHint'));
+      }
+      render();
+    }
+
+    /** After an edit, undo or another scenario: the gizmo follows its model, or closes when it is gone. */
+    function syncGizmo(): void {
+      if (gizmoFor === null) return;
+      const e = modelEdit(gizmoFor);
+      if (e === null) setGizmo(null);
+      else gizmo?.update(e, gizmoRadius(e));
     }
 
     /** The comparison view: split by a divider, two synchronised views, or none (they exclude each other). */
@@ -694,6 +754,7 @@ export const scenariosFeature: Feature = {
       return () => {
         abort?.abort();
         stopTool();
+        setGizmo(null);
         setCompare(null);
         layer?.dispose();
         layer = null;
@@ -720,6 +781,7 @@ export const scenariosFeature: Feature = {
           saved: s !== null && !service.pending && service.saveError === null,
           compare,
           sync: syncView?.stats() ?? null,
+          gizmo: gizmo === null || gizmoFor === null ? null : { edit: gizmoFor, dragging: gizmo.dragging(), handles: gizmo.handlesOnScreen() },
         };
       },
       exportText,

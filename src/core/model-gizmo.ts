@@ -99,3 +99,15 @@ export function nearestHandle(handles: readonly { handle: GizmoHandle; x: number
   }
   return best;
 }
+
+/**
+ * Radius of the gizmo's ring for a model: its horizontal extent from the anchor (local bounds
+ * of its triangles, metres) times its scale and a 15 % margin; at least 3 m so that the handles
+ * stay apart on a tiny model.
+ */
+export function gizmoRadiusM(bounds: { min: readonly number[]; max: readonly number[] }, scale: number): number {
+  const ex = Math.max(Math.abs(bounds.min[0]!), Math.abs(bounds.max[0]!));
+  const ny = Math.max(Math.abs(bounds.min[1]!), Math.abs(bounds.max[1]!));
+  const r = Math.hypot(ex, ny) * scale * 1.15;
+  return Number.isFinite(r) ? Math.max(3, r) : 3;
+}

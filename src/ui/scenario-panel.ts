@@ -41,6 +41,8 @@ export interface ScenarioView {
   missingKpis: string | null;
   /** The comparison view shown: split by a divider, two synchronised views, or none. */
   compare: CompareMode | null;
+  /** The imported model edit whose 3D gizmo is open. */
+  gizmoFor: string | null;
   note: string | null;
   /** Simulation ids of the registry (for parameters). */
   simulations: string[];
@@ -56,6 +58,8 @@ export interface ScenarioPanelCallbacks {
   onTool(tool: Tool, params: ToolParams): void;
   onModelFile(file: File): void;
   onModelAdjust(editId: string, headingDeg: number, scale: number): void;
+  /** Opens (or closes) the 3D gizmo of an imported model. */
+  onModelGizmo(editId: string): void;
   /** Places an imported model again with a click. */
   onModelMove(editId: string): void;
   /** Sets a simulation parameter in this scenario (applied to the scenario side of a comparison). */
@@ -238,7 +242,8 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
           hd.addEventListener('change', apply);
           sc.addEventListener('change', apply);
           const move = h('button', { id: `scn-move-${e.id}`, type: 'button', class: 'text-button', on: { click: () => cb.onModelMove(e.id) } }, t('scenario.move'));
-          li.append(h('span', { class: 'scn-model-fields' }, label(t('scenario.heading'), hd), label(t('scenario.scale'), sc), move));
+          const gz = h('button', { id: `scn-gizmo-${e.id}`, type: 'button', class: 'text-button', attrs: { 'aria-pressed': String(v.gizmoFor === e.id) }, on: { click: () => cb.onModelGizmo(e.id) } }, t('scenario.gizmo'));
+          li.append(h('span', { class: 'scn-model-fields' }, label(t('scenario.heading'), hd), label(t('scenario.scale'), sc), move, gz));
         }
         li.append(h('button', { type: 'button', class: 'icon-button scn-remove-edit', title: t('scenario.removeEdit'), attrs: { 'aria-label': t('scenario.removeEdit') }, on: { click: () => cb.onRemoveEdit(e.id) } }, '×'));
         list.append(li);

@@ -168,6 +168,34 @@ test('import a glTF model, place it by a click and turn it with the numeric fiel
   expect((await state(page)).active!.edits[0]).toMatchObject({ kind: 'add-model', name: 'tower.glb', headingDeg: 0, scale: 1 });
   await expect.poll(async () => (await state(page)).layer?.models).toBe(1);
   const id = (await state(page)).active!.edits[0]!.id;
+  // The 3D gizmo opened on the placed model: drag the yellow (rotate) handle from north of the
+  // model to its west: a turn anticlockwise, one undo step, the camera still.
+  const g = (await state(page)).gizmo!;
+  expect(g.edit).toBe(id);
+  const hd = (k: string) => g.handles.find((x) => x.handle === k)!;
+  const c = hd('move'), r = hd('rotate');
+  const vbox = (await page.locator('#view canvas').boundingBox())!;
+  const cam1 = await page.evaluate(() => window.__jumeau!.camera());
+  await page.mouse.move(vbox.x + r.x, vbox.y + r.y);
+  await page.mouse.down();
+  await page.mouse.move(vbox.x + c.x - (c.y - r.y), vbox.y + c.y, { steps: 8 });
+  expect((await state(page)).gizmo?.dragging).toBe('rotate');
+  await page.mouse.up();
+  await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ kind: 'add-model' });
+  const turned = (await state(page)).active!.edits[0] as { headingDeg: number };
+  expect(turned.headingDeg).toBeGreaterThan(200);
+  expect(turned.headingDeg).toBeLessThan(340);
+  expect(await page.evaluate(() => window.__jumeau!.camera())).toEqual(cam1);
+  // Escape during a drag of the white (move) handle puts the model back; nothing is recorded.
+  await page.mouse.move(vbox.x + c.x, vbox.y + c.y);
+  await page.mouse.down();
+  await page.mouse.move(vbox.x + c.x - 40, vbox.y + c.y + 20, { steps: 4 });
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  expect((await state(page)).active!.edits[0]).toEqual(turned);
+  // One undo step per drag.
+  await page.locator('#scn-undo').click();
+  await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ headingDeg: 0 });
   await page.locator(`#scn-heading-${id}`).fill('45');
   await page.locator(`#scn-heading-${id}`).dispatchEvent('change');
   await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ headingDeg: 45 });
