@@ -89,8 +89,12 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await page.mouse.up();
   await expect.poll(async () => (await state(page)).sync?.shared.left ?? 0).toBeGreaterThan(0);
   await expect.poll(async () => Math.abs((await page.evaluate(() => window.__jumeau!.camera()))!.lonDeg - cam0.lonDeg)).toBeGreaterThan(1e-5);
-  await page.evaluate(() => window.__jumeau!.render());
+  await page.evaluate(() => {
+    document.getElementById('panel-scenario')!.style.visibility = 'hidden';
+    window.__jumeau!.render();
+  });
   await page.screenshot({ path: '/tmp/scenario-views-sync.png' });
+  await page.evaluate(() => (document.getElementById('panel-scenario')!.style.visibility = ''));
   await page.locator('#scn-cmp-off').check();
   await expect(page.locator('#scn-sync-pane')).toHaveCount(0);
   expect(page.url()).not.toContain('cmp=');
@@ -176,6 +180,7 @@ test('import a glTF model, place it by a click and turn it with the numeric fiel
   const c = hd('move'), r = hd('rotate');
   const vbox = (await page.locator('#view canvas').boundingBox())!;
   const cam1 = await page.evaluate(() => window.__jumeau!.camera());
+  await page.screenshot({ path: '/tmp/scenario-views-gizmo.png' });
   await page.mouse.move(vbox.x + r.x, vbox.y + r.y);
   await page.mouse.down();
   await page.mouse.move(vbox.x + c.x - (c.y - r.y), vbox.y + c.y, { steps: 8 });
