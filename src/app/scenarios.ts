@@ -194,6 +194,7 @@ export const scenariosFeature: Feature = {
 
     function render(): void {
       const s = service.active();
+      if (s !== null) syncView?.setRightLabel(s.name);
       const missing = missingKpis();
       panel.render({
         scenarios: service.list().map((x) => ({ id: x.id, name: x.name })),
@@ -247,9 +248,7 @@ export const scenariosFeature: Feature = {
           ctx.syncUrl();
         }
         syncGizmo();
-        const active = service.active();
-        if (active === null && compare !== null) setCompare(null);
-        else if (active !== null) syncView?.setRightLabel(active.name);
+        if (service.active() === null && compare !== null) setCompare(null);
       }
       if (reason === 'save-failed') say(t('scenario.saveFailed', { reason: service.saveError ?? '' }), 'error');
       render();
@@ -749,6 +748,11 @@ export const scenariosFeature: Feature = {
         if (!linkHandled && link !== undefined) {
           linkHandled = true;
           void openLink(link);
+        } else if (link === undefined && compare === null && (ctx.state.extra[COMPARE_PARAM] !== undefined || ctx.state.extra[KPI_PARAM] !== undefined)) {
+          // Without a shared scenario there is nothing to compare yet: the address says so.
+          delete ctx.state.extra[COMPARE_PARAM];
+          delete ctx.state.extra[KPI_PARAM];
+          ctx.syncUrl();
         }
       });
       return () => {

@@ -37,22 +37,38 @@ export interface ModelGizmo {
 
 const COLORS: Record<GizmoHandle, string> = { move: '#ffffff', rotate: '#ffd600', scale: '#00e5ff' };
 const RING_SEGMENTS = 72;
+/** The ring is at least this many CSS pixels across its radius, so that handles stay apart when the model is small on screen. */
+const MIN_RING_PX = 70;
 
 export function createModelGizmo(scene: Scene, o: ModelGizmoOptions): ModelGizmo {
   let placement = { ...o.placement };
+  /** The model's own ring radius (its extent at its scale). */
   let radius = o.radiusM;
-  let baseRadius = radius / placement.scale;
+  /** The radius drawn now: the model's, or more when it is small on screen. */
+  let drawn = radius;
   const points = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
   const lines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
-  let drag: { handle: GizmoHandle; start: Placement; frame: EnuFrame; from: [number, number]; pointerId: number; last: Placement } | null = null;
+  let drag: { handle: GizmoHandle; start: Placement; frame: EnuFrame; from: [number, number]; pointerId: number; last: Placement; radius: number } | null = null;
   const canvas = scene.canvas;
   const controller = scene.screenSpaceCameraController;
 
+  /** The ring radius for the current camera: the model's, at least MIN_RING_PX on screen. */
+  const ringFor = (p: Placement, modelR: number): number => {
+    // Pixels per metre at the model, measured by projecting the model's own ring (east and north).
+    const f = gizmoFrame(p);
+    const win = (e: number, n: number) => SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromArray(f.toEcef(e, n, 0)), new Cartesian2());
+    const c = win(0, 0), ea = win(modelR, 0), no = win(0, modelR);
+    if (c === undefined || ea === undefined || no === undefined) return modelR;
+    const px = Math.max(Math.hypot(ea.x - c.x, ea.y - c.y), Math.hypot(no.x - c.x, no.y - c.y));
+    return px > 0 && Number.isFinite(px) ? Math.max(modelR, (MIN_RING_PX * modelR) / px) : modelR;
+  };
+
   const draw = (p: Placement, r: number) => {
+    drawn = r;
     points.removeAll();
     lines.removeAll();
     const f = gizmoFrame(p);
-    const at = (e: number, n: number) => Cartesian3.fromArray(f.toEcef(e, n, 0.3));
+    const at = (e: number, n: number) => Cartesian3.fromArray(f.toEcef(e, n, 1));
     const ring: Cartesian3[] = [];
     for (let i = 0; i <= RING_SEGMENTS; i++) {
       const a = (i / RING_SEGMENTS) * 2 * Math.PI;
@@ -107,7 +123,7 @@ export function createModelGizmo(scene: Scene, o: ModelGizmoOptions): ModelGizmo
     if (handle === null || from === null) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    drag = { handle, start: { ...placement }, frame, from, pointerId: e.pointerId, last: { ...placement } };
+    drag = { handle, start: { ...placement }, frame, from, pointerId: e.pointerId, last: { ...placement }, radius: drawn };
     controller.enableInputs = false;
     canvas.setPointerCapture(e.pointerId);
     canvas.style.cursor = handle === 'move' ? 'move' : handle === 'rotate' ? 'grabbing' : 'nwse-resize';
@@ -120,7 +136,7 @@ export function createModelGizmo(scene: Scene, o: ModelGizmoOptions): ModelGizmo
     if (to === null) return;
     const p = gizmoDrag(drag.handle, drag.start, drag.from, to, drag.frame);
     drag.last = p;
-    draw(p, Math.max(3, baseRadius * p.scale));
+    draw(p, (drag.radius * p.scale) / drag.start.scale);
     o.onPreview(p);
   };
   const onUp = (e: PointerEvent) => {
@@ -137,7 +153,7 @@ export function createModelGizmo(scene: Scene, o: ModelGizmoOptions): ModelGizmo
     e.stopImmediatePropagation();
     const start = drag.start;
     end();
-    draw(start, Math.max(3, baseRadius * start.scale));
+    draw(start, ringFor(start, radius));
     o.onCancel();
   };
   canvas.addEventListener('pointerdown', onDown, true);
@@ -145,19 +161,25 @@ export function createModelGizmo(scene: Scene, o: ModelGizmoOptions): ModelGizmo
   canvas.addEventListener('pointerup', onUp, true);
   canvas.addEventListener('pointercancel', onUp, true);
   document.addEventListener('keydown', onKey, true);
-  draw(placement, radius);
+  draw(placement, ringFor(placement, radius));
+  // Zooming changes how big the ring must be to stay usable: redrawn when it is off by 20 %.
+  const offCamera = scene.camera.changed.addEventListener(() => {
+    if (drag !== null) return;
+    const want = ringFor(placement, radius);
+    if (Math.abs(want - drawn) > 0.2 * drawn) draw(placement, want);
+  });
 
   return {
     update(p, r) {
       placement = { ...p };
       radius = r;
-      baseRadius = r / p.scale;
-      if (drag === null) draw(placement, radius);
+      if (drag === null) draw(placement, ringFor(placement, radius));
     },
     dragging: () => drag?.handle ?? null,
     handlesOnScreen: screen,
     dispose() {
       end();
+      offCamera();
       canvas.removeEventListener('pointerdown', onDown, true);
       canvas.removeEventListener('pointermove', onMove, true);
       canvas.removeEventListener('pointerup', onUp, true);
