@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { findBuildingPoint, offlineNetwork, openApp } from './helpers.ts';
 
@@ -95,6 +97,14 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   });
   await page.screenshot({ path: '/tmp/scenario-views-sync.png' });
   await page.evaluate(() => (document.getElementById('panel-scenario')!.style.visibility = ''));
+  // axe-core on the panel (comparison radios) and the two views: no serious violation.
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const axe = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null }[] }> } };
+    const r = await w.axe.run({ include: [['#panel-scenario'], ['#view']] }, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact }));
+  });
+  expect(axe.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   await page.locator('#scn-cmp-off').check();
   await expect(page.locator('#scn-sync-pane')).toHaveCount(0);
   expect(page.url()).not.toContain('cmp=');
