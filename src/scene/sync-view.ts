@@ -33,8 +33,8 @@ export interface SyncViewHandle {
   readonly scene: Scene;
   /** Sets the label of the scenario side (renamed, another scenario). */
   setRightLabel(text: string): void;
-  /** Counts for tests: frames of each view that shared their camera, tileset loaded. */
-  stats(): { shared: { left: number; right: number }; tileset: boolean };
+  /** Counts for tests: frames of each view that shared their camera, tileset loaded and its GPU/CPU memory (bytes). */
+  stats(): { shared: { left: number; right: number }; tileset: boolean; tilesetBytes: number };
   dispose(): void;
 }
 
@@ -139,7 +139,7 @@ export function createSyncView(main: ViewerHandle, host: HTMLElement, o: SyncVie
     setRightLabel(text) {
       right.textContent = text;
     },
-    stats: () => ({ shared: { ...shared }, tileset: tileset !== null }),
+    stats: () => ({ shared: { ...shared }, tileset: tileset !== null, tilesetBytes: tileset?.totalMemoryUsageInBytes ?? 0 }),
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -91,6 +91,9 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await page.mouse.up();
   await expect.poll(async () => (await state(page)).sync?.shared.left ?? 0).toBeGreaterThan(0);
   await expect.poll(async () => Math.abs((await page.evaluate(() => window.__jumeau!.camera()))!.lonDeg - cam0.lonDeg)).toBeGreaterThan(1e-5);
+  // What the second view costs, beside the main one (bytes of tile content in memory).
+  const mem = await page.evaluate(() => ({ main: window.__jumeau!.stats().tileset, sync: window.__jumeauScenarios!.state().sync }));
+  console.log('sync view memory', JSON.stringify(mem));
   await page.evaluate(() => {
     document.getElementById('panel-scenario')!.style.visibility = 'hidden';
     window.__jumeau!.render();
