@@ -15,13 +15,16 @@ import { kpisFor } from '../scenarios/kpis/index.ts';
 import { applyEdits, emptyEffect, type Scenario } from '../scenarios/model.ts';
 import { buildReport } from '../scenarios/report.ts';
 import { ScenarioService } from '../scenarios/service.ts';
-import { decodeShare, encodeShare, SHARE_PARAM } from '../scenarios/share.ts';
+import { COMPARE_PARAM, decodeShare, encodeShare, KPI_PARAM, readCompareLink, SHARE_PARAM, writeCompareLink, type CompareMode } from '../scenarios/share.ts';
 import { autoStudyArea, toSimScenario } from '../scenarios/simulate.ts';
 import { lazySimulationClient } from '../simulations/client.ts';
 import { findSimulation, SIMULATIONS } from '../simulations/registry.ts';
 import { getCameraState, setCameraState } from '../scene/camera.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
 import { addSplitDivider, buildingAt, createScenarioLayer, placeAt, type ScenarioLayer } from '../scene/scenario-layer.ts';
+import { createSyncView, type SyncViewHandle } from '../scene/sync-view.ts';
+import { createModelGizmo, type ModelGizmo } from '../scene/model-gizmo.ts';
+import { gizmoRadiusM } from '../core/model-gizmo.ts';
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
 import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
 import { readTours, toursOfScenario, withTours } from '../tours/scenario-adapter.ts';
@@ -53,6 +56,11 @@ export interface ScenarioTestApi {
     message: string | null;
     layer: ReturnType<ScenarioLayer['stats']> | null;
     saved: boolean;
+    /** The comparison view shown, and the synchronised views' counts when they are open. */
+    compare: CompareMode | null;
+    sync: ReturnType<SyncViewHandle['stats']> | null;
+    /** The 3D gizmo: the model edit it adjusts, the handle being dragged and where the handles are on screen. */
+    gizmo: { edit: string; dragging: string | null; handles: { handle: string; x: number; y: number }[] } | null;
   };
   exportText(): string | null;
   importText(text: string): Promise<{ ok: boolean; error?: string }>;
@@ -112,6 +120,10 @@ export const scenariosFeature: Feature = {
     let running: string | null = null;
     let abort: AbortController | null = null;
     let split: number | null = null;
+    let compare: CompareMode | null = null;
+    let syncView: SyncViewHandle | null = null;
+    let gizmo: ModelGizmo | null = null;
+    let gizmoFor: string | null = null;
     let removeDivider: (() => void) | null = null;
     let lastReport: string | null = null;
     let linkHandled = false;
@@ -140,6 +152,7 @@ export const scenariosFeature: Feature = {
         if (e?.kind !== 'add-model') return;
         report(service.updateEdit({ ...e, headingDeg: ((headingDeg % 360) + 360) % 360, scale }));
       },
+      onModelGizmo: (id) => setGizmo(gizmoFor === id ? null : id),
       onModelMove: (id) => {
         const e = service.active()?.edits.find((x) => x.id === id);
         if (e?.kind !== 'add-model' || ctx.viewer === null) return;
@@ -166,7 +179,7 @@ export const scenariosFeature: Feature = {
       onExport: () => exportFile(),
       onImportFile: (file) => void file.text().then((text) => importText(text)),
       onShare: () => void share(),
-      onSplit: (on) => setSplit(on ? 0.5 : null),
+      onCompare: (mode) => setCompare(mode),
       onKpis: (date) => void runKpis(date),
       onCancel: () => abort?.abort(),
       onReport: () => void makeReport(true),
@@ -180,6 +193,7 @@ export const scenariosFeature: Feature = {
 
     function render(): void {
       const s = service.active();
+      if (s !== null) syncView?.setRightLabel(s.name);
       const missing = missingKpis();
       panel.render({
         scenarios: service.list().map((x) => ({ id: x.id, name: x.name })),
@@ -194,7 +208,8 @@ export const scenariosFeature: Feature = {
         tableStale: table !== null && tableFor !== editsKey(),
         areaText: table !== null ? t('scenario.kpiArea', { km2: formatNumber(ringKm2(table.study.area), 3), date: table.study.date }) : null,
         missingKpis: missing,
-        split: split !== null,
+        compare,
+        gizmoFor,
         note: city?.config.synthetic === true ? t('scenario.synthetic') : null,
         simulations: SIMULATIONS.filter((d) => d.id !== 'building-stats').map((d) => d.id),
       });
@@ -226,9 +241,13 @@ export const scenariosFeature: Feature = {
           tableFor = null;
         }
         if (ctx.state.extra[SHARE_PARAM] !== undefined && reason === 'edits') {
+          // The link no longer says what is shown: neither the scenario nor its indicators.
           delete ctx.state.extra[SHARE_PARAM];
+          delete ctx.state.extra[KPI_PARAM];
           ctx.syncUrl();
         }
+        syncGizmo();
+        if (service.active() === null && compare !== null) setCompare(null);
       }
       if (reason === 'save-failed') say(t('scenario.saveFailed', { reason: service.saveError ?? '' }), 'error');
       render();
@@ -417,7 +436,11 @@ export const scenariosFeature: Feature = {
       capture('model', t('scenario.placing'), (x, y) => {
         const at = placeAt(scene, x, y);
         if (at === null) return;
-        report(service.addEdit({ kind: 'add-model', id: newEditId(), asset: r.sha, name: file.name.slice(0, 200) || 'model.glb', lonDeg: at.lonDeg, latDeg: at.latDeg, baseM: Math.round(at.heightM * 100) / 100, headingDeg: 0, scale: 1 }));
+        const id = newEditId();
+        const added = service.addEdit({ kind: 'add-model', id, asset: r.sha, name: file.name.slice(0, 200) || 'model.glb', lonDeg: at.lonDeg, latDeg: at.latDeg, baseM: Math.round(at.heightM * 100) / 100, headingDeg: 0, scale: 1 });
+        report(added);
+        // Placed: its gizmo opens to move, turn and scale it in the view.
+        if (added.ok) setGizmo(id);
       });
     }
 
@@ -462,6 +485,9 @@ export const scenariosFeature: Feature = {
       const r = await encodeShare(withView);
       if (!r.ok) return say(r.reason === 'models' ? t('scenario.shareModels') : t('scenario.shareTooLong', { n: r.length ?? 0 }), 'error');
       ctx.state.extra[SHARE_PARAM] = r.value;
+      // The comparison shown and, when the indicator table is up to date, its date: the link
+      // opens the same view and computes the same numbers.
+      writeCompareLink(ctx.state.extra, { mode: compare, kpiDate: table !== null && tableFor === editsKey() ? table.study.date : null });
       ctx.syncUrl();
       try {
         await navigator.clipboard.writeText(location.href);
@@ -472,6 +498,8 @@ export const scenariosFeature: Feature = {
     }
 
     async function openLink(value: string): Promise<void> {
+      // Read before the import: a change of edits takes the link's parameters out of the URL.
+      const cmp = readCompareLink(ctx.state.extra);
       const r = await decodeShare(value);
       if (!r.ok) return say(t('scenario.linkFailed', { reason: r.error }), 'error');
       const added = await service.importRead(r, t('scenario.copy'));
@@ -479,7 +507,93 @@ export const scenariosFeature: Feature = {
       if (r.scenario.view !== undefined && ctx.viewer !== null) setCameraState(ctx.viewer.scene, r.scenario.view);
       panel.setDate(r.scenario.study.date);
       ctx.setPanelOpen('scenario', true);
-      say(t('scenario.linkOpened', { name: r.scenario.name }));
+      const notes = [t('scenario.linkOpened', { name: r.scenario.name })];
+      for (const i of cmp.issues) notes.push(t('scenario.linkIssue', { param: i.param, value: i.value, reason: i.reason }));
+      if (cmp.value.mode !== null) setCompare(cmp.value.mode);
+      if (cmp.value.kpiDate !== null) {
+        panel.setDate(cmp.value.kpiDate);
+        void runKpis(cmp.value.kpiDate);
+        notes.push(t('scenario.linkKpis', { date: cmp.value.kpiDate }));
+      }
+      say(notes.join(' '), cmp.issues.length > 0 ? 'error' : 'info');
+    }
+
+    /** The imported model edit `id` as the gizmo's, or null. */
+    function modelEdit(id: string | null) {
+      const e = id === null ? undefined : service.active()?.edits.find((x) => x.id === id);
+      return e?.kind === 'add-model' ? e : null;
+    }
+
+    function gizmoRadius(e: NonNullable<ReturnType<typeof modelEdit>>): number {
+      const tri = service.modelTriangles(e.asset);
+      return tri === null ? 10 : gizmoRadiusM(tri.bounds, e.scale);
+    }
+
+    /** Opens the 3D gizmo on an imported model (null closes it). */
+    function setGizmo(id: string | null): void {
+      gizmo?.dispose();
+      gizmo = null;
+      gizmoFor = null;
+      const e = modelEdit(id);
+      if (e !== null && ctx.viewer !== null && layer !== null) {
+        const editId = e.id;
+        gizmoFor = editId;
+        gizmo = createModelGizmo(ctx.viewer.scene, {
+          placement: e,
+          radiusM: gizmoRadius(e),
+          onPreview: (p) => layer?.previewModel(editId, p),
+          onCommit: (p) => {
+            const cur = modelEdit(editId);
+            if (cur !== null) report(service.updateEdit({ ...cur, lonDeg: p.lonDeg, latDeg: p.latDeg, headingDeg: p.headingDeg, scale: p.scale }));
+          },
+          onCancel: () => {
+            const cur = modelEdit(editId);
+            if (cur !== null) layer?.previewModel(editId, cur);
+          },
+        });
+        say(t('scenario.gizmoHint'));
+      }
+      render();
+    }
+
+    /** After an edit, undo or another scenario: the gizmo follows its model, or closes when it is gone. */
+    function syncGizmo(): void {
+      if (gizmoFor === null) return;
+      const e = modelEdit(gizmoFor);
+      if (e === null) setGizmo(null);
+      else gizmo?.update(e, gizmoRadius(e));
+    }
+
+    /** The comparison view: split by a divider, two synchronised views, or none (they exclude each other). */
+    function setCompare(mode: CompareMode | null): void {
+      if (mode !== null && (service.active() === null || ctx.viewer === null)) mode = null;
+      if (mode !== 'sync' && syncView !== null) {
+        syncView.dispose();
+        syncView = null;
+      }
+      if (mode !== 'split' && split !== null) setSplit(null);
+      compare = mode;
+      if (mode === 'split' && split === null) setSplit(0.5);
+      if (mode === 'sync' && syncView === null && ctx.viewer !== null) {
+        const view = ctx.viewer.scene.canvas.closest('.view') as HTMLElement | null;
+        try {
+          if (view === null) throw new Error('no 3D view');
+          syncView = createSyncView(ctx.viewer, view, {
+            buildings: city?.config.buildings ?? null,
+            quality: ctx.state.extra.quality === 'low' ? 'low' : 'high',
+            stable: ctx.stable,
+            labels: { left: t('scenario.today'), right: service.active()?.name ?? t('scenario.active') },
+            onError: (reason) => say(t('scenario.syncFailed', { reason }), 'error'),
+          });
+        } catch (e) {
+          say(t('scenario.syncFailed', { reason: e instanceof Error ? e.message : String(e) }), 'error');
+          compare = null;
+        }
+      }
+      if (compare !== null) ctx.state.extra[COMPARE_PARAM] = compare;
+      else delete ctx.state.extra[COMPARE_PARAM];
+      ctx.syncUrl();
+      render();
     }
 
     function setSplit(pos: number | null): void {
@@ -633,12 +747,18 @@ export const scenariosFeature: Feature = {
         if (!linkHandled && link !== undefined) {
           linkHandled = true;
           void openLink(link);
+        } else if (link === undefined && compare === null && (ctx.state.extra[COMPARE_PARAM] !== undefined || ctx.state.extra[KPI_PARAM] !== undefined)) {
+          // Without a shared scenario there is nothing to compare yet: the address says so.
+          delete ctx.state.extra[COMPARE_PARAM];
+          delete ctx.state.extra[KPI_PARAM];
+          ctx.syncUrl();
         }
       });
       return () => {
         abort?.abort();
         stopTool();
-        setSplit(null);
+        setGizmo(null);
+        setCompare(null);
         layer?.dispose();
         layer = null;
         table = null;
@@ -662,6 +782,9 @@ export const scenariosFeature: Feature = {
           message,
           layer: layer?.stats() ?? null,
           saved: s !== null && !service.pending && service.saveError === null,
+          compare,
+          sync: syncView?.stats() ?? null,
+          gizmo: gizmo === null || gizmoFor === null ? null : { edit: gizmoFor, dragging: gizmo.dragging(), handles: gizmo.handlesOnScreen() },
         };
       },
       exportText,

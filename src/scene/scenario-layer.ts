@@ -26,7 +26,7 @@ import { HEIGHT_RAMP } from '../core/color-ramp.ts';
 import { MeshBuilder } from '../core/geometry/extrude.ts';
 import { metresPerDegree } from '../core/geodesy.ts';
 import { writeGlb } from '../core/gltf.ts';
-import { placementMatrix } from '../core/placement.ts';
+import { placementMatrix, type Placement } from '../core/placement.ts';
 import type { BuildingsSource } from '../config/types.ts';
 import type { BuildingUse } from '../scenarios/edits.ts';
 import type { ScenarioEffect } from '../scenarios/model.ts';
@@ -59,6 +59,11 @@ export const USE_COLORS: Record<BuildingUse, readonly [number, number, number]> 
 export interface ScenarioLayer {
   /** Draws this effect (replacing the previous one). `model(sha)` gives an imported model's bytes. */
   update(fx: ScenarioEffect, model: (sha: string) => Uint8Array | null): void;
+  /**
+   * Shows an imported model (by its edit id) at another placement without changing the scenario:
+   * the gizmo's live preview during a drag. The next `update` draws the scenario's placement.
+   */
+  previewModel(editId: string, placement: Placement): void;
   /** Split view on (divider at `position`, 0–1 from the left) or off (null). */
   setSplit(position: number | null): void;
   /** Counts of what is drawn (tests, bench). */
@@ -83,6 +88,7 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
     return h !== undefined && Number.isFinite(h) ? h : 0;
   };
   let models: Model[] = [];
+  const byEdit = new Map<string, Model>();
   let pits: Primitive | null = null;
   const points = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
   let baseline: Cesium3DTileset | null = null;
@@ -95,16 +101,18 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
   const clearModels = () => {
     for (const m of models) if (!m.isDestroyed()) scene.primitives.remove(m);
     models = [];
+    byEdit.clear();
   };
   const direction = () => (split !== null ? SplitDirection.RIGHT : SplitDirection.NONE);
 
-  const addModel = (gltf: Uint8Array, matrix: Matrix4, gen: number, tint?: readonly [number, number, number]) => {
+  const addModel = (gltf: Uint8Array, matrix: Matrix4, gen: number, tint?: readonly [number, number, number], editId?: string) => {
     // `gltf` (bytes) is accepted at run time (Cesium reads `url ?? gltf`); the typings only name `url`.
     Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false, ...(tint !== undefined ? { color: Color.fromBytes(tint[0], tint[1], tint[2], 255), colorBlendMode: ColorBlendMode.MIX, colorBlendAmount: 0.85 } : {}) } as unknown as Parameters<typeof Model.fromGltfAsync>[0])
       .then((model) => {
         if (disposed || gen !== generation) return model.destroy();
         scene.primitives.add(model);
         models.push(model);
+        if (editId !== undefined) byEdit.set(editId, model);
         scene.requestRender();
       })
       .catch((e: unknown) => console.warn('scenario model', e));
@@ -139,7 +147,7 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
         const bytes = model(m.asset);
         if (bytes === null) continue;
         nModels++;
-        addModel(bytes, Matrix4.fromArray([...placementMatrix(m)]), gen);
+        addModel(bytes, Matrix4.fromArray([...placementMatrix(m)]), gen, undefined, m.id);
       }
       const hidden = [...fx.removed, ...fx.hidden];
       if (buildings !== null) buildings.setHidden(hidden);
@@ -166,6 +174,12 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
       for (const cp of fx.carParks.added) dot(cp.lonDeg, cp.latDeg, Color.fromCssColorString('#2979ff'));
       for (const cp of fx.carParks.closed.values()) if (cp.lonDeg !== undefined && cp.latDeg !== undefined) dot(cp.lonDeg, cp.latDeg, Color.fromCssColorString('#ff1744'));
       counts = { added: fx.addedBuildings.length, models: nModels, hidden: hidden.length, clips: fx.clips.length, points: points.length };
+      scene.requestRender();
+    },
+    previewModel(editId, placement) {
+      const m = byEdit.get(editId);
+      if (m === undefined || m.isDestroyed()) return;
+      m.modelMatrix = Matrix4.fromArray([...placementMatrix(placement)]);
       scene.requestRender();
     },
     setSplit(position) {

@@ -1,5 +1,6 @@
 import '../../assets/styles/scenario.css';
 import type { KpiTable } from '../scenarios/kpi.ts';
+import type { CompareMode } from '../scenarios/share.ts';
 import { BUILDING_USES, floorsToHeightM, heightToFloors, type BuildingUse, type Edit } from '../scenarios/edits.ts';
 import { h, replaceChildren } from './dom.ts';
 import { formatNumber, getLang, t, type MessageKey } from './i18n/index.ts';
@@ -38,7 +39,10 @@ export interface ScenarioView {
   tableStale: boolean;
   areaText: string | null;
   missingKpis: string | null;
-  split: boolean;
+  /** The comparison view shown: split by a divider, two synchronised views, or none. */
+  compare: CompareMode | null;
+  /** The imported model edit whose 3D gizmo is open. */
+  gizmoFor: string | null;
   note: string | null;
   /** Simulation ids of the registry (for parameters). */
   simulations: string[];
@@ -54,6 +58,8 @@ export interface ScenarioPanelCallbacks {
   onTool(tool: Tool, params: ToolParams): void;
   onModelFile(file: File): void;
   onModelAdjust(editId: string, headingDeg: number, scale: number): void;
+  /** Opens (or closes) the 3D gizmo of an imported model. */
+  onModelGizmo(editId: string): void;
   /** Places an imported model again with a click. */
   onModelMove(editId: string): void;
   /** Sets a simulation parameter in this scenario (applied to the scenario side of a comparison). */
@@ -64,7 +70,8 @@ export interface ScenarioPanelCallbacks {
   onExport(): void;
   onImportFile(file: File): void;
   onShare(): void;
-  onSplit(on: boolean): void;
+  /** Chooses the comparison view (the split view and the synchronised views exclude each other). */
+  onCompare(mode: CompareMode | null): void;
   onKpis(date: string): void;
   onCancel(): void;
   onReport(): void;
@@ -122,7 +129,11 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
   const depth = num('scn-depth', 10, 1, 200, 1);
   const capacity = num('scn-capacity', 300, 1, 20000, 10);
   const date = h('input', { id: 'scn-date', type: 'date', attrs: { min: '1900-01-01', max: '2199-12-31' } });
-  const split = h('input', { id: 'scn-split', type: 'checkbox', on: { change: () => cb.onSplit(split.checked) } });
+  const radio = (id: string, mode: CompareMode | null) => {
+    const r = h('input', { id, type: 'radio', attrs: { name: 'scn-compare', value: mode ?? 'off' }, on: { change: () => r.checked && cb.onCompare(mode) } });
+    return r;
+  };
+  const compareRadios = { off: radio('scn-cmp-off', null), split: radio('scn-split', 'split'), sync: radio('scn-sync', 'sync') };
   const modelInput = h('input', { id: 'scn-model-file', type: 'file', attrs: { accept: '.glb,.gltf,model/gltf-binary,model/gltf+json' }, hidden: true });
   const importInput = h('input', { id: 'scn-import-file', type: 'file', attrs: { accept: '.json,application/json' }, hidden: true });
   modelInput.addEventListener('change', () => {
@@ -206,7 +217,9 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
     buttons.undo.disabled = !v.canUndo;
     buttons.redo.disabled = !v.canRedo;
     buttons.cancel.hidden = v.running === null;
-    split.checked = v.split;
+    compareRadios.off.checked = v.compare === null;
+    compareRadios.split.checked = v.compare === 'split';
+    compareRadios.sync.checked = v.compare === 'sync';
     const parts: (Node | null)[] = [
       h('div', { class: 'scn-row' }, label(t('scenario.active'), select)),
       h('div', { class: 'sim-actions' }, buttons.create, buttons.duplicate, buttons.remove),
@@ -229,7 +242,8 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
           hd.addEventListener('change', apply);
           sc.addEventListener('change', apply);
           const move = h('button', { id: `scn-move-${e.id}`, type: 'button', class: 'text-button', on: { click: () => cb.onModelMove(e.id) } }, t('scenario.move'));
-          li.append(h('span', { class: 'scn-model-fields' }, label(t('scenario.heading'), hd), label(t('scenario.scale'), sc), move));
+          const gz = h('button', { id: `scn-gizmo-${e.id}`, type: 'button', class: 'text-button', attrs: { 'aria-pressed': String(v.gizmoFor === e.id) }, on: { click: () => cb.onModelGizmo(e.id) } }, t('scenario.gizmo'));
+          li.append(h('span', { class: 'scn-model-fields' }, label(t('scenario.heading'), hd), label(t('scenario.scale'), sc), move, gz));
         }
         li.append(h('button', { type: 'button', class: 'icon-button scn-remove-edit', title: t('scenario.removeEdit'), attrs: { 'aria-label': t('scenario.removeEdit') }, on: { click: () => cb.onRemoveEdit(e.id) } }, '×'));
         list.append(li);
@@ -261,7 +275,16 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
     parts.push(h('h3', {}, t('scenario.file')), h('div', { class: 'sim-actions' }, buttons.exportFile, buttons.importFile, buttons.share));
     if (on) {
       parts.push(h('h3', {}, t('scenario.compare')));
-      parts.push(h('label', { class: 'field scn-check' }, split, h('span', {}, t('scenario.split'))));
+      parts.push(
+        h(
+          'fieldset',
+          { class: 'scn-cmp', id: 'scn-compare' },
+          h('legend', {}, t('scenario.compareView')),
+          h('label', { class: 'field scn-check' }, compareRadios.off, h('span', {}, t('scenario.compareOff'))),
+          h('label', { class: 'field scn-check' }, compareRadios.split, h('span', {}, t('scenario.split'))),
+          h('label', { class: 'field scn-check' }, compareRadios.sync, h('span', {}, t('scenario.sync'))),
+        ),
+      );
       parts.push(h('div', { class: 'sim-actions' }, label(t('scenario.date'), date), buttons.kpis, buttons.cancel, buttons.report));
       if (v.running !== null) parts.push(h('p', { class: 'hint', id: 'scn-running', attrs: { 'aria-live': 'polite' } }, v.running));
       if (v.areaText !== null) parts.push(h('p', { class: 'hint' }, v.areaText));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { findBuildingPoint, offlineNetwork, openApp } from './helpers.ts';
 
@@ -72,8 +74,43 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   // Split view: the divider shows.
   await page.locator('#scn-split').check();
   await expect(page.locator('#scn-divider')).toBeVisible();
-  await page.locator('#scn-split').uncheck();
+  // Two synchronised views instead (the choices exclude each other): today's city in a second
+  // view on the left, the scenario on the right; dragging the left view moves both cameras.
+  await page.locator('#scn-sync').check();
   await expect(page.locator('#scn-divider')).toHaveCount(0);
+  await expect(page.locator('#scn-sync-pane canvas')).toBeVisible();
+  await expect(page.locator('#scn-sync-left')).toHaveText('Aujourd’hui');
+  await expect(page.locator('#scn-sync-right')).toHaveText('Scénario 1');
+  expect(page.url()).toContain('cmp=sync');
+  await expect.poll(async () => (await state(page)).sync?.tileset, { timeout: 60_000 }).toBe(true);
+  const cam0 = (await page.evaluate(() => window.__jumeau!.camera()))!;
+  const pane = (await page.locator('#scn-sync-pane').boundingBox())!;
+  await page.mouse.move(pane.x + pane.width * 0.5, pane.y + pane.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width * 0.3, pane.y + pane.height * 0.5, { steps: 6 });
+  await page.mouse.up();
+  await expect.poll(async () => (await state(page)).sync?.shared.left ?? 0).toBeGreaterThan(0);
+  await expect.poll(async () => Math.abs((await page.evaluate(() => window.__jumeau!.camera()))!.lonDeg - cam0.lonDeg)).toBeGreaterThan(1e-5);
+  // What the second view costs, beside the main one (bytes of tile content in memory).
+  const mem = await page.evaluate(() => ({ main: window.__jumeau!.stats().tileset, sync: window.__jumeauScenarios!.state().sync }));
+  console.log('sync view memory', JSON.stringify(mem));
+  await page.evaluate(() => {
+    document.getElementById('panel-scenario')!.style.visibility = 'hidden';
+    window.__jumeau!.render();
+  });
+  await page.screenshot({ path: '/tmp/scenario-views-sync.png' });
+  await page.evaluate(() => (document.getElementById('panel-scenario')!.style.visibility = ''));
+  // axe-core on the panel (comparison radios) and the two views: no serious violation.
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const axe = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null }[] }> } };
+    const r = await w.axe.run({ include: [['#panel-scenario'], ['#view']] }, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact }));
+  });
+  expect(axe.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await page.locator('#scn-cmp-off').check();
+  await expect(page.locator('#scn-sync-pane')).toHaveCount(0);
+  expect(page.url()).not.toContain('cmp=');
 
   // The report holds the edits and the table.
   const html = await page.evaluate(() => (window.__jumeauScenarios as unknown as { report(): Promise<string | null> }).report());
@@ -101,11 +138,14 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await expect(page.locator('#scn-message')).toContainText('scenario.edits.0.heightM');
   expect((await state(page)).scenarios).toHaveLength(1);
 
-  // Share link.
+  // Share link: with the split view shown and the indicators computed, the link says so.
+  await page.locator('#scn-split').check();
   await page.locator('#scn-share').click();
   await expect(page.locator('#scn-message')).toContainText('Lien copié');
   const link = page.url();
   expect(link).toContain('scn=1.');
+  expect(link).toContain('cmp=split');
+  expect(link).toContain('kpi=2026-12-21');
 
   // Autosave: the scenario is there after a reload.
   await expect.poll(async () => (await state(page)).saved).toBe(true);
@@ -119,6 +159,10 @@ test('draw a building, demolish and undo, compute indicators: a non-zero sun los
   await p2.goto(link.replace(/^https?:\/\/[^/]+/, ''));
   await expect.poll(async () => (await p2.evaluate(() => window.__jumeauScenarios?.state().active?.edits ?? null)), { timeout: 120_000 }).toEqual(before.edits);
   await expect(p2.locator('#scn-message')).toContainText('Scénario partagé');
+  // … in the same comparison view, and computes the same indicators (progress shown meanwhile).
+  await expect(p2.locator('#scn-divider')).toBeVisible();
+  await expect(p2.locator('#scn-message')).toContainText('2026-12-21');
+  await expect.poll(async () => (await p2.evaluate(() => window.__jumeauScenarios!.state().table?.rows.map((r) => [r.id, r.baseline, r.scenario]) ?? null)), { timeout: 300_000 }).toEqual(table.rows.map((r) => [r.id, r.baseline, r.scenario]));
   await other.close();
 });
 
@@ -141,6 +185,35 @@ test('import a glTF model, place it by a click and turn it with the numeric fiel
   expect((await state(page)).active!.edits[0]).toMatchObject({ kind: 'add-model', name: 'tower.glb', headingDeg: 0, scale: 1 });
   await expect.poll(async () => (await state(page)).layer?.models).toBe(1);
   const id = (await state(page)).active!.edits[0]!.id;
+  // The 3D gizmo opened on the placed model: drag the yellow (rotate) handle from north of the
+  // model to its west: a turn anticlockwise, one undo step, the camera still.
+  const g = (await state(page)).gizmo!;
+  expect(g.edit).toBe(id);
+  const hd = (k: string) => g.handles.find((x) => x.handle === k)!;
+  const c = hd('move'), r = hd('rotate');
+  const vbox = (await page.locator('#view canvas').boundingBox())!;
+  const cam1 = await page.evaluate(() => window.__jumeau!.camera());
+  await page.screenshot({ path: '/tmp/scenario-views-gizmo.png' });
+  await page.mouse.move(vbox.x + r.x, vbox.y + r.y);
+  await page.mouse.down();
+  await page.mouse.move(vbox.x + c.x - (c.y - r.y), vbox.y + c.y, { steps: 8 });
+  expect((await state(page)).gizmo?.dragging).toBe('rotate');
+  await page.mouse.up();
+  await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ kind: 'add-model' });
+  const turned = (await state(page)).active!.edits[0] as { headingDeg: number };
+  expect(turned.headingDeg).toBeGreaterThan(200);
+  expect(turned.headingDeg).toBeLessThan(340);
+  expect(await page.evaluate(() => window.__jumeau!.camera())).toEqual(cam1);
+  // Escape during a drag of the white (move) handle puts the model back; nothing is recorded.
+  await page.mouse.move(vbox.x + c.x, vbox.y + c.y);
+  await page.mouse.down();
+  await page.mouse.move(vbox.x + c.x - 40, vbox.y + c.y + 20, { steps: 4 });
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  expect((await state(page)).active!.edits[0]).toEqual(turned);
+  // One undo step per drag.
+  await page.locator('#scn-undo').click();
+  await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ headingDeg: 0 });
   await page.locator(`#scn-heading-${id}`).fill('45');
   await page.locator(`#scn-heading-${id}`).dispatchEvent('change');
   await expect.poll(async () => (await state(page)).active!.edits[0]).toMatchObject({ headingDeg: 45 });
