@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { enuFrame, metresPerDegree } from '../core/geodesy.ts';
 import { polygonAreaM2, type GridSpec, type PolygonM } from '../../workers/kernels/grid.ts';
-import { mergeWifiParts, P1411, type AntennaPattern, type Transmitter, type WifiPart, type WifiPlan } from '../../workers/kernels/wifi-coverage.ts';
+import { FACADE_SPACING_M, mergeWifiParts, P1411, type AntennaPattern, type Transmitter, type WifiFacades, type WifiPart, type WifiPlan } from '../../workers/kernels/wifi-coverage.ts';
 import { area, areaBbox, areaGeometry, areaPolygons, lonLat } from './schemas.ts';
 import { scenarioSchema } from './sun-hours.ts';
 import { splitIntoParts, type MethodCard, type SimulationDefinition } from './types.ts';
@@ -75,6 +75,11 @@ const baseInput = z
     environment: z.enum(['urban', 'residential']).default('urban').describe('P.1411 NLoS coefficients: urban high-rise or residential'),
     maxRangeM: z.number().min(10).max(1000).default(600).describe('transmitters farther than this are ignored, metres'),
     groundHeightM: z.number().min(-500).max(9000).optional().describe('ground height (ellipsoid), metres; default: from building bases'),
+    facades: z
+      .object({ spacingM: z.number().min(FACADE_SPACING_M.min).max(FACADE_SPACING_M.max).default(3).describe('spacing between facade receivers, metres') })
+      .strict()
+      .optional()
+      .describe('also compute on the facades of the buildings in the area (receivers just outside the walls)'),
     population: featureCollection.optional().describe('population squares (INSEE 200 m grid) as GeoJSON polygons'),
     populationField: z.string().min(1).max(100).default('ind_c').describe('property holding the residents of a square'),
     districts: featureCollection.optional().describe('districts as GeoJSON polygons'),
@@ -158,6 +163,7 @@ export function planWifi(input: WifiCoverageInput, frame: { lonDeg: number; latD
     groundHeightM: input.groundHeightM ?? null,
     servers: input.accessPoints.map((ap) => toTransmitter(ap, frame)),
     candidates: input.candidates.map((ap) => toTransmitter(ap, frame)),
+    facades: input.facades !== undefined ? { spacingM: input.facades.spacingM } : null,
     part: input.part ?? { index: 0, count: 1 },
   };
 }
@@ -167,6 +173,42 @@ export interface WifiPartOutput extends WifiPart {
   frame: { lonDeg: number; latDeg: number; heightM: number };
   tiles: number;
   notes: string[];
+}
+
+/** Key figures on facades. */
+export interface WifiFacadeKpi {
+  receivers: number;
+  /** Facade area studied and the part of it at or above the threshold, m². */
+  areaM2: number;
+  coveredAreaM2: number;
+  areaShare: number;
+  /** Buildings with facade receivers, and those with at least one covered. */
+  buildings: number;
+  coveredBuildings: number;
+}
+
+/** Facade results: receivers (in the frame) with their signal, grouped by building. */
+export interface WifiFacadeOutput extends Omit<WifiFacades, 'building'> {
+  kpi: WifiFacadeKpi;
+}
+
+/** Facade area and buildings covered (≥ threshold). */
+export function wifiFacadeKpi(f: Pick<WifiFacades, 'offsets' | 'areaM2' | 'rssiDbm'>, thresholdDbm: number): WifiFacadeKpi {
+  let areaM2 = 0, coveredAreaM2 = 0, buildings = 0, coveredBuildings = 0;
+  for (let b = 0; b + 1 < f.offsets.length; b++) {
+    const a = f.offsets[b]!, e = f.offsets[b + 1]!;
+    if (e > a) buildings++;
+    let any = false;
+    for (let k = a; k < e; k++) {
+      areaM2 += f.areaM2[k]!;
+      if (f.rssiDbm[k]! >= thresholdDbm) {
+        coveredAreaM2 += f.areaM2[k]!;
+        any = true;
+      }
+    }
+    if (any) coveredBuildings++;
+  }
+  return { receivers: f.areaM2.length, areaM2, coveredAreaM2, areaShare: areaM2 > 0 ? coveredAreaM2 / areaM2 : 0, buildings, coveredBuildings };
 }
 
 export interface WifiCoverageOutput {
@@ -188,6 +230,8 @@ export interface WifiCoverageOutput {
   planned: WifiKpis | null;
   /** 1 where a picked hotspot covers a cell not covered before (null when none was placed). */
   plannedCovered: Uint8Array | null;
+  /** Signal on facades (null unless asked for). */
+  facades: WifiFacadeOutput | null;
   rays: number;
   links: number;
   tiles: number;
@@ -241,11 +285,17 @@ export function mergeWifi(parts: readonly WifiPartOutput[], input: WifiCoverageI
     picks: picks.map((p) => ({ ...p, id: input.candidates[p.candidate]!.id })),
     planned,
     plannedCovered,
+    facades: input.facades !== undefined ? facadeOutput(m.facades, input.thresholdDbm) : null,
     rays: m.rays,
     links: m.links,
     tiles: parts[0]!.tiles,
     notes: parts[0]!.notes,
   };
+}
+
+function facadeOutput(f: WifiFacades, thresholdDbm: number): WifiFacadeOutput {
+  const { building: _building, ...rest } = f;
+  return { ...rest, kpi: wifiFacadeKpi(f, thresholdDbm) };
 }
 
 const tallySchema = z.object({ cells: z.number().int().min(0), coveredCells: z.number().int().min(0), residents: z.number().min(0), coveredResidents: z.number().min(0) });
@@ -274,6 +324,25 @@ export const wifiCoverageOutput: z.ZodType<WifiCoverageOutput> = z
     picks: z.array(z.object({ id: z.string(), candidate: z.number().int().min(0), residentsGain: z.number().min(0), areaGainM2: z.number().min(0), residentsAfter: z.number().min(0), areaAfterM2: z.number().min(0) })),
     planned: kpiSchema.nullable(),
     plannedCovered: z.instanceof(Uint8Array).nullable(),
+    facades: z
+      .object({
+        offsets: z.instanceof(Uint32Array),
+        xyz: z.instanceof(Float32Array),
+        normal: z.instanceof(Float32Array),
+        areaM2: z.instanceof(Float32Array),
+        rssiDbm: z.instanceof(Float32Array),
+        server: z.instanceof(Int16Array),
+        rays: z.number().int().min(0),
+        kpi: z.object({
+          receivers: z.number().int().min(0),
+          areaM2: z.number().min(0),
+          coveredAreaM2: z.number().min(0),
+          areaShare: z.number().min(0).max(1),
+          buildings: z.number().int().min(0),
+          coveredBuildings: z.number().int().min(0),
+        }),
+      })
+      .nullable(),
     rays: z.number().int().min(0),
     links: z.number().int().min(0),
     tiles: z.number().int().min(0),
@@ -282,6 +351,11 @@ export const wifiCoverageOutput: z.ZodType<WifiCoverageOutput> = z
   .superRefine((o, ctx) => {
     const n = o.grid.cols * o.grid.rows;
     for (const k of ['rssiDbm', 'server', 'surface', 'groundZ', 'covered'] as const) if (o[k].length !== n) ctx.addIssue({ code: 'custom', path: [k], message: `has ${o[k].length} cells, grid has ${n}` });
+    const f = o.facades;
+    if (f !== null) {
+      const m = f.areaM2.length;
+      if (f.xyz.length !== 3 * m || f.normal.length !== 3 * m || f.rssiDbm.length !== m || f.server.length !== m || f.offsets.at(-1) !== m) ctx.addIssue({ code: 'custom', path: ['facades'], message: `facade arrays disagree in length (${m} receivers)` });
+    }
     for (let i = 0; i < n; i++) {
       const v = o.rssiDbm[i]!;
       if (o.surface[i] !== 1 ? !Number.isNaN(v) : !(Number.isNaN(v) || v <= 60)) {
