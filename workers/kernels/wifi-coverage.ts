@@ -205,7 +205,7 @@ export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, t
 function checkPlan(plan: WifiPlan, g: CityGeometry): void {
   if (!(plan.cellM > 0)) throw new KernelError('bad-input', 'cell size must be positive', 'cellM');
   if (!(plan.wallLossDb >= 0)) throw new KernelError('bad-input', 'wall loss must not be negative', 'wallLossDb');
-  if (plan.facades != null && !(plan.facades.spacingM >= FACADE_SPACING_M.min && plan.facades.spacingM <= FACADE_SPACING_M.max)) throw new KernelError('bad-input', `facade spacing must be between ${FACADE_SPACING_M.min} and ${FACADE_SPACING_M.max} m`, 'facades.spacingM');
+  if (plan.facades !== undefined && plan.facades !== null && !(plan.facades.spacingM >= FACADE_SPACING_M.min && plan.facades.spacingM <= FACADE_SPACING_M.max)) throw new KernelError('bad-input', `facade spacing must be between ${FACADE_SPACING_M.min} and ${FACADE_SPACING_M.max} m`, 'facades.spacingM');
   if (plan.servers.length > 32_767) throw new KernelError('bad-input', 'at most 32,767 access points', 'accessPoints');
   if (g.vertexBuilding.length * 3 !== g.positions.length) throw new KernelError('bad-geometry', 'one building number per vertex is needed');
   const { index, count } = plan.part;
@@ -506,7 +506,7 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   }
   // Facades: the same search from receivers just outside the walls of the area's buildings.
   let facades = emptyFacades();
-  if (plan.facades != null) {
+  if (plan.facades !== undefined && plan.facades !== null) {
     const fb = facadeBuildings(info, grid, mask, plan.part);
     const walls = fb.map((b) => buildingWalls(geometry, info, b, plan.facades!.spacingM));
     let total = 0;
