@@ -124,6 +124,8 @@ export interface WifiPlan {
 export const FACADE_OFFSET_M = 0.1;
 /** Limits of the facade spacing, m. */
 export const FACADE_SPACING_M = { min: 1, max: 20 } as const;
+/** Most facade receivers one part may have (memory: about 34 bytes each). */
+export const MAX_FACADE_RECEIVERS = 1_000_000;
 
 /** Facade results of one part (or merged): the buildings studied and their receivers. */
 export interface WifiFacades {
@@ -290,6 +292,18 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const groundZ = new Float32Array(n).fill(NaN);
   const candLists: number[][] = candidates.map(() => []);
   let links = 0;
+
+  // Facade receivers are counted before any work, so a study too large fails at once.
+  let facadeWork: { fb: number[]; walls: ReturnType<typeof buildingWalls>[]; total: number } | null = null;
+  if (plan.facades !== undefined && plan.facades !== null) {
+    const spacingM = plan.facades.spacingM;
+    const fb = facadeBuildings(info, grid, mask, plan.part);
+    const walls = fb.map((b) => buildingWalls(geometry, info, b, spacingM));
+    let total = 0;
+    for (const list of walls) for (const w of list) total += w.samples;
+    if (total > MAX_FACADE_RECEIVERS) throw new KernelError('bad-input', `${total.toLocaleString('en-US')} facade receivers at ${spacingM} m, more than ${MAX_FACADE_RECEIVERS.toLocaleString('en-US')}: use a larger facade spacing or a smaller area`, 'facades.spacingM');
+    facadeWork = { fb, walls, total };
+  }
 
   let partRows = 0;
   for (let r = partIndex; r < grid.rows; r += partCount) partRows++;
@@ -506,11 +520,8 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   }
   // Facades: the same search from receivers just outside the walls of the area's buildings.
   let facades = emptyFacades();
-  if (plan.facades !== undefined && plan.facades !== null) {
-    const fb = facadeBuildings(info, grid, mask, plan.part);
-    const walls = fb.map((b) => buildingWalls(geometry, info, b, plan.facades!.spacingM));
-    let total = 0;
-    for (const list of walls) for (const w of list) total += w.samples;
+  if (facadeWork !== null) {
+    const { fb, walls, total } = facadeWork;
     const fOffsets = new Uint32Array(fb.length + 1);
     const xyz = new Float32Array(3 * total), normal = new Float32Array(3 * total), areaM2 = new Float32Array(total);
     const fRssi = new Float32Array(total).fill(NaN), fServer = new Int16Array(total).fill(-1);

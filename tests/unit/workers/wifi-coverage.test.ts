@@ -365,8 +365,18 @@ describe('wifi coverage on facades', () => {
     }
   });
 
-  it('rejects a facade spacing out of its limits', () => {
+  it('rejects a facade spacing out of its limits, and too many receivers before any work', () => {
     expect(() => run({ facades: { spacingM: 0.2 } })).toThrow(/facade spacing/);
+    // 4 walls of 800 m × 400 m at 1 m: 1.28 million receivers.
+    const huge: Box = { x: -400, y: -400, w: 800, d: 800, h: 400 };
+    let thrown: unknown = null;
+    try {
+      runToEnd(wifiCoverageKernel(plan({ polygons: [squareM(0, 0, 40)[0]!].map((r) => [r]), cellM: 10, servers: [server], facades: { spacingM: 1 } }), boxesGeometry([FAR, huge])));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: 'bad-input', path: 'facades.spacingM' });
+    expect(String((thrown as Error).message)).toMatch(/1,280,000 facade receivers at 1 m, more than 1,000,000/);
   });
 
   it('key figures: facade area covered and buildings with some covered facade', () => {
