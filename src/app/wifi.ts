@@ -9,7 +9,7 @@ import { wifiLayer } from '../layers/wifi.ts';
 import { addWifiMarkers, type WifiMarker, type WifiMarkersHandle } from '../scene/wifi-markers.ts';
 import { pickPlace } from '../scene/consult-pins.ts';
 import { startPolygonDraw, type DrawHandle } from '../scene/draw.ts';
-import { addRaster, type RasterHandle } from '../scene/sim-raster.ts';
+import { addFacadeQuads, addRaster, type RasterHandle } from '../scene/sim-raster.ts';
 import { lazySimulationClient } from '../simulations/client.ts';
 import { cellColors, rssiRamp } from '../simulations/display.ts';
 import { findSimulation } from '../simulations/registry.ts';
@@ -56,7 +56,18 @@ export interface WifiTestState {
   openDataAps: number;
   candidates: number;
   runs: number;
-  result: { coveredCells: number; cells: number; areaShare: number; residents: number; coveredResidents: number; picks: number; rays: number; aps: number } | null;
+  result: {
+    coveredCells: number;
+    cells: number;
+    areaShare: number;
+    residents: number;
+    coveredResidents: number;
+    picks: number;
+    rays: number;
+    aps: number;
+    /** Facade figures (null when facades were not asked for). */
+    facades: { receivers: number; areaM2: number; coveredAreaM2: number; buildings: number; coveredBuildings: number } | null;
+  } | null;
 }
 
 declare global {
@@ -93,6 +104,7 @@ export const wifiFeature: Feature = {
     let openData: Site[] = [];
     let candidates: Site[] = [];
     let raster: RasterHandle | null = null;
+    let facadeQuads: (() => void) | null = null;
     let markers: WifiMarkersHandle | null = null;
     let picks: Set<string> = new Set();
     let draw: DrawHandle | null = null;
@@ -101,7 +113,7 @@ export const wifiFeature: Feature = {
     let hasResult = false;
     const layerData = createLayerData(() => ctx.state.offline === true);
     const test: WifiTestState = { running: false, capturing: false, error: null, scenarioAps: 0, openDataAps: 0, candidates: 0, runs: 0, result: null };
-    window.__jumeauWifi = { state: () => ({ ...test, result: test.result === null ? null : { ...test.result } }) };
+    window.__jumeauWifi = { state: () => ({ ...test, result: test.result === null ? null : { ...test.result, facades: test.result.facades === null ? null : { ...test.result.facades } } }) };
 
     const methodPanel = createMethodCardPanel(() => ctx.setPanelOpen('wifi-method', false), 'panel-wifi-method');
     const panel = createWifiPanel({
@@ -284,6 +296,8 @@ export const wifiFeature: Feature = {
     function clearResult(): void {
       raster?.dispose();
       raster = null;
+      facadeQuads?.();
+      facadeQuads = null;
       hasResult = false;
       picks = new Set();
       test.result = null;
@@ -321,14 +335,15 @@ export const wifiFeature: Feature = {
         accessPoints: aps,
         candidates: candidates.map((s) => ({ id: s.id, name: s.name, position: [s.lonDeg, s.latDeg], origin: 'candidate' })),
         place: candidates.length > 0 ? clamp(Math.round(p.place), 0, 50, 3) : 0,
-        params: { thresholdDbm: p.thresholdDbm, wallLossDb: p.wallLossDb, cellM: p.cellM, receiverHeightM: p.receiverHeightM },
+        params: { thresholdDbm: p.thresholdDbm, wallLossDb: p.wallLossDb, cellM: p.cellM, receiverHeightM: p.receiverHeightM, ...(p.facades ? { facades: { spacingM: clamp(p.facadeSpacingM, 1, 20, 3) } } : {}) },
         ...(pop !== null ? { population: polygonsFc(pop, bbox) } : {}),
         ...(districts !== null ? { districts: polygonsFc(districts, bbox) } : {}),
         ...(qpv !== null ? { priorityAreas: polygonsFc(qpv, bbox) } : {}),
       });
       const onProgress = (q: SimProgress) => {
         const f = q.total > 0 ? q.done / q.total : 0;
-        panel.setProgress(q.stage === 'rays' ? t('wifi.stage', { percent: Math.round(100 * f) }) : t('wifi.stageCity'), f);
+        const text = q.stage === 'rays' ? t('wifi.stage', { percent: Math.round(100 * f) }) : q.stage === 'facades' ? t('wifi.stageFacades', { percent: Math.round(100 * f) }) : t('wifi.stageCity');
+        panel.setProgress(text, f);
       };
       const r = await engine().run<WifiCoverageOutput>('wifi-coverage', input, { onProgress });
       if (city !== c) return;
@@ -357,6 +372,8 @@ export const wifiFeature: Feature = {
     function show(o: WifiCoverageOutput, apCount: number, ms: number, workers: number, qpvData: boolean): void {
       raster?.dispose();
       raster = null;
+      facadeQuads?.();
+      facadeQuads = null;
       const ramp = rssiRamp(-95);
       if (ctx.viewer !== null) {
         // Street cells as quads just above the ground (over the street and square layers, which
@@ -374,13 +391,19 @@ export const wifiFeature: Feature = {
           ground: new Uint8ClampedArray(0),
           roofs: { cells: Uint32Array.from(cells), heightM: Float32Array.from(cells, (i) => o.groundZ[i]! + 0.3), rgba },
         });
+        // Facade receivers as squares on their walls, about the size of the wall area each stands for
+        // (a little larger: the points are quasi-random, not on a grid, so exact squares leave gaps).
+        const f = o.facades;
+        if (f !== null) facadeQuads = addFacadeQuads(ctx.viewer.scene, { frame: o.frame, xyz: f.xyz, normal: f.normal, sizeM: f.areaM2.map((a) => 1.2 * Math.sqrt(a)), rgba: cellColors(f.rssiDbm, ramp, () => true, 255) });
       }
       hasResult = true;
       test.runs++;
       picks = new Set(o.picks.map((p) => p.id));
       renderMarkers();
       const k = o.kpi;
-      const lines = [...kpiLines(k, qpvData), t('wifi.kpiPerf', { aps: apCount, rays: formatNumber(o.rays, 0), seconds: formatNumber(ms / 1000, 1), workers })];
+      const fk = o.facades?.kpi ?? null;
+      const facadeLines = fk === null ? [] : fk.buildings === 0 ? [t('wifi.kpiFacadeNone')] : [t('wifi.kpiFacade', { share: pct(fk.areaShare), area: formatNumber(fk.areaM2, 0), covered: formatNumber(fk.coveredBuildings, 0), buildings: formatNumber(fk.buildings, 0) })];
+      const lines = [...kpiLines(k, qpvData), ...facadeLines, t('wifi.kpiPerf', { aps: apCount, rays: formatNumber(o.rays, 0), seconds: formatNumber(ms / 1000, 1), workers })];
       const nameOf = (id: string) => candidates.find((c) => c.id === id)?.name ?? id;
       const pickLines = o.picks.map((p, j) =>
         k.hasPopulation
@@ -398,7 +421,7 @@ export const wifiFeature: Feature = {
         ...(o.plannedCovered !== null ? { extraLegend: [{ label: t('wifi.plannedLegend'), color: PLANNED_COLOR }] } : {}),
         ...(city?.config.synthetic === true ? { note: t('wifi.synthetic') } : {}),
       });
-      test.result = { coveredCells: k.coveredCells, cells: k.cells, areaShare: k.areaShare, residents: k.residents, coveredResidents: k.coveredResidents, picks: o.picks.length, rays: o.rays, aps: apCount };
+      test.result = { coveredCells: k.coveredCells, cells: k.cells, areaShare: k.areaShare, residents: k.residents, coveredResidents: k.coveredResidents, picks: o.picks.length, rays: o.rays, aps: apCount, facades: fk === null ? null : { receivers: fk.receivers, areaM2: fk.areaM2, coveredAreaM2: fk.coveredAreaM2, buildings: fk.buildings, coveredBuildings: fk.coveredBuildings } };
     }
 
     // ---- City lifecycle -------------------------------------------------------------------------

@@ -157,3 +157,69 @@ export function addBlock(scene: Scene, ring: readonly [number, number][], baseM:
     scene.requestRender();
   };
 }
+
+/** Facade samples to draw: centre, outward wall normal and side of each square, in a local ENU frame. */
+export interface FacadeQuadsSpec {
+  frame: { lonDeg: number; latDeg: number; heightM: number };
+  /** x, y, z per sample (metres in the frame). */
+  xyz: Float32Array;
+  /** Unit wall normal per sample (x, y, z). */
+  normal: Float32Array;
+  /** Side of each sample's square, metres. */
+  sizeM: Float32Array;
+  /** RGBA per sample; alpha 0 leaves it undrawn. */
+  rgba: Uint8ClampedArray | Uint8Array;
+}
+
+/**
+ * Facade samples as squares lying on their wall (a little off it), one batched primitive (one
+ * draw call): a result drawn on the facades, as roof cells are drawn on the roofs.
+ */
+export function addFacadeQuads(scene: Scene, spec: FacadeQuadsSpec): () => void {
+  const keep: number[] = [];
+  for (let k = 0; k < spec.sizeM.length; k++) if (spec.rgba[4 * k + 3] !== 0) keep.push(k);
+  const n = keep.length;
+  if (n === 0) return () => undefined;
+  const positions = new Float64Array(n * 12);
+  const colors = new Uint8Array(n * 16);
+  const indices = new Uint32Array(n * 6);
+  const lift = 0.05;
+  keep.forEach((k, q) => {
+    const nx = spec.normal[3 * k]!, ny = spec.normal[3 * k + 1]!, nz = spec.normal[3 * k + 2]!;
+    // Horizontal axis along the wall, and the wall's own "up" (n × u).
+    const h = Math.hypot(nx, ny) || 1;
+    const ux = -ny / h, uy = nx / h;
+    const vx = -nz * uy, vy = nz * ux, vz = nx * uy - ny * ux;
+    const s = spec.sizeM[k]! / 2;
+    const cx = spec.xyz[3 * k]! + lift * nx, cy = spec.xyz[3 * k + 1]! + lift * ny, cz = spec.xyz[3 * k + 2]! + lift * nz;
+    positions.set(
+      [cx - s * ux - s * vx, cy - s * uy - s * vy, cz - s * vz, cx + s * ux - s * vx, cy + s * uy - s * vy, cz - s * vz, cx + s * ux + s * vx, cy + s * uy + s * vy, cz + s * vz, cx - s * ux + s * vx, cy - s * uy + s * vy, cz + s * vz],
+      q * 12,
+    );
+    for (let v = 0; v < 4; v++) colors.set(spec.rgba.subarray(4 * k, 4 * k + 4), q * 16 + v * 4);
+    indices.set([4 * q, 4 * q + 1, 4 * q + 2, 4 * q, 4 * q + 2, 4 * q + 3], q * 6);
+  });
+  const geometry = new Geometry({
+    attributes: {
+      position: new GeometryAttribute({ componentDatatype: ComponentDatatype.DOUBLE, componentsPerAttribute: 3, values: positions }),
+      color: new GeometryAttribute({ componentDatatype: ComponentDatatype.UNSIGNED_BYTE, componentsPerAttribute: 4, normalize: true, values: colors }),
+    } as never,
+    indices,
+    primitiveType: PrimitiveType.TRIANGLES,
+    boundingSphere: BoundingSphere.fromVertices(Array.from(positions)),
+  });
+  const prim = new Primitive({
+    geometryInstances: new GeometryInstance({ geometry, modelMatrix: Matrix4.fromArray(Array.from(enuToEcefMatrix(spec.frame.lonDeg, spec.frame.latDeg, spec.frame.heightM))) }),
+    // Both faces drawn (a square's winding depends on the wall's): no back-face culling.
+    appearance: new PerInstanceColorAppearance({ flat: true, translucent: false, closed: false }),
+    asynchronous: false,
+    compressVertices: false,
+    allowPicking: false,
+  });
+  scene.primitives.add(prim);
+  scene.requestRender();
+  return () => {
+    if (!prim.isDestroyed()) scene.primitives.remove(prim);
+    scene.requestRender();
+  };
+}

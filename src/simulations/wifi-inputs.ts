@@ -122,7 +122,7 @@ export function wifiInput(o: {
   accessPoints: readonly AccessPointInput[];
   candidates?: readonly AccessPointInput[];
   place?: number;
-  params?: { thresholdDbm?: number; wallLossDb?: number; cellM?: number; receiverHeightM?: number };
+  params?: { thresholdDbm?: number; wallLossDb?: number; cellM?: number; receiverHeightM?: number; facades?: { spacingM: number } };
   population?: unknown;
   districts?: unknown;
   priorityAreas?: unknown;

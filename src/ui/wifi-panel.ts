@@ -25,6 +25,9 @@ export interface WifiParams {
   receiverHeightM: number;
   place: number;
   useOpenData: boolean;
+  /** Also on facades, receivers this far apart (m). */
+  facades: boolean;
+  facadeSpacingM: number;
 }
 
 export interface WifiPanelCallbacks {
@@ -88,6 +91,8 @@ export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
   const cell = num('wifi-cell', 4, 1, 50, 1);
   const receiver = num('wifi-rx', 1.5, 0, 30, 0.5);
   const place = num('wifi-place', 3, 0, 50, 1);
+  const facades = h('input', { id: 'wifi-facades', type: 'checkbox' });
+  const facadeSpacing = num('wifi-facade-spacing', 3, 1, 20, 0.5);
   const useOpen = h('input', { id: 'wifi-use-open', type: 'checkbox', on: { change: () => cb.onOpenDataToggle() } });
   useOpen.checked = true;
   const btn = (id: string, onClick: () => void, cls = 'text-button') => h('button', { id, type: 'button', class: cls, on: { click: onClick } });
@@ -180,6 +185,8 @@ export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
       h('div', { class: 'sim-grid' }, field('wifi.place', place)),
       h('h3', {}, t('wifi.params')),
       h('div', { class: 'sim-grid' }, field('wifi.threshold', threshold), field('wifi.wall', wall), field('wifi.cell', cell), field('wifi.receiver', receiver)),
+      h('label', { class: 'check', attrs: { for: 'wifi-facades' } }, facades, t('wifi.facades')),
+      h('div', { class: 'sim-grid' }, field('wifi.facadeSpacing', facadeSpacing)),
       h('div', { class: 'sim-actions' }, runButton, cancelButton),
       progressRow,
       message,
@@ -195,7 +202,7 @@ export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
   return {
     ...panel,
     form: () => ({ heightM: value(height), eirpDbm: value(eirp), band: band.value === '5' ? '5' : '2.4', pattern: pattern.value === 'sector' ? 'sector' : 'omni', azimuthDeg: value(azimuth) }),
-    params: () => ({ thresholdDbm: value(threshold), wallLossDb: value(wall), cellM: value(cell), receiverHeightM: value(receiver), place: value(place), useOpenData: useOpen.checked }),
+    params: () => ({ thresholdDbm: value(threshold), wallLossDb: value(wall), cellM: value(cell), receiverHeightM: value(receiver), place: value(place), useOpenData: useOpen.checked, facades: facades.checked, facadeSpacingM: value(facadeSpacing) }),
     setArea(text) {
       texts.area = text;
       areaText.textContent = text;

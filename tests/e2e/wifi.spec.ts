@@ -5,7 +5,8 @@ import { diffShare, messages, offlineNetwork, openApp, viewShot } from './helper
  * Wifi coverage in a real browser: a malformed `wifiap` URL parameter is reported, a hotspot is
  * placed in the scenario with a click, the coverage raster and key figures appear; a second
  * hotspot re-runs the study and the figures grow; squares become candidates and the planner
- * proposes hotspots with their marginal gain; the method card names its model.
+ * proposes hotspots with their marginal gain; facades get their own figures; the method card
+ * names its model.
  */
 
 const CAM = 'cam=-1.6800,48.1030,900,0,-55,0';
@@ -80,6 +81,17 @@ test('add hotspots in a scenario: the coverage raster and key figures update; pl
   await page.locator('#wifi-list .wifi-remove').last().click();
   await expect.poll(async () => (await state(page)).runs, { timeout: 120_000 }).toBe(4);
   expect((await state(page)).result!.coveredCells).toBeLessThan(planned.coveredCells);
+
+  // Also on facades: receivers on the walls, their covered area and buildings.
+  await page.locator('#wifi-facades').check();
+  await page.locator('#wifi-run').click();
+  await expect.poll(async () => (await state(page)).runs, { timeout: 120_000 }).toBe(5);
+  const facades = (await state(page)).result!.facades!;
+  expect(facades.coveredAreaM2).toBeGreaterThan(0);
+  expect(facades.coveredAreaM2).toBeLessThan(facades.areaM2);
+  expect(facades.coveredBuildings).toBeGreaterThan(0);
+  await expect(page.locator('#wifi-kpis')).toContainText('Façades couvertes');
+  if (shots !== undefined) await page.screenshot({ path: `${shots}/wifi-facades.png` });
 
   await page.locator('#wifi-method').click();
   await expect(page.locator('#panel-wifi-method')).toContainText('P.1411');

@@ -1,5 +1,6 @@
 import { enuToEcefMatrix } from '../../src/core/geodesy.ts';
 import { createTracer, type Hit, type TraceGeometry } from './bvh-trace.ts';
+import { buildingWalls, facadeBuildings as facadeBuildingsOf, facadePoint, ROOF_NZ, triangleFrame } from './facade-samples.ts';
 import { gridFor, rasterizePolygons, type GridSpec, type PolygonM } from './grid.ts';
 import { KernelError, type KernelRun } from './kernel.ts';
 import { riseTransitSet, sunDirectionEnu, sunPosition } from './spa.ts';
@@ -70,8 +71,7 @@ export const SURFACE_ROOF = 2;
 
 /** Offset of ray origins off their surface, metres. */
 const ORIGIN_OFFSET_M = 0.05;
-/** |normal.z| at or above which a surface is a roof (about 73° of slope or less); below, a wall. */
-export const ROOF_NZ = 0.3;
+export { ROOF_NZ, triangleFrame };
 /** Radius within which building bases give the ground height, metres. */
 const GROUND_RADIUS_M = 150;
 /** Mean Earth radius, for the drop of the ellipsoid below a tangent plane. */
@@ -290,18 +290,6 @@ export function planeZ(g: TraceGeometry, tri: number, x: number, y: number): num
   return P[a + 2]! - (nx * (x - P[a]!) + ny * (y - P[a + 1]!)) / nz;
 }
 
-/** Unit normal of a triangle (counter-clockwise front), as [nx, ny, nz, area]. */
-export function triangleFrame(g: TraceGeometry, tri: number): [number, number, number, number] {
-  const P = g.positions, I = g.index;
-  const a = I[3 * tri]! * 3, b = I[3 * tri + 1]! * 3, c = I[3 * tri + 2]! * 3;
-  const e1x = P[b]! - P[a]!, e1y = P[b + 1]! - P[a + 1]!, e1z = P[b + 2]! - P[a + 2]!;
-  const e2x = P[c]! - P[a]!, e2y = P[c + 1]! - P[a + 1]!, e2z = P[c + 2]! - P[a + 2]!;
-  const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
-  const l = Math.hypot(nx, ny, nz);
-  if (l === 0) return [0, 0, 0, 0];
-  return [nx / l, ny / l, nz / l, l / 2];
-}
-
 /** Checks a plan before work starts (the contract's schema checks the user's input). */
 function checkPlan(plan: SunHoursPlan, g: CityGeometry): void {
   if (!(plan.cellM > 0)) throw new KernelError('bad-input', 'cell size must be positive', 'cellM');
@@ -333,23 +321,10 @@ export function* sunHoursKernel(plan: SunHoursPlan, geometry: CityGeometry): Ker
   const cellBuilding = new Int32Array(n).fill(-1);
 
   // Facade work: buildings whose centroid is in the area, shared between parts.
-  const facadeBuildings: number[] = [];
-  if (plan.facadeSpacingM > 0) {
-    for (let b = 0; b < info.cx.length; b++) {
-      if (b % partCount !== partIndex) continue;
-      const c = Math.floor((info.cx[b]! - grid.x0) / grid.cellM);
-      const r = Math.floor((info.cy[b]! - grid.y0) / grid.cellM);
-      if (c >= 0 && r >= 0 && c < grid.cols && r < grid.rows && mask[r * grid.cols + c] === 1) facadeBuildings.push(b);
-    }
-  }
+  const facadeBuildings = plan.facadeSpacingM > 0 ? facadeBuildingsOf(info, grid, mask, plan.part) : [];
+  const walls = facadeBuildings.map((b) => buildingWalls(geometry, info, b, plan.facadeSpacingM));
   let facadeSamples = 0;
-  const spacing2 = plan.facadeSpacingM * plan.facadeSpacingM;
-  for (const b of facadeBuildings) {
-    for (let k = info.first[b]!; k < info.first[b + 1]!; k++) {
-      const [, , nz, area] = triangleFrame(geometry, info.triangles[k]!);
-      if (area > 0 && Math.abs(nz) < ROOF_NZ) facadeSamples += Math.max(1, Math.round(area / spacing2));
-    }
-  }
+  for (const list of walls) for (const w of list) facadeSamples += w.samples;
   let partCells = 0;
   for (let r = partIndex; r < grid.rows; r += partCount) for (let c = 0; c < grid.cols; c++) partCells += mask[r * grid.cols + c]!;
   const total = (partCells + facadeSamples) * Math.max(1, steps.length);
@@ -400,31 +375,17 @@ export function* sunHoursKernel(plan: SunHoursPlan, geometry: CityGeometry): Ker
     meanH: new Float32Array(nf).fill(NaN),
     byOrientationH: new Float32Array(4 * nf).fill(NaN),
   };
-  const A1 = 0.7548776662466927, A2 = 0.5698402909980532;
-  const P = geometry.positions, I = geometry.index;
+  const pt = new Float64Array(3);
   for (let f = 0; f < nf; f++) {
-    const b = facadeBuildings[f]!;
     let areaSum = 0, hoursArea = 0, samples = 0;
     const orientArea = [0, 0, 0, 0], orientHours = [0, 0, 0, 0];
-    for (let k = info.first[b]!; k < info.first[b + 1]!; k++) {
-      const tri = info.triangles[k]!;
-      const [nx, ny, nz, area] = triangleFrame(geometry, tri);
-      if (!(area > 0) || Math.abs(nz) >= ROOF_NZ) continue;
-      const a = I[3 * tri]! * 3, bb = I[3 * tri + 1]! * 3, cc = I[3 * tri + 2]! * 3;
-      const e1x = P[bb]! - P[a]!, e1y = P[bb + 1]! - P[a + 1]!, e1z = P[bb + 2]! - P[a + 2]!;
-      const e2x = P[cc]! - P[a]!, e2y = P[cc + 1]! - P[a + 1]!, e2z = P[cc + 2]! - P[a + 2]!;
-      const k2 = Math.max(1, Math.round(area / spacing2));
+    for (const w of walls[f]!) {
+      const { nx, ny, nz, areaM2: area, samples: k2 } = w;
       const orient = Math.round(((Math.atan2(nx, ny) * 180) / Math.PI + 360) / 90) % 4;
       let triHours = 0;
       for (let j = 0; j < k2; j++) {
-        let u = (0.5 + (j + 1) * A1) % 1, v = (0.5 + (j + 1) * A2) % 1;
-        if (u + v > 1) {
-          u = 1 - u;
-          v = 1 - v;
-        }
-        const ox = P[a]! + u * e1x + v * e2x + ORIGIN_OFFSET_M * nx;
-        const oy = P[a + 1]! + u * e1y + v * e2y + ORIGIN_OFFSET_M * ny;
-        const oz = P[a + 2]! + u * e1z + v * e2z + ORIGIN_OFFSET_M * nz;
+        facadePoint(geometry, w, j, ORIGIN_OFFSET_M, pt);
+        const ox = pt[0]!, oy = pt[1]!, oz = pt[2]!;
         let h = 0;
         for (const s of steps) {
           if (s.dx * nx + s.dy * ny + s.dz * nz <= 0) continue; // the Sun is behind the wall

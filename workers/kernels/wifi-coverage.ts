@@ -1,6 +1,7 @@
 import { createTracer, type Hit, type Tracer } from './bvh-trace.ts';
 import { gridFor, rasterizePolygons, type GridSpec, type PolygonM } from './grid.ts';
 import { KernelError, type KernelRun } from './kernel.ts';
+import { buildingWalls, facadeBuildings, facadePoint } from './facade-samples.ts';
 import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROOF, triangleFrame, type CityGeometry } from './sun-hours.ts';
 
 /**
@@ -17,9 +18,13 @@ import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROO
  * an access point and a receiver costs exactly its wall loss as long as going through is the
  * stronger way, and thick blocks are bounded by the street-canyon model.
  *
- * Work is split by interleaved rows: part `i` of `n` computes rows `r ≡ i (mod n)`; every cell
- * depends only on the geometry and the transmitters, so merged results are the same bytes for
- * any number of parts.
+ * Optionally, the same best-server RSSI at points on the facades of the buildings in the area
+ * (the shared facade sampler of `facade-samples.ts`), the receiver just outside its wall: its own
+ * wall is behind it, so it blocks only the transmitters on the other side of it.
+ *
+ * Work is split by interleaved rows: part `i` of `n` computes rows `r ≡ i (mod n)` and the
+ * facades of buildings `b ≡ i (mod n)`; every cell and facade point depends only on the geometry
+ * and the transmitters, so merged results are the same bytes for any number of parts.
  */
 
 /** Speed of light, m/s. */
@@ -110,7 +115,41 @@ export interface WifiPlan {
   servers: Transmitter[];
   /** Candidate sites for new hotspots. */
   candidates: Transmitter[];
+  /** Facade receivers, `spacingM` apart on the walls of the buildings in the area; none when absent or null. */
+  facades?: { spacingM: number } | null;
   part: { index: number; count: number };
+}
+
+/** Distance of a facade receiver off its wall, m ("just outside"). */
+export const FACADE_OFFSET_M = 0.1;
+/** Limits of the facade spacing, m. */
+export const FACADE_SPACING_M = { min: 1, max: 20 } as const;
+/** Most facade receivers one part may have (memory: about 34 bytes each). */
+export const MAX_FACADE_RECEIVERS = 1_000_000;
+
+/** Facade results of one part (or merged): the buildings studied and their receivers. */
+export interface WifiFacades {
+  /** Model building number of each building studied, increasing. */
+  building: Uint32Array;
+  /** Receivers of building k are [offsets[k], offsets[k+1]). */
+  offsets: Uint32Array;
+  /** Receiver positions in the model frame, x, y, z per receiver, m. */
+  xyz: Float32Array;
+  /** Outward unit normal of the receiver's wall, x, y, z per receiver. */
+  normal: Float32Array;
+  /** Wall area each receiver stands for, m². */
+  areaM2: Float32Array;
+  /** Best-server RSSI, dBm (NaN below the floor). */
+  rssiDbm: Float32Array;
+  /** Index of the best server, −1 where none. */
+  server: Int16Array;
+  /** Ray casts made for the facades. */
+  rays: number;
+}
+
+/** No facades studied. */
+export function emptyFacades(): WifiFacades {
+  return { building: new Uint32Array(0), offsets: new Uint32Array(1), xyz: new Float32Array(0), normal: new Float32Array(0), areaM2: new Float32Array(0), rssiDbm: new Float32Array(0), server: new Int16Array(0), rays: 0 };
 }
 
 export interface WifiPart {
@@ -127,9 +166,11 @@ export interface WifiPart {
   /** Cells each candidate covers (≥ threshold), concatenated: candidate k owns cells[offsets[k] … offsets[k+1]). */
   candidateCells: Uint32Array;
   candidateOffsets: Uint32Array;
-  /** Ray casts made (visibility tests and wall counts). */
+  /** Facade receivers (empty unless the plan asks for facades). */
+  facades: WifiFacades;
+  /** Ray casts made (visibility tests and wall counts), facades included. */
   rays: number;
-  /** Transmitter–cell links evaluated (after the range and bound cuts). */
+  /** Transmitter–cell links evaluated (after the range and bound cuts), facades included. */
   links: number;
 }
 
@@ -166,6 +207,7 @@ export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, t
 function checkPlan(plan: WifiPlan, g: CityGeometry): void {
   if (!(plan.cellM > 0)) throw new KernelError('bad-input', 'cell size must be positive', 'cellM');
   if (!(plan.wallLossDb >= 0)) throw new KernelError('bad-input', 'wall loss must not be negative', 'wallLossDb');
+  if (plan.facades !== undefined && plan.facades !== null && !(plan.facades.spacingM >= FACADE_SPACING_M.min && plan.facades.spacingM <= FACADE_SPACING_M.max)) throw new KernelError('bad-input', `facade spacing must be between ${FACADE_SPACING_M.min} and ${FACADE_SPACING_M.max} m`, 'facades.spacingM');
   if (plan.servers.length > 32_767) throw new KernelError('bad-input', 'at most 32,767 access points', 'accessPoints');
   if (g.vertexBuilding.length * 3 !== g.positions.length) throw new KernelError('bad-geometry', 'one building number per vertex is needed');
   const { index, count } = plan.part;
@@ -251,6 +293,18 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const candLists: number[][] = candidates.map(() => []);
   let links = 0;
 
+  // Facade receivers are counted before any work, so a study too large fails at once.
+  let facadeWork: { fb: number[]; walls: ReturnType<typeof buildingWalls>[]; total: number } | null = null;
+  if (plan.facades !== undefined && plan.facades !== null) {
+    const spacingM = plan.facades.spacingM;
+    const fb = facadeBuildings(info, grid, mask, plan.part);
+    const walls = fb.map((b) => buildingWalls(geometry, info, b, spacingM));
+    let total = 0;
+    for (const list of walls) for (const w of list) total += w.samples;
+    if (total > MAX_FACADE_RECEIVERS) throw new KernelError('bad-input', `${total.toLocaleString('en-US')} facade receivers at ${spacingM} m, more than ${MAX_FACADE_RECEIVERS.toLocaleString('en-US')}: use a larger facade spacing or a smaller area`, 'facades.spacingM');
+    facadeWork = { fb, walls, total };
+  }
+
   let partRows = 0;
   for (let r = partIndex; r < grid.rows; r += partCount) partRows++;
   let doneRows = 0;
@@ -328,6 +382,100 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const gainOf = new Float64Array(ns);
   const floorDbm = plan.floorDbm;
 
+  /**
+   * Best-server RSSI at a receiver, dBm (−Infinity when no server reaches the floor); the
+   * server's index is left in `bestServer`.
+   */
+  let bestServer = -1;
+  const bestAt = (x: number, y: number, z: number): number => {
+    // Servers in reach whose upper bound reaches the floor: pending, evaluated lazily.
+    let np = 0;
+    for (let s = 0; s < ns; s++) {
+      const dx = sx[s]! - x, dy = sy[s]! - y;
+      const h2 = dx * dx + dy * dy;
+      if (h2 > sReach2[s]!) continue;
+      const dz = sz[s]! - z;
+      const q = Math.max(h2 + dz * dz, 1) * sW[s]!;
+      if (q > qFloor) continue;
+      qOf[s] = q;
+      pend[np++] = s;
+    }
+    // Phase 1, best first by unobstructed RSSI: a clear path ends the search (every later
+    // bound is lower); a blocked one gives a lower bound (going around) and an upper bound
+    // (through one wall). Every pending server is below `level`; the heap's top is the next
+    // server in order once it is at or above `level` (or nothing pending can matter).
+    let best = -Infinity, bestS = -1, no = 0, hm = 0, level = Infinity;
+    for (;;) {
+      if (np > 0 && level > best && (hm === 0 || bound[heap[0]!]! < level)) {
+        // Lower the level by a step below the best pending upper bound (never below `best`)
+        // and evaluate the pending servers that may reach it.
+        let qMin = Infinity;
+        for (let k = 0; k < np; k++) if (qOf[pend[k]!]! < qMin) qMin = qOf[pend[k]!]!;
+        level = Math.max(best, levelAt(qMin) - LEVEL_STEP_DB);
+        const qMax = qAt(level);
+        let keep = 0;
+        for (let k = 0; k < np; k++) {
+          const s = pend[k]!;
+          if (qOf[s]! > qMax) {
+            pend[keep++] = s;
+            continue;
+          }
+          const dx = sx[s]! - x, dy = sy[s]! - y;
+          const d = Math.hypot(dx, dy, sz[s]! - z);
+          const b = sEirp[s]! + (sOmni[s] === 1 ? 0 : patternGainDb(servers[s]!.pattern, -dx, -dy)) - (aLos * Math.log10(Math.max(d, MIN_DISTANCE_M)) + bLos + sfLos[s]!);
+          if (b < floorDbm) continue;
+          bound[s] = b;
+          dist[s] = d;
+          heap[hm] = s;
+          siftUp(hm++);
+        }
+        np = keep;
+        continue;
+      }
+      if (hm === 0) break;
+      const s = heap[0]!;
+      if (bound[s]! <= best) break;
+      heap[0] = heap[--hm]!;
+      if (hm > 0) siftDown(0, hm);
+      const t = servers[s]!;
+      if (!blocked(t, s, x, y, z, dist[s]!)) {
+        best = bound[s]!;
+        bestS = s;
+        break;
+      }
+      const los = losDb(dist[s]!, t);
+      const gain = bound[s]! + los;
+      const around = gain - Math.max(los, nlosDb(dist[s]!, t));
+      if (around > best) {
+        best = around;
+        bestS = s;
+      }
+      // Insertion by decreasing through-one-wall bound (stable).
+      const ub = L === 0 ? bound[s]! : gain - los - L;
+      let j = no++;
+      while (j > 0 && obsBound[j - 1]! < ub) {
+        obs[j] = obs[j - 1]!;
+        obsBound[j] = obsBound[j - 1]!;
+        j--;
+      }
+      obs[j] = s;
+      obsBound[j] = ub;
+      gainOf[s] = gain;
+    }
+    // Phase 2: walls counted only where going through can beat the best found.
+    for (let j = 0; j < no; j++) {
+      if (obsBound[j]! <= best) break;
+      const s = obs[j]!;
+      const v = obstructedRssi(servers[s]!, x, y, z, dist[s]!, gainOf[s]!, best);
+      if (v > best) {
+        best = v;
+        bestS = s;
+      }
+    }
+    bestServer = bestS;
+    return best;
+  };
+
   for (let r = partIndex; r < grid.rows; r += partCount) {
     const y = grid.y0 + (r + 0.5) * grid.cellM;
     for (let c = 0; c < grid.cols; c++) {
@@ -346,90 +494,8 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
       surface[i] = SURFACE_GROUND;
       groundZ[i] = g0;
       const z = g0 + plan.receiverHeightM;
-      // Servers in reach whose upper bound reaches the floor: pending, evaluated lazily.
-      let np = 0;
-      for (let s = 0; s < ns; s++) {
-        const dx = sx[s]! - x, dy = sy[s]! - y;
-        const h2 = dx * dx + dy * dy;
-        if (h2 > sReach2[s]!) continue;
-        const dz = sz[s]! - z;
-        const q = Math.max(h2 + dz * dz, 1) * sW[s]!;
-        if (q > qFloor) continue;
-        qOf[s] = q;
-        pend[np++] = s;
-      }
-      // Phase 1, best first by unobstructed RSSI: a clear path ends the search (every later
-      // bound is lower); a blocked one gives a lower bound (going around) and an upper bound
-      // (through one wall). Every pending server is below `level`; the heap's top is the next
-      // server in order once it is at or above `level` (or nothing pending can matter).
-      let best = -Infinity, bestS = -1, no = 0, hm = 0, level = Infinity;
-      for (;;) {
-        if (np > 0 && level > best && (hm === 0 || bound[heap[0]!]! < level)) {
-          // Lower the level by a step below the best pending upper bound (never below `best`)
-          // and evaluate the pending servers that may reach it.
-          let qMin = Infinity;
-          for (let k = 0; k < np; k++) if (qOf[pend[k]!]! < qMin) qMin = qOf[pend[k]!]!;
-          level = Math.max(best, levelAt(qMin) - LEVEL_STEP_DB);
-          const qMax = qAt(level);
-          let keep = 0;
-          for (let k = 0; k < np; k++) {
-            const s = pend[k]!;
-            if (qOf[s]! > qMax) {
-              pend[keep++] = s;
-              continue;
-            }
-            const dx = sx[s]! - x, dy = sy[s]! - y;
-            const d = Math.hypot(dx, dy, sz[s]! - z);
-            const b = sEirp[s]! + (sOmni[s] === 1 ? 0 : patternGainDb(servers[s]!.pattern, -dx, -dy)) - (aLos * Math.log10(Math.max(d, MIN_DISTANCE_M)) + bLos + sfLos[s]!);
-            if (b < floorDbm) continue;
-            bound[s] = b;
-            dist[s] = d;
-            heap[hm] = s;
-            siftUp(hm++);
-          }
-          np = keep;
-          continue;
-        }
-        if (hm === 0) break;
-        const s = heap[0]!;
-        if (bound[s]! <= best) break;
-        heap[0] = heap[--hm]!;
-        if (hm > 0) siftDown(0, hm);
-        const t = servers[s]!;
-        if (!blocked(t, s, x, y, z, dist[s]!)) {
-          best = bound[s]!;
-          bestS = s;
-          break;
-        }
-        const los = losDb(dist[s]!, t);
-        const gain = bound[s]! + los;
-        const around = gain - Math.max(los, nlosDb(dist[s]!, t));
-        if (around > best) {
-          best = around;
-          bestS = s;
-        }
-        // Insertion by decreasing through-one-wall bound (stable).
-        const ub = L === 0 ? bound[s]! : gain - los - L;
-        let j = no++;
-        while (j > 0 && obsBound[j - 1]! < ub) {
-          obs[j] = obs[j - 1]!;
-          obsBound[j] = obsBound[j - 1]!;
-          j--;
-        }
-        obs[j] = s;
-        obsBound[j] = ub;
-        gainOf[s] = gain;
-      }
-      // Phase 2: walls counted only where going through can beat the best found.
-      for (let j = 0; j < no; j++) {
-        if (obsBound[j]! <= best) break;
-        const s = obs[j]!;
-        const v = obstructedRssi(servers[s]!, x, y, z, dist[s]!, gainOf[s]!, best);
-        if (v > best) {
-          best = v;
-          bestS = s;
-        }
-      }
+      const best = bestAt(x, y, z);
+      const bestS = bestServer;
       if (bestS >= 0 && best >= floorDbm) {
         rssiDbm[i] = best;
         server[i] = bestS;
@@ -452,11 +518,90 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
     doneRows++;
     yield { stage: 'rays', done: doneRows, total: partRows };
   }
+  // Facades: the same search from receivers just outside the walls of the area's buildings.
+  let facades = emptyFacades();
+  if (facadeWork !== null) {
+    const { fb, walls, total } = facadeWork;
+    const fOffsets = new Uint32Array(fb.length + 1);
+    const xyz = new Float32Array(3 * total), normal = new Float32Array(3 * total), areaM2 = new Float32Array(total);
+    const fRssi = new Float32Array(total).fill(NaN), fServer = new Int16Array(total).fill(-1);
+    const pt = new Float64Array(3);
+    const rays0 = tracer.rays();
+    let k = 0, seen = 0;
+    yield { stage: 'facades', done: 0, total };
+    for (let f = 0; f < fb.length; f++) {
+      for (const w of walls[f]!) {
+        const a = w.areaM2 / w.samples;
+        for (let j = 0; j < w.samples; j++) {
+          facadePoint(geometry, w, j, FACADE_OFFSET_M, pt);
+          const x = pt[0]!, y = pt[1]!, z = pt[2]!;
+          // A receiver under a roof is inside a neighbouring building (a party wall): not a facade.
+          if (tracer.closest(x, y, z, 0, 0, 1, tMaxDown, hit) && triangleFrame(geometry, hit.triangle)[2] >= ROOF_NZ) continue;
+          xyz[3 * k] = x;
+          xyz[3 * k + 1] = y;
+          xyz[3 * k + 2] = z;
+          normal[3 * k] = w.nx;
+          normal[3 * k + 1] = w.ny;
+          normal[3 * k + 2] = w.nz;
+          areaM2[k] = a;
+          const best = bestAt(x, y, z);
+          if (bestServer >= 0 && best >= floorDbm) {
+            fRssi[k] = best;
+            fServer[k] = bestServer;
+          }
+          k++;
+        }
+        seen += w.samples;
+      }
+      fOffsets[f + 1] = k;
+      yield { stage: 'facades', done: seen, total };
+    }
+    facades = {
+      building: Uint32Array.from(fb),
+      offsets: fOffsets,
+      xyz: xyz.slice(0, 3 * k),
+      normal: normal.slice(0, 3 * k),
+      areaM2: areaM2.slice(0, k),
+      rssiDbm: fRssi.slice(0, k),
+      server: fServer.slice(0, k),
+      rays: tracer.rays() - rays0,
+    };
+  }
   const offsets = new Uint32Array(candidates.length + 1);
   candLists.forEach((l, k) => (offsets[k + 1] = offsets[k]! + l.length));
   const cells = new Uint32Array(offsets[candidates.length]!);
   candLists.forEach((l, k) => cells.set(l, offsets[k]!));
-  return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays: tracer.rays(), links };
+  return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, facades, rays: tracer.rays(), links };
+}
+
+/** Puts the facade results of parts together, buildings in increasing order (the same bytes for any split). */
+export function mergeWifiFacades(parts: readonly WifiFacades[]): WifiFacades {
+  const runs: { b: number; p: WifiFacades; k: number }[] = [];
+  for (const p of parts) for (let k = 0; k < p.building.length; k++) runs.push({ b: p.building[k]!, p, k });
+  runs.sort((a, b) => a.b - b.b);
+  const n = runs.reduce((s, r) => s + r.p.offsets[r.k + 1]! - r.p.offsets[r.k]!, 0);
+  const out: WifiFacades = {
+    building: Uint32Array.from(runs, (r) => r.b),
+    offsets: new Uint32Array(runs.length + 1),
+    xyz: new Float32Array(3 * n),
+    normal: new Float32Array(3 * n),
+    areaM2: new Float32Array(n),
+    rssiDbm: new Float32Array(n),
+    server: new Int16Array(n),
+    rays: parts.reduce((s, p) => s + p.rays, 0),
+  };
+  let at = 0;
+  runs.forEach((r, j) => {
+    const a = r.p.offsets[r.k]!, e = r.p.offsets[r.k + 1]!;
+    out.xyz.set(r.p.xyz.subarray(3 * a, 3 * e), 3 * at);
+    out.normal.set(r.p.normal.subarray(3 * a, 3 * e), 3 * at);
+    out.areaM2.set(r.p.areaM2.subarray(a, e), at);
+    out.rssiDbm.set(r.p.rssiDbm.subarray(a, e), at);
+    out.server.set(r.p.server.subarray(a, e), at);
+    at += e - a;
+    out.offsets[j + 1] = at;
+  });
+  return out;
 }
 
 /** Puts parts together (rows interleaved; candidate cell lists sorted). */
@@ -491,5 +636,5 @@ export function mergeWifiParts(parts: readonly WifiPart[]): Omit<WifiPart, 'part
   });
   const cells = new Uint32Array(offsets[nc]!);
   lists.forEach((l, k) => cells.set(l, offsets[k]!));
-  return { grid, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays, links };
+  return { grid, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, facades: mergeWifiFacades(parts.map((p) => p.facades)), rays, links };
 }

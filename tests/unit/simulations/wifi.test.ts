@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enuFrame } from '../../../src/core/geodesy.ts';
-import { wifiCoverageInput } from '../../../src/simulations/wifi-coverage.ts';
+import { planWifi, wifiCoverageInput } from '../../../src/simulations/wifi-coverage.ts';
 import { residentsPerCell, wifiKpis } from '../../../src/simulations/wifi-kpi.ts';
 import { MAX_URL_APS, parseWifiParam, serializeWifiParam, type ScenarioAp } from '../../../src/simulations/wifi-scenario.ts';
 import { gridFor } from '../../../workers/kernels/grid.ts';
@@ -98,6 +98,16 @@ describe('wifi input', () => {
     expect(path({ ...base, cellM: 1, area: { type: 'Polygon', coordinates: [squareLonLat(0, 0, 1900)[0]] } })).toBe('cellM');
     const population = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: squareLonLat(0, 0, 200) }, properties: { ind_c: 'many' } }] };
     expect(path({ ...base, population })).toBe('population.features.0.properties.ind_c');
+    expect(path({ ...base, facades: { spacingM: 0.5 } })).toBe('facades.spacingM');
+    expect(path({ ...base, facades: { spacing: 3 } })).toBe('facades');
+  });
+
+  it('facades are off unless asked for; asked for, the spacing defaults to 3 m and reaches the plan', () => {
+    expect(wifiCoverageInput.parse(base).facades).toBeUndefined();
+    const v = wifiCoverageInput.parse({ ...base, facades: {} });
+    expect(v.facades).toEqual({ spacingM: 3 });
+    expect(planWifi(v, { lonDeg: -1.68, latDeg: 48.11 }).facades).toEqual({ spacingM: 3 });
+    expect(planWifi(wifiCoverageInput.parse(base), { lonDeg: -1.68, latDeg: 48.11 }).facades).toBeNull();
   });
 });
 

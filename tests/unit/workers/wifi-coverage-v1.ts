@@ -2,7 +2,7 @@ import { createTracer, type Hit } from '../../../workers/kernels/bvh-trace.ts';
 import { gridFor, rasterizePolygons } from '../../../workers/kernels/grid.ts';
 import type { KernelRun } from '../../../workers/kernels/kernel.ts';
 import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROOF, triangleFrame, type CityGeometry } from '../../../workers/kernels/sun-hours.ts';
-import { countWalls, P1411, p1411LossDb, patternGainDb, type Transmitter, type WifiPart, type WifiPlan } from '../../../workers/kernels/wifi-coverage.ts';
+import { countWalls, emptyFacades, P1411, p1411LossDb, patternGainDb, type Transmitter, type WifiPart, type WifiPlan } from '../../../workers/kernels/wifi-coverage.ts';
 
 /**
  * The wifi coverage kernel as it was before the speed work (version 1, commit 9575b39): per-cell
@@ -191,6 +191,6 @@ export function* wifiCoverageKernelV1(plan: WifiPlan, geometry: CityGeometry): K
   candLists.forEach((l, k) => (offsets[k + 1] = offsets[k]! + l.length));
   const cells = new Uint32Array(offsets[candidates.length]!);
   candLists.forEach((l, k) => cells.set(l, offsets[k]!));
-  return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, rays: tracer.rays(), links };
+  return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, facades: emptyFacades(), rays: tracer.rays(), links };
 }
 

@@ -16,6 +16,7 @@ import {
   type WifiPlan,
 } from '../../../workers/kernels/wifi-coverage.ts';
 import { planHotspots } from '../../../src/simulations/wifi-kpi.ts';
+import { wifiFacadeKpi } from '../../../src/simulations/wifi-coverage.ts';
 import { boxesGeometry, squareM, type Box } from './city-fixtures.ts';
 import { wifiCoverageKernelV1 } from './wifi-coverage-v1.ts';
 
@@ -284,5 +285,110 @@ describe('greedy hotspot planning', () => {
     expect(picks.map((p) => p.candidate)).toEqual([1, 0]);
     expect(picks[0]).toMatchObject({ residentsGain: 30, areaGainM2: 25, residentsAfter: 50 });
     expect(picks[1]).toMatchObject({ residentsGain: 10, residentsAfter: 60, areaAfterM2: 75 });
+  });
+});
+
+describe('wifi coverage on facades', () => {
+  // A 20 m × 20 m block, 10 m high, east of an access point 4 m high at the origin.
+  const block: Box = { x: 40, y: -10, w: 20, d: 20, h: 10 };
+  const area = [squareM(50, 0, 120)[0]!].map((r) => [r]);
+  const server = ap(0, 0, { heightM: 4 });
+  const run = (o: Partial<WifiPlan> = {}, boxes: Box[] = [FAR, block]) => runToEnd(wifiCoverageKernel(plan({ polygons: area, servers: [server], facades: { spacingM: 2 }, ...o }), boxesGeometry(boxes)));
+  /** Receivers whose wall faces (nx, ny). */
+  const facing = (p: WifiPart, nx: number, ny: number) => {
+    const out: { x: number; y: number; z: number; rssi: number }[] = [];
+    const f = p.facades;
+    for (let k = 0; k < f.areaM2.length; k++) if (f.normal[3 * k]! * nx + f.normal[3 * k + 1]! * ny > 0.99) out.push({ x: f.xyz[3 * k]!, y: f.xyz[3 * k + 1]!, z: f.xyz[3 * k + 2]!, rssi: f.rssiDbm[k]! });
+    return out;
+  };
+  const dist = (r: { x: number; y: number; z: number }) => Math.hypot(r.x, r.y, r.z - 4);
+
+  it('a facade facing the access point in free view gets the line-of-sight value (its own wall does not block)', () => {
+    const p = run();
+    const west = facing(p, -1, 0);
+    // 20 m × 10 m at 2 m spacing: 50 receivers, just outside the wall.
+    expect(west.length).toBe(50);
+    for (const r of west) {
+      expect(r.x).toBeCloseTo(40 - 0.1, 4);
+      expect(r.rssi).toBeCloseTo(20 - p1411LossDb(dist(r), 2.4, P1411.los), 3);
+    }
+    expect(p.facades.offsets.length).toBe(2); // the far box is outside the area
+    expect(p.facades.building[0]).toBe(1);
+  });
+
+  it('the opposite facade of the same building is not in line of sight: it gets the through-walls or around value', () => {
+    for (const wallLossDb of [10, 3]) {
+      const east = facing(run({ wallLossDb }), 1, 0);
+      expect(east.length).toBe(50);
+      for (const r of east) {
+        const d = dist(r);
+        expect(r.rssi).toBeLessThan(20 - p1411LossDb(d, 2.4, P1411.los) - 2 * Math.min(wallLossDb, 3) + 1e-3);
+        // Through its own wall and the far one (two walls), or around, whichever is stronger.
+        expect(r.rssi).toBeCloseTo(20 - obstructedLossDb(d, 2.4, 2, wallLossDb, 'urban'), 3);
+      }
+    }
+  });
+
+  it('leaves the street-level results byte-identical and drops receivers against a neighbouring building', () => {
+    const without = runToEnd(wifiCoverageKernel(plan({ polygons: area, servers: [server] }), boxesGeometry([FAR, block])));
+    const withF = run();
+    expect(Buffer.from(withF.rssiDbm.buffer)).toEqual(Buffer.from(without.rssiDbm.buffer));
+    expect(Array.from(withF.server)).toEqual(Array.from(without.server));
+    expect(without.facades.areaM2.length).toBe(0);
+    // Two blocks sharing the wall x = 50: no receiver on it (it would be inside the other block).
+    const pair = run({}, [FAR, { x: 40, y: -10, w: 10, d: 20, h: 10 }, { x: 50, y: -10, w: 10, d: 20, h: 10 }]);
+    const f = pair.facades;
+    let shared = 0, total = 0;
+    for (let k = 0; k < f.areaM2.length; k++) {
+      total += f.areaM2[k]!;
+      if (Math.abs(f.normal[3 * k]!) > 0.9 && Math.abs(f.xyz[3 * k]! - 50) < 0.5) shared++;
+    }
+    expect(shared).toBe(0);
+    expect(total).toBeCloseTo(2 * (20 * 10) + 2 * 2 * (10 * 10), 3);
+  });
+
+  it('is deterministic and gives the same bytes for 1, 2 or 3 parts', () => {
+    const boxes: Box[] = [FAR, block, { x: -30, y: 20, w: 15, d: 10, h: 20 }, { x: 10, y: -40, w: 8, d: 30, h: 12 }, { x: 70, y: 20, w: 10, d: 10, h: 6 }];
+    const base: Partial<WifiPlan> = { servers: [server, ap(80, -30, { eirpDbm: 17, fGHz: 5.5 })], cellM: 4, facades: { spacingM: 3 } };
+    const whole = run(base, boxes);
+    const again = run(base, boxes);
+    const bytes = (m: ReturnType<typeof mergeWifiParts>) => [m.facades.building, m.facades.offsets, m.facades.xyz, m.facades.normal, m.facades.areaM2, m.facades.rssiDbm, m.facades.server].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    const one = mergeWifiParts([whole]);
+    expect(bytes(mergeWifiParts([again]))).toEqual(bytes(one));
+    expect(one.facades.building.length).toBe(3); // the box at x = −30 is outside the area
+    for (const n of [2, 3]) {
+      const parts = Array.from({ length: n }, (_, index) => run({ ...base, part: { index, count: n } }, boxes));
+      const m = mergeWifiParts(parts.reverse());
+      expect(bytes(m)).toEqual(bytes(one));
+      expect(Buffer.from(m.rssiDbm.buffer)).toEqual(Buffer.from(one.rssiDbm.buffer));
+      expect(m.facades.rays).toBe(one.facades.rays);
+    }
+  });
+
+  it('rejects a facade spacing out of its limits, and too many receivers before any work', () => {
+    expect(() => run({ facades: { spacingM: 0.2 } })).toThrow(/facade spacing/);
+    // 4 walls of 800 m × 400 m at 1 m: 1.28 million receivers.
+    const huge: Box = { x: -400, y: -400, w: 800, d: 800, h: 400 };
+    let thrown: unknown = null;
+    try {
+      runToEnd(wifiCoverageKernel(plan({ polygons: [squareM(0, 0, 40)[0]!].map((r) => [r]), cellM: 10, servers: [server], facades: { spacingM: 1 } }), boxesGeometry([FAR, huge])));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: 'bad-input', path: 'facades.spacingM' });
+    expect(String((thrown as Error).message)).toMatch(/1,280,000 facade receivers at 1 m, more than 1,000,000/);
+  });
+
+  it('key figures: facade area covered and buildings with some covered facade', () => {
+    const k = wifiFacadeKpi({ offsets: Uint32Array.of(0, 2, 2, 5), areaM2: Float32Array.of(4, 4, 2, 2, 2), rssiDbm: Float32Array.of(-60, NaN, -80, -75, -71) }, -70);
+    expect(k).toEqual({ receivers: 5, areaM2: 14, coveredAreaM2: 4, areaShare: 4 / 14, buildings: 2, coveredBuildings: 1 });
+    const p = run();
+    const kp = wifiFacadeKpi(p.facades, -70);
+    expect(kp.buildings).toBe(1);
+    expect(kp.coveredBuildings).toBe(1);
+    expect(kp.areaM2).toBeCloseTo(4 * 200, 2);
+    // The west face is in view and close: covered; the east one, behind two walls, is not all covered.
+    expect(kp.coveredAreaM2).toBeGreaterThanOrEqual(200 - 1e-3);
+    expect(kp.areaShare).toBeLessThan(1);
   });
 });
