@@ -25,6 +25,7 @@ import { createSourcesPanel, type SourceEntry } from '../ui/sources-panel.ts';
 import { createTimePanel } from '../ui/time-panel.ts';
 import { createToolbar, type CameraAction } from '../ui/toolbar.ts';
 import { createTopBar } from '../ui/topbar.ts';
+import { createUserDataHooks } from '../scenarios/userdata.ts';
 import { createTourHooks } from '../tours/hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
 import { FEATURES } from './features.ts';
@@ -628,6 +629,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       for (const el of [topbar.el, toolbar.el, stacks.left, stacks.right]) el.classList.toggle('chrome-hidden', hidden);
     },
     tours: createTourHooks(),
+    userData: createUserDataHooks(),
   };
   for (const f of FEATURES) {
     try {

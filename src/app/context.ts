@@ -9,6 +9,7 @@ import type { Panel } from '../ui/panel.ts';
 import type { SourceEntry } from '../ui/sources-panel.ts';
 import type { Toolbar } from '../ui/toolbar.ts';
 import type { TourHooks } from '../tours/hooks.ts';
+import type { UserDataHooks } from '../scenarios/userdata.ts';
 import type { WorkerPool } from '../simulations/pool.ts';
 
 /**
@@ -88,6 +89,8 @@ export interface AppContext {
   setChromeHidden(hidden: boolean): void;
   /** Where features that tours drive register themselves (layers, scenarios). */
   readonly tours: TourHooks;
+  /** My data, as the scenario feature saves it with a scenario (the userdata feature provides it). */
+  readonly userData: UserDataHooks;
 }
 
 export interface Feature {

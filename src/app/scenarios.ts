@@ -28,6 +28,7 @@ import { gizmoRadiusM } from '../core/model-gizmo.ts';
 import { formatNumber, getLang, t } from '../ui/i18n/index.ts';
 import { createScenarioPanel, describeEdit, type Tool, type ToolParams } from '../ui/scenario-panel.ts';
 import { readTours, toursOfScenario, withTours } from '../tours/scenario-adapter.ts';
+import { readUserData, withUserData } from '../scenarios/userdata.ts';
 import { downloadText } from '../ui/download.ts';
 import type { AppContext, Feature, OpenCity } from './context.ts';
 
@@ -62,7 +63,7 @@ export interface ScenarioTestApi {
     /** The 3D gizmo: the model edit it adjusts, the handle being dragged and where the handles are on screen. */
     gizmo: { edit: string; dragging: string | null; handles: { handle: string; x: number; y: number }[] } | null;
   };
-  exportText(): string | null;
+  exportText(): Promise<string | null>;
   importText(text: string): Promise<{ ok: boolean; error?: string }>;
   lastReport(): string | null;
 }
@@ -176,7 +177,7 @@ export const scenariosFeature: Feature = {
       onRemoveEdit: (id) => report(service.removeEdit(id)),
       onUndo: () => service.undo(),
       onRedo: () => service.redo(),
-      onExport: () => exportFile(),
+      onExport: () => void exportFile(),
       onImportFile: (file) => void file.text().then((text) => importText(text)),
       onShare: () => void share(),
       onCompare: (mode) => setCompare(mode),
@@ -444,19 +445,24 @@ export const scenariosFeature: Feature = {
       });
     }
 
-    /** The scenario file, with the tours that show this scenario (they travel with it). */
-    function exportText(): string | null {
+    /** The scenario file, with the tours that show this scenario and the city's My data (they travel with it). */
+    async function exportText(): Promise<string | null> {
       const active = service.active();
       if (active === null) return null;
       if (ctx.viewer !== null) service.updateMeta({ view: getCameraState(ctx.viewer.scene) });
       const text = service.exportFile();
       const tours = toursOfScenario(ctx.tours.all(), active.id);
-      return tours.length === 0 ? text : JSON.stringify(withTours(JSON.parse(text) as object, tours), null, 1) + '\n';
+      const mine = ctx.userData.provider()?.items() ?? [];
+      if (tours.length === 0 && mine.length === 0) return text;
+      const doc = JSON.parse(text) as object;
+      const { doc: out, leftOut } = await withUserData(tours.length === 0 ? doc : withTours(doc, tours), mine);
+      if (leftOut.length > 0) say(t('scenario.userDataLeftOut', { list: leftOut.map((l) => `${l.name} (${l.reason})`).join('; ') }), 'error');
+      return JSON.stringify(out, null, 1) + '\n';
     }
 
-    function exportFile(): void {
+    async function exportFile(): Promise<void> {
       try {
-        const text = exportText();
+        const text = await exportText();
         if (text === null) return;
         const s = service.active()!;
         downloadText(`${s.name.replace(/[^\p{L}\p{N}_-]+/gu, '-').slice(0, 60) || 'scenario'}.jumeau-scenario.json`, text, 'application/json');
@@ -472,9 +478,21 @@ export const scenariosFeature: Feature = {
         return { ok: false, error: r.error };
       }
       // Tours saved with the scenario join the city's tours (the file was valid JSON: it was read).
-      const { tours, problems } = readTours(JSON.parse(text.replace(/^\uFEFF/, '')) as unknown);
+      const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+      const { tours, problems } = readTours(doc);
       if (tours.length > 0) ctx.tours.adopt(tours);
-      say(problems.length === 0 ? t('scenario.imported', { name: r.scenario.name }) : `${t('scenario.imported', { name: r.scenario.name })} ${problems.join('; ')}`, problems.length === 0 ? 'info' : 'error');
+      // My data saved with it joins the city's items; a bad item is named, the scenario is kept.
+      const notes = [t('scenario.imported', { name: r.scenario.name })];
+      const ud = await readUserData(doc);
+      problems.push(...ud.problems);
+      const provider = ctx.userData.provider();
+      if (ud.items.length > 0 && provider !== null) {
+        const a = await provider.adopt(ud.items);
+        problems.push(...a.problems);
+        notes.push(t('scenario.userDataAdded', { added: a.added, skipped: a.skipped }));
+      }
+      if (ud.leftOut.length > 0) notes.push(t('scenario.userDataNotInFile', { list: ud.leftOut.map((l) => `${l.name} (${l.reason})`).join('; ') }));
+      say(problems.length === 0 ? notes.join(' ') : `${notes.join(' ')} ${problems.join('; ')}`, problems.length === 0 ? 'info' : 'error');
       return { ok: true };
     }
 
@@ -710,6 +728,7 @@ export const scenariosFeature: Feature = {
           return d === null ? [] : [{ title: d.card.title, summary: d.card.summary, version: d.version }];
         }),
         sources: city.config.buildings !== undefined ? [{ ...city.config.buildings.attribution, kind: city.config.buildings.attribution.status }] : [],
+        userData: (ctx.userData.provider()?.items() ?? []).map((it) => ({ name: it.name, publisher: 'publisher' in it ? it.publisher : '', licence: 'licence' in it ? it.licence : '', origin: 'source' in it && it.source.kind === 'url' ? it.source.url : it.name })),
         describeEdit,
       });
       lastReport = html;

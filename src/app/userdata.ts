@@ -2,6 +2,7 @@ import type { ColorRule } from '../layers/types.ts';
 import type { PickedItem } from '../scene/picking.ts';
 import { drawLayer, flyToSphere, groundHeightFn, isFeatureTag, unionSpheres, type DrawnLayer } from '../scene/layers/draw.ts';
 import { addUserCityModel, addUserImagery, addUserModel, addUserTileset, pointAt, type ModelHandle, type TilesetHandle, type UserSceneHandle } from '../scene/userdata.ts';
+import { sameUserItem, type LeftOutUserItem, type ScenarioUserItem } from '../scenarios/userdata.ts';
 import { createUserParser, createUserStore, fetchUserBytes, type StoredItem } from '../sources/userdata.ts';
 import { gltfToGlb, isArchiveUrl, localSourceBytes, MAX_KEPT_TILES_BYTES, openLocalTileset } from './userdata-tiles.ts';
 import { groupLocalFiles } from '../userdata/local-files.ts';
@@ -284,7 +285,7 @@ export const userdataFeature: Feature = {
     async function addEachFile(files: File[]): Promise<void> {
       for (const file of files) {
         if (!canAdd()) return;
-        const limit = /\.glb$/i.test(file.name) ? USER_LIMITS.maxModelBytes : /\.(gml|citygml)$|\.city\.json$/i.test(file.name) ? USER_LIMITS.maxCityBytes : USER_LIMITS.maxVectorBytes;
+        const limit = fileLimit(file.name);
         if (file.size > limit) {
           say(file.name, `${formatNumber(file.size / 1048576, 0)} MB, more than the limit of ${Math.round(limit / 1048576)} MB`);
           continue;
@@ -307,11 +308,7 @@ export const userdataFeature: Feature = {
       if (!canAdd()) return;
       let url: string;
       try {
-        url = new URL(raw, window.location.href).href;
-        const u = new URL(url);
-        if (!/^https?:$/.test(u.protocol)) throw new Error('only http and https addresses are read');
-        // The app's security policy admits plain HTTP only from its own server.
-        if (u.protocol === 'http:' && u.host !== window.location.host) throw new Error('plain http from another server is refused by the app\'s security policy: use https');
+        url = checkedUrl(raw);
       } catch (e) {
         say(raw.slice(0, 120), `not a valid URL (${e instanceof Error ? e.message : String(e)})`);
         return;
@@ -592,6 +589,64 @@ export const userdataFeature: Feature = {
       ),
     );
 
+    // ---- Saved with scenarios (the scenario file's userData) --------------------------------------
+    const LOCAL_TILES_REASON = 'a 3D Tiles archive or folder from disk is not saved in a scenario file: add it again from disk';
+    disposers.push(
+      ctx.userData.provide({
+        items: () =>
+          [...items.values()].map(({ stored: st }): ScenarioUserItem | LeftOutUserItem => {
+            if (st.source.kind === 'archive' || st.source.kind === 'folder') return { name: st.name, format: st.format, reason: LOCAL_TILES_REASON };
+            const source: ScenarioUserItem['source'] = st.source.kind === 'file' ? { kind: 'file', bytes: st.source.bytes } : { kind: 'url', url: st.source.url, ...(st.source.layers !== undefined ? { layers: st.source.layers } : {}) };
+            return { name: st.name, format: st.format, licence: st.licence, publisher: st.publisher, styleField: st.styleField, options: structuredClone(st.options), ...(st.placement !== undefined ? { placement: { ...st.placement } } : {}), source };
+          }),
+        adopt: (list) => adopt(list),
+      }),
+    );
+    /** Items from a scenario file: the checks and limits of adding by hand; the same data is not added twice. */
+    async function adopt(list: readonly ScenarioUserItem[]): Promise<{ added: number; skipped: number; problems: string[] }> {
+      let added = 0, skipped = 0;
+      const problems: string[] = [];
+      if (city === null) return { added, skipped, problems: list.length > 0 ? ['My data: no city is open'] : [] };
+      for (const it of list) {
+        if ([...items.values()].some((s) => sameUserItem(it, s.stored))) {
+          skipped++;
+          continue;
+        }
+        if (items.size >= USER_LIMITS.maxItems) {
+          problems.push(`${it.name}: My data holds at most ${USER_LIMITS.maxItems} items`);
+          continue;
+        }
+        let source: StoredItem['source'];
+        if (it.source.kind === 'url') {
+          try {
+            source = { kind: 'url', url: checkedUrl(it.source.url), ...(it.source.layers !== undefined ? { layers: it.source.layers } : {}) };
+          } catch (e) {
+            problems.push(`${it.name}: not a valid URL (${e instanceof Error ? e.message : String(e)})`);
+            continue;
+          }
+        } else {
+          const limit = fileLimit(it.name, it.format);
+          if (it.source.bytes.byteLength > limit) {
+            problems.push(`${it.name}: ${formatNumber(it.source.bytes.byteLength / 1048576, 0)} MB, more than the limit of ${Math.round(limit / 1048576)} MB`);
+            continue;
+          }
+          source = { kind: 'file', bytes: it.source.bytes };
+        }
+        const s = newItem({ name: it.name.slice(0, 300), format: it.format, source }, true);
+        s.stored.licence = it.licence;
+        s.stored.publisher = it.publisher;
+        s.stored.options = structuredClone(it.options);
+        s.stored.styleField = it.styleField;
+        if (it.placement !== undefined) s.stored.placement = { ...it.placement };
+        s.fresh = false;
+        save(s);
+        void load(s);
+        added++;
+      }
+      if (added > 0) ctx.refreshSources();
+      return { added, skipped, problems };
+    }
+
     // ---- City lifecycle ---------------------------------------------------------------------------
     let fromLink = true;
     disposers.push(
@@ -691,6 +746,23 @@ export const userdataFeature: Feature = {
     };
   },
 };
+
+/** The address to read, absolute; throws why it is refused (not http(s), plain http from elsewhere). */
+function checkedUrl(raw: string): string {
+  const url = new URL(raw, window.location.href).href;
+  const u = new URL(url);
+  if (!/^https?:$/.test(u.protocol)) throw new Error('only http and https addresses are read');
+  // The app's security policy admits plain HTTP only from its own server.
+  if (u.protocol === 'http:' && u.host !== window.location.host) throw new Error('plain http from another server is refused by the app\'s security policy: use https');
+  return url;
+}
+
+/** Largest file of this kind read from disk (models, city models, vector data). */
+function fileLimit(name: string, format?: UserFormat): number {
+  if (format === 'glb' || /\.glb$/i.test(name)) return USER_LIMITS.maxModelBytes;
+  if (format === 'citygml' || format === 'cityjson' || /\.(gml|citygml)$|\.city\.json$/i.test(name)) return USER_LIMITS.maxCityBytes;
+  return USER_LIMITS.maxVectorBytes;
+}
 
 /** A first guess of a file's format from its name (the worker detects it from the bytes). */
 function guessFileFormat(name: string): UserFormat {

@@ -15,8 +15,15 @@ import type { Scenario } from './model.ts';
  * { "format": "jumeau-scenario", "version": 1,
  *   "scenario": { "id", "name", "cityId", "description", "createdAt", "updatedAt",
  *                 "edits": [ { "kind": "add-building", … } ], "study": { … }, "view"?: { … } },
- *   "assets": { "<sha-256>": { "name", "mediaType", "data": "<base64>" } } }
+ *   "assets": { "<sha-256>": { "name", "mediaType", "data": "<base64>" } },
+ *   "tours"?: [ … ],
+ *   "userData"?: [ { "name", "format", "licence", "publisher", "styleField", "options", "placement"?,
+ *                    "source": { "kind": "url", "url", "layers"? } | { "kind": "file", "sha256", "data": "<base64>" } }
+ *                  | { "name", "format", "leftOut": "<why>" } ] }
  * ```
+ *
+ * `tours` and `userData` (My data, see `userdata.ts`) are optional keys added within version 1:
+ * older files without them still read, and a bad tour or data item does not refuse the scenario.
  */
 
 export const SCENARIO_FORMAT = 'jumeau-scenario';
@@ -105,6 +112,8 @@ const fileSchema = z
     assets: z.record(z.string().regex(/^[0-9a-f]{64}$/, 'assets are keyed by the SHA-256 of the model'), assetSchema).default({}),
     /** Tours saved with the scenario: read and validated by src/tours/scenario-adapter.ts. */
     tours: z.array(z.unknown()).max(200, 'at most 200 tours').optional(),
+    /** My data saved with the scenario: read and validated item by item by src/scenarios/userdata.ts. */
+    userData: z.array(z.unknown()).optional(),
   })
   .strict();
 

@@ -7,7 +7,8 @@ import type { Scenario } from './model.ts';
  * The scenario report: one self-contained, printable HTML document (the browser's "Print → Save
  * as PDF" makes the PDF) with the scenario's name and description, screenshots of the baseline
  * and the scenario, the list of edits, the indicator table with deltas, the method of each
- * indicator and of each simulation, and the data sources with their licences. Pure: text in,
+ * indicator and of each simulation, and the data sources with their licences (My data items with
+ * what the user said of their licence and publisher). Pure: text in,
  * text out; every value from the scenario or the data is escaped, so a name cannot inject markup.
  */
 
@@ -26,13 +27,15 @@ export interface ReportInput {
   methods: { title: Text; summary: Text; version: number }[];
   /** Data sources shown in the app (publisher, licence, date, kind). */
   sources: { title: string; publisher: string; licence: string; date: string; kind: string }[];
+  /** My data items (issue 13): what the user said of their licence and publisher ('' when nothing). */
+  userData?: { name: string; publisher: string; licence: string; origin: string }[];
   /** How an edit is named (translated kinds). */
   describeEdit(e: Edit): string;
 }
 
 const L = {
-  fr: { report: 'Rapport de scénario', made: 'Établi le', city: 'Ville', baseline: 'Ville actuelle (référence)', scenario: 'Scénario', edits: 'Modifications', none: 'Aucune', kpis: 'Indicateurs', kpi: 'Indicateur', delta: 'Écart', notComputed: 'Indicateurs non calculés.', study: 'Zone d’étude : {n} sommets ; date {date}, pas {step} min, maille {cell} m.', methods: 'Méthodes', sources: 'Sources des données', synthetic: 'Ville de démonstration synthétique : les chiffres illustrent la méthode.', views: 'Vues', version: 'version', print: 'Imprimer ou enregistrer en PDF : Ctrl+P (⌘P)' },
-  en: { report: 'Scenario report', made: 'Made on', city: 'City', baseline: 'Today’s city (baseline)', scenario: 'Scenario', edits: 'Edits', none: 'None', kpis: 'Indicators', kpi: 'Indicator', delta: 'Change', notComputed: 'Indicators not computed.', study: 'Study area: {n} vertices; date {date}, step {step} min, cell {cell} m.', methods: 'Methods', sources: 'Data sources', synthetic: 'Synthetic demo city: the numbers illustrate the method.', views: 'Views', version: 'version', print: 'Print or save as PDF: Ctrl+P (⌘P)' },
+  fr: { report: 'Rapport de scénario', made: 'Établi le', city: 'Ville', baseline: 'Ville actuelle (référence)', scenario: 'Scénario', edits: 'Modifications', none: 'Aucune', kpis: 'Indicateurs', kpi: 'Indicateur', delta: 'Écart', notComputed: 'Indicateurs non calculés.', study: 'Zone d’étude : {n} sommets ; date {date}, pas {step} min, maille {cell} m.', methods: 'Méthodes', sources: 'Sources des données', synthetic: 'Ville de démonstration synthétique : les chiffres illustrent la méthode.', views: 'Vues', version: 'version', print: 'Imprimer ou enregistrer en PDF : Ctrl+P (⌘P)', mine: 'Mes données', said: 'selon l’utilisateur', noPublisher: 'éditeur non précisé', noLicence: 'licence non précisée' },
+  en: { report: 'Scenario report', made: 'Made on', city: 'City', baseline: 'Today’s city (baseline)', scenario: 'Scenario', edits: 'Edits', none: 'None', kpis: 'Indicators', kpi: 'Indicator', delta: 'Change', notComputed: 'Indicators not computed.', study: 'Study area: {n} vertices; date {date}, step {step} min, cell {cell} m.', methods: 'Methods', sources: 'Data sources', synthetic: 'Synthetic demo city: the numbers illustrate the method.', views: 'Views', version: 'version', print: 'Print or save as PDF: Ctrl+P (⌘P)', mine: 'My data', said: 'as stated by the user', noPublisher: 'publisher not stated', noLicence: 'licence not stated' },
 } as const;
 
 /** Escapes text for HTML content and attribute values. */
@@ -91,6 +94,10 @@ export function buildReport(r: ReportInput): string {
   out.push('</dl>');
   out.push(`<h2>${e(l.sources)}</h2><ul>`);
   for (const src of r.sources) out.push(`<li>${e(src.title)} — ${e(src.publisher)}, ${e(src.licence)}, ${e(src.date)} (${e(src.kind)})</li>`);
+  for (const u of r.userData ?? []) {
+    const origin = u.origin !== u.name ? ` — ${e(u.origin)}` : '';
+    out.push(`<li class="user-data">${e(u.name)} — ${e(u.publisher.trim() || l.noPublisher)}, ${e(u.licence.trim() || l.noLicence)} (${e(l.said)}) (${e(l.mine)})${origin}</li>`);
+  }
   out.push('</ul></body></html>');
   return out.join('\n');
 }

@@ -55,4 +55,26 @@ describe('report', () => {
     expect(html).toContain('Synthetic demo city');
     expect(html).toMatch(/Number of buildings<\/td><td class="n">10<\/td><td class="n">10<\/td>/);
   });
+
+  it('lists My data items in the data sources with what the user said of their licence and publisher', () => {
+    const s: Scenario = { id: 's', name: 'Tour', cityId: 'demo', description: '', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', edits: [], study: { area: null, date: '2026-12-21', stepMin: 30, cellM: 4 } };
+    const base = { scenario: s, madeAt: '2026-03-21T12:00:00Z', city: { name: 'Demo', synthetic: false }, screenshots: {}, table: null, methods: [], sources: [{ title: 'Bâti', publisher: 'IGN', licence: 'Etalab 2.0', date: '2026', kind: 'recorded' }], describeEdit: () => '' };
+    const userData = [
+      { name: 'arbres.geojson', publisher: 'Ville de Rennes', licence: 'ODbL', origin: 'arbres.geojson' },
+      { name: 'ortho (wxs.example.org)', publisher: '', licence: '  ', origin: 'https://wxs.example.org/wms?x=<b>' },
+    ];
+    const en = buildReport({ ...base, lang: 'en', userData });
+    const items = [...en.matchAll(/<li class="user-data">(.*?)<\/li>/g)].map((m) => m[1]);
+    expect(items).toEqual([
+      'arbres.geojson — Ville de Rennes, ODbL (as stated by the user) (My data)',
+      'ortho (wxs.example.org) — publisher not stated, licence not stated (as stated by the user) (My data) — https://wxs.example.org/wms?x=&lt;b&gt;',
+    ]);
+    // After the city's own sources, in the same list.
+    expect(en.indexOf('Bâti — IGN')).toBeLessThan(en.indexOf('arbres.geojson'));
+    const fr = buildReport({ ...base, lang: 'fr', userData });
+    expect(fr).toContain('arbres.geojson — Ville de Rennes, ODbL (selon l’utilisateur) (Mes données)');
+    expect(fr).toContain('éditeur non précisé, licence non précisée');
+    // No items: no line.
+    expect(buildReport({ ...base, lang: 'en' })).not.toContain('user-data');
+  });
 });
