@@ -137,6 +137,23 @@ test('GeoJSON dropped and CSV picked appear, are picked, and corrupt ones name t
   await idle(page);
   const after = await page.evaluate(() => window.__jumeauUserData!.state().map((s) => `${s.name}:${s.status}:${s.count}`).sort());
   expect(after).toEqual(['broken.csv:error:0', 'broken.geojson:error:0', 'enquete.csv:ready:3', 'places.geojson:ready:4']);
+
+  // Saved with a scenario: its file carries the items with what the user said of them, its report
+  // lists them; importing it brings back a removed item and does not double the others.
+  await page.locator('.toolbar [aria-controls="panel-scenario"]').click();
+  await page.locator('#scn-new').click();
+  await expect.poll(() => page.evaluate(() => window.__jumeauScenarios!.state().active !== null)).toBe(true);
+  const scn = (await page.evaluate(() => window.__jumeauScenarios!.exportText()))!;
+  const ud = JSON.parse(scn).userData as { name: string; licence?: string; publisher?: string; source?: { kind: string } }[];
+  expect(ud.map((u) => u.name).sort()).toEqual(['broken.csv', 'broken.geojson', 'enquete.csv', 'places.geojson']);
+  expect(ud.find((u) => u.name === 'places.geojson')).toMatchObject({ licence: 'Licence Ouverte 2.0', publisher: 'Bureau d’études X', source: { kind: 'file' } });
+  const report = await page.evaluate(() => (window.__jumeauScenarios as unknown as { report(): Promise<string | null> }).report());
+  expect(report).toContain('places.geojson — Bureau d’études X, Licence Ouverte 2.0 (selon l’utilisateur) (Mes données)');
+  await page.locator(`[data-id="${(await itemNamed(page, 'places.geojson'))!.id}"] .userdata-remove`).click();
+  expect(await page.evaluate((text) => window.__jumeauScenarios!.importText(text), scn)).toEqual({ ok: true });
+  await expect(page.locator('#scn-message')).toContainText('Mes données : 1 ajoutée(s), 3 déjà présente(s).');
+  await idle(page);
+  expect(await page.evaluate(() => window.__jumeauUserData!.state().map((s) => `${s.name}:${s.status}:${s.count}`).sort())).toEqual(after);
 });
 
 test('a tileset by URL and a GLB model appear and are picked; a broken URL and a corrupt model name the reason', async ({ page }) => {
