@@ -638,6 +638,8 @@ export const userdataFeature: Feature = {
         s.stored.options = structuredClone(it.options);
         s.stored.styleField = it.styleField;
         if (it.placement !== undefined) s.stored.placement = { ...it.placement };
+        // In the file's order when restored (items added in the same millisecond).
+        s.stored.order += added;
         s.fresh = false;
         save(s);
         void load(s);

@@ -96,7 +96,7 @@ export function buildReport(r: ReportInput): string {
   for (const src of r.sources) out.push(`<li>${e(src.title)} — ${e(src.publisher)}, ${e(src.licence)}, ${e(src.date)} (${e(src.kind)})</li>`);
   for (const u of r.userData ?? []) {
     const origin = u.origin !== u.name ? ` — ${e(u.origin)}` : '';
-    out.push(`<li class="user-data">${e(u.name)} — ${e(u.publisher.trim() || l.noPublisher)}, ${e(u.licence.trim() || l.noLicence)} (${e(l.said)}) (${e(l.mine)})${origin}</li>`);
+    out.push(`<li class="user-data">${e(u.name)} — ${e(u.publisher.trim() || l.noPublisher)}, ${e(u.licence.trim() || l.noLicence)} (${e(l.mine)}, ${e(l.said)})${origin}</li>`);
   }
   out.push('</ul></body></html>');
   return out.join('\n');

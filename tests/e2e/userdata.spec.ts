@@ -148,7 +148,7 @@ test('GeoJSON dropped and CSV picked appear, are picked, and corrupt ones name t
   expect(ud.map((u) => u.name).sort()).toEqual(['broken.csv', 'broken.geojson', 'enquete.csv', 'places.geojson']);
   expect(ud.find((u) => u.name === 'places.geojson')).toMatchObject({ licence: 'Licence Ouverte 2.0', publisher: 'Bureau d’études X', source: { kind: 'file' } });
   const report = await page.evaluate(() => (window.__jumeauScenarios as unknown as { report(): Promise<string | null> }).report());
-  expect(report).toContain('places.geojson — Bureau d’études X, Licence Ouverte 2.0 (selon l’utilisateur) (Mes données)');
+  expect(report).toContain('places.geojson — Bureau d’études X, Licence Ouverte 2.0 (Mes données, selon l’utilisateur)');
   await page.locator(`[data-id="${(await itemNamed(page, 'places.geojson'))!.id}"] .userdata-remove`).click();
   expect(await page.evaluate((text) => window.__jumeauScenarios!.importText(text), scn)).toEqual({ ok: true });
   await expect(page.locator('#scn-message')).toContainText('Mes données : 1 ajoutée(s), 3 déjà présente(s).');

@@ -66,13 +66,13 @@ describe('report', () => {
     const en = buildReport({ ...base, lang: 'en', userData });
     const items = [...en.matchAll(/<li class="user-data">(.*?)<\/li>/g)].map((m) => m[1]);
     expect(items).toEqual([
-      'arbres.geojson — Ville de Rennes, ODbL (as stated by the user) (My data)',
-      'ortho (wxs.example.org) — publisher not stated, licence not stated (as stated by the user) (My data) — https://wxs.example.org/wms?x=&lt;b&gt;',
+      'arbres.geojson — Ville de Rennes, ODbL (My data, as stated by the user)',
+      'ortho (wxs.example.org) — publisher not stated, licence not stated (My data, as stated by the user) — https://wxs.example.org/wms?x=&lt;b&gt;',
     ]);
     // After the city's own sources, in the same list.
     expect(en.indexOf('Bâti — IGN')).toBeLessThan(en.indexOf('arbres.geojson'));
     const fr = buildReport({ ...base, lang: 'fr', userData });
-    expect(fr).toContain('arbres.geojson — Ville de Rennes, ODbL (selon l’utilisateur) (Mes données)');
+    expect(fr).toContain('arbres.geojson — Ville de Rennes, ODbL (Mes données, selon l’utilisateur)');
     expect(fr).toContain('éditeur non précisé, licence non précisée');
     // No items: no line.
     expect(buildReport({ ...base, lang: 'en' })).not.toContain('user-data');
