@@ -94,6 +94,15 @@ function roofPrimitive(spec: RasterSpec): Primitive | null {
     for (let v = 0; v < 4; v++) colors.set(rgba.subarray(k * 4, k * 4 + 4), k * 16 + v * 4);
     indices.set([4 * k, 4 * k + 1, 4 * k + 2, 4 * k, 4 * k + 2, 4 * k + 3], k * 6);
   }
+  return quadsPrimitive(spec.frame, positions, colors, indices);
+}
+
+/**
+ * One primitive of flat-coloured quads in the study's ENU frame: `positions` (xyz per corner, four
+ * corners a quad), `colors` (RGBA bytes per corner), `indices` (two triangles a quad). Both faces
+ * are drawn (not `closed`): a facade square's winding follows its wall's.
+ */
+function quadsPrimitive(frame: RasterSpec['frame'], positions: Float64Array, colors: Uint8Array, indices: Uint32Array): Primitive {
   const geometry = new Geometry({
     attributes: {
       position: new GeometryAttribute({ componentDatatype: ComponentDatatype.DOUBLE, componentsPerAttribute: 3, values: positions }),
@@ -104,8 +113,8 @@ function roofPrimitive(spec: RasterSpec): Primitive | null {
     boundingSphere: BoundingSphere.fromVertices(Array.from(positions)),
   });
   return new Primitive({
-    geometryInstances: new GeometryInstance({ geometry, modelMatrix: Matrix4.fromArray(Array.from(enuToEcefMatrix(spec.frame.lonDeg, spec.frame.latDeg, spec.frame.heightM))) }),
-    appearance: new PerInstanceColorAppearance({ flat: true, translucent: false }),
+    geometryInstances: new GeometryInstance({ geometry, modelMatrix: Matrix4.fromArray(Array.from(enuToEcefMatrix(frame.lonDeg, frame.latDeg, frame.heightM))) }),
+    appearance: new PerInstanceColorAppearance({ flat: true, translucent: false, closed: false }),
     asynchronous: false,
     compressVertices: false,
     allowPicking: false,
@@ -199,23 +208,7 @@ export function addFacadeQuads(scene: Scene, spec: FacadeQuadsSpec): () => void 
     for (let v = 0; v < 4; v++) colors.set(spec.rgba.subarray(4 * k, 4 * k + 4), q * 16 + v * 4);
     indices.set([4 * q, 4 * q + 1, 4 * q + 2, 4 * q, 4 * q + 2, 4 * q + 3], q * 6);
   });
-  const geometry = new Geometry({
-    attributes: {
-      position: new GeometryAttribute({ componentDatatype: ComponentDatatype.DOUBLE, componentsPerAttribute: 3, values: positions }),
-      color: new GeometryAttribute({ componentDatatype: ComponentDatatype.UNSIGNED_BYTE, componentsPerAttribute: 4, normalize: true, values: colors }),
-    } as never,
-    indices,
-    primitiveType: PrimitiveType.TRIANGLES,
-    boundingSphere: BoundingSphere.fromVertices(Array.from(positions)),
-  });
-  const prim = new Primitive({
-    geometryInstances: new GeometryInstance({ geometry, modelMatrix: Matrix4.fromArray(Array.from(enuToEcefMatrix(spec.frame.lonDeg, spec.frame.latDeg, spec.frame.heightM))) }),
-    // Both faces drawn (a square's winding depends on the wall's): no back-face culling.
-    appearance: new PerInstanceColorAppearance({ flat: true, translucent: false, closed: false }),
-    asynchronous: false,
-    compressVertices: false,
-    allowPicking: false,
-  });
+  const prim = quadsPrimitive(spec.frame, positions, colors, indices);
   scene.primitives.add(prim);
   scene.requestRender();
   return () => {

@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
 import type { SourceLod2, SourceSurface } from './clean.ts';
-import type { SurfaceKind } from './types.ts';
+import { SEMANTIC_SURFACES, type SurfaceKind } from './types.ts';
 
 /**
  * Streaming reader of CityGML 1.0/2.0 buildings (SAX, through saxes: the file is never held as
@@ -49,14 +49,6 @@ export interface CityGmlOptions {
   fileName?: string;
 }
 
-const SURFACES: Record<string, SurfaceKind> = {
-  RoofSurface: 'roof',
-  WallSurface: 'wall',
-  GroundSurface: 'ground',
-  ClosureSurface: 'other',
-  OuterCeilingSurface: 'other',
-  OuterFloorSurface: 'other',
-};
 const POLYGONS = new Set(['Polygon', 'Triangle', 'PolygonPatch', 'Rectangle']);
 const GENERIC = new Set(['stringAttribute', 'intAttribute', 'doubleAttribute', 'dateAttribute', 'uriAttribute', 'measureAttribute']);
 const BUILDING_PROPS = new Set(['measuredHeight', 'storeysAboveGround', 'storeysBelowGround', 'yearOfConstruction', 'yearOfDemolition', 'function', 'usage', 'class', 'roofType', 'name']);
@@ -177,7 +169,7 @@ export class CityGmlReader {
     }
     const b = this.building;
     if (b === null) return;
-    if (local in SURFACES) this.kindStack.push({ depth, kind: SURFACES[local]! });
+    if (local in SEMANTIC_SURFACES) this.kindStack.push({ depth, kind: SEMANTIC_SURFACES[local]! });
     const lodMatch = /^lod(\d)/.exec(local);
     if (lodMatch !== null) this.lodStack.push({ depth, lod: Number(lodMatch[1]) });
     if (GENERIC.has(local)) this.generic = { name: attr(tag, 'name') ?? '', type: local };

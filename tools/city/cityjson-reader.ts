@@ -1,6 +1,6 @@
 import type { CityGmlBuilding } from './citygml-sax.ts';
 import type { SourceSurface } from './clean.ts';
-import type { SurfaceKind } from './types.ts';
+import { SEMANTIC_SURFACES, type SurfaceKind } from './types.ts';
 
 /**
  * Reader of CityJSON 1.0, 1.1 and 2.0 buildings into the records the city pipeline consumes
@@ -25,14 +25,6 @@ export interface CityJsonResult {
   notes: string[];
 }
 
-const SEMANTIC: Record<string, SurfaceKind> = {
-  RoofSurface: 'roof',
-  WallSurface: 'wall',
-  GroundSurface: 'ground',
-  ClosureSurface: 'other',
-  OuterCeilingSurface: 'other',
-  OuterFloorSurface: 'other',
-};
 const LOD_PREFERENCE = [2, 1, 3, 4, 0];
 const VERSIONS = ['1.0', '1.1', '2.0'];
 
@@ -87,7 +79,7 @@ export function readCityJson(input: string | unknown, limits: { maxBuildings?: n
   const kindOf = (types: unknown[], value: unknown): SurfaceKind => {
     if (typeof value !== 'number') return 'other';
     const s = types[value];
-    return isObj(s) && typeof s.type === 'string' ? (SEMANTIC[s.type] ?? 'other') : 'other';
+    return isObj(s) && typeof s.type === 'string' ? (SEMANTIC_SURFACES[s.type] ?? 'other') : 'other';
   };
   /** A surface: `[[ring], [hole], …]` of vertex indices. */
   const readSurface = (rings: unknown, kind: SurfaceKind, id: string): SourceSurface | null => {

@@ -16,6 +16,19 @@ export interface PolygonDeg {
 export type SurfaceKind = 'roof' | 'wall' | 'ground' | 'other';
 
 /**
+ * CityGML thematic surfaces (bldg:RoofSurface…), which CityJSON's semantic surface types reuse,
+ * to the kinds the pipeline tells apart.
+ */
+export const SEMANTIC_SURFACES: Readonly<Record<string, SurfaceKind>> = {
+  RoofSurface: 'roof',
+  WallSurface: 'wall',
+  GroundSurface: 'ground',
+  ClosureSurface: 'other',
+  OuterCeilingSurface: 'other',
+  OuterFloorSurface: 'other',
+};
+
+/**
  * A planar polygon of a LOD2 building (CityGML), kept as it is instead of extruded: rings of
  * `[lon, lat, h]` triples (degrees, ellipsoid metres after the base rule), the first ring outer.
  */

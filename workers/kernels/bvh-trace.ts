@@ -20,6 +20,38 @@ export interface TraceGeometry {
   roots: ArrayBuffer[];
 }
 
+/**
+ * Slab test of node `n`'s box (float32 min xyz at n..n+2, max at n+3..n+5) against the ray from
+ * (ox, oy, oz) with inverse direction (ix, iy, iz): whether it meets the box between 0 and
+ * `limit`. The traversal and the blocker hint use this one function, so a hinted answer is the
+ * traversal's to the bit.
+ */
+function boxHit(f32: Float32Array, n: number, ox: number, oy: number, oz: number, ix: number, iy: number, iz: number, limit: number): boolean {
+  let t0 = (f32[n]! - ox) * ix;
+  let t1 = (f32[n + 3]! - ox) * ix;
+  let tn = t0 < t1 ? t0 : t1;
+  let tf = t0 < t1 ? t1 : t0;
+  t0 = (f32[n + 1]! - oy) * iy;
+  t1 = (f32[n + 4]! - oy) * iy;
+  if (t0 < t1) {
+    if (t0 > tn) tn = t0;
+    if (t1 < tf) tf = t1;
+  } else {
+    if (t1 > tn) tn = t1;
+    if (t0 < tf) tf = t0;
+  }
+  t0 = (f32[n + 2]! - oz) * iz;
+  t1 = (f32[n + 5]! - oz) * iz;
+  if (t0 < t1) {
+    if (t0 > tn) tn = t0;
+    if (t1 < tf) tf = t1;
+  } else {
+    if (t1 > tn) tn = t1;
+    if (t0 < tf) tf = t0;
+  }
+  return !(tn > tf || tf < 0 || tn > limit);
+}
+
 /** The nearest hit of a ray. */
 export interface Hit {
   /** Distance along the (unit) direction. */
@@ -108,29 +140,7 @@ export function createTracer(g: TraceGeometry): Tracer {
       stack[sp++] = 0;
       while (sp > 0) {
         const n = stack[--sp]!;
-        let t0 = (f32[n]! - ox) * ix;
-        let t1 = (f32[n + 3]! - ox) * ix;
-        let tn = t0 < t1 ? t0 : t1;
-        let tf = t0 < t1 ? t1 : t0;
-        t0 = (f32[n + 1]! - oy) * iy;
-        t1 = (f32[n + 4]! - oy) * iy;
-        if (t0 < t1) {
-          if (t0 > tn) tn = t0;
-          if (t1 < tf) tf = t1;
-        } else {
-          if (t1 > tn) tn = t1;
-          if (t0 < tf) tf = t0;
-        }
-        t0 = (f32[n + 2]! - oz) * iz;
-        t1 = (f32[n + 5]! - oz) * iz;
-        if (t0 < t1) {
-          if (t0 > tn) tn = t0;
-          if (t1 < tf) tf = t1;
-        } else {
-          if (t1 > tn) tn = t1;
-          if (t0 < tf) tf = t0;
-        }
-        if (tn > tf || tf < 0 || tn > best) continue;
+        if (!boxHit(f32, n, ox, oy, oz, ix, iy, iz, best)) continue;
         const n16 = n * 2;
         if (u16[n16 + 15] === LEAF_FLAG) {
           const first = u32[n + 6]!;
@@ -182,29 +192,7 @@ export function createTracer(g: TraceGeometry): Tracer {
         const n = leafOf[hint]!;
         const f32 = roots[leafRoot![hint]!]!.f32;
         const ix = 1 / (dx === 0 ? 1e-30 : dx), iy = 1 / (dy === 0 ? 1e-30 : dy), iz = 1 / (dz === 0 ? 1e-30 : dz);
-        let t0 = (f32[n]! - ox) * ix;
-        let t1 = (f32[n + 3]! - ox) * ix;
-        let tn = t0 < t1 ? t0 : t1;
-        let tf = t0 < t1 ? t1 : t0;
-        t0 = (f32[n + 1]! - oy) * iy;
-        t1 = (f32[n + 4]! - oy) * iy;
-        if (t0 < t1) {
-          if (t0 > tn) tn = t0;
-          if (t1 < tf) tf = t1;
-        } else {
-          if (t1 > tn) tn = t1;
-          if (t0 < tf) tf = t0;
-        }
-        t0 = (f32[n + 2]! - oz) * iz;
-        t1 = (f32[n + 5]! - oz) * iz;
-        if (t0 < t1) {
-          if (t0 > tn) tn = t0;
-          if (t1 < tf) tf = t1;
-        } else {
-          if (t1 > tn) tn = t1;
-          if (t0 < tf) tf = t0;
-        }
-        if (!(tn > tf || tf < 0 || tn > tMax)) {
+        if (boxHit(f32, n, ox, oy, oz, ix, iy, iz, tMax)) {
           const t = triT(hint, ox, oy, oz, dx, dy, dz);
           if (t > T_MIN && t <= tMax) {
             count++;
