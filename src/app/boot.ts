@@ -576,6 +576,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       return simPool;
     },
     say,
+    unsay: (key) => messages.dismiss(key),
     syncUrl,
     addPanel,
     setPanelOpen: setPanel,

@@ -44,6 +44,8 @@ export interface AppContext {
 
   /** Shows a translated message; `dedupe` replaces an earlier message with the same key. */
   say(level: Level, key: MessageKey, params?: Record<string, string | number>, dedupe?: string): void;
+  /** Takes back the message shown under this `dedupe` key, once what it said no longer holds. */
+  unsay(dedupe: string): void;
   /** Writes the state to the URL (history.replaceState). */
   syncUrl(): void;
 

@@ -202,7 +202,10 @@ export const userdataFeature: Feature = {
     disposers.push(ctx.addPanel('data', panel, 'left', { label: 'userdata.toolbar', icon: ICONS.upload }));
     disposers.push(() => panel.dispose());
     const update = (s: ItemState) => {
-      if (items.has(s.stored.id)) panel.updateRow(rowOf(s));
+      if (!items.has(s.stored.id)) return;
+      panel.updateRow(rowOf(s));
+      // A failure message (or the "choose its CRS" notice) stops being true once the item is ready.
+      if (s.status.kind === 'ready') ctx.unsay(`userdata:${s.stored.name}`);
     };
 
     const save = (s: ItemState) => {
@@ -532,6 +535,9 @@ export const userdataFeature: Feature = {
       clearDrawing(s);
       items.delete(id);
       panel.removeRow(id);
+      // Its messages go with it (another item of the same name keeps its row's own status).
+      ctx.unsay(`userdata:${s.stored.name}`);
+      ctx.unsay(`userdata:tile:${id}`);
       if (ctx.state.selected?.startsWith(`${layerIdOf(id)}:`) === true) ctx.select(null);
       if (s.persistent) void store.remove(id).catch(() => undefined);
       ctx.refreshSources();

@@ -22,6 +22,8 @@ export interface MessageCenter {
   show(message: Message): void;
   /** Every message shown since start (for tests and the text view). */
   history(): readonly Message[];
+  /** Hides the message shown under this key, if any (its cause is gone). */
+  dismiss(key: string): void;
   clear(): void;
   dispose(): void;
 }
@@ -60,6 +62,7 @@ export function createMessageCenter(): MessageCenter {
       }
     },
     history: () => log,
+    dismiss: remove,
     clear() {
       for (const k of [...shown.keys()]) remove(k);
     },

@@ -154,6 +154,12 @@ test('GeoJSON dropped and CSV picked appear, are picked, and corrupt ones name t
   await expect(page.locator('#scn-message')).toContainText('Mes données : 1 ajoutée(s), 3 déjà présente(s).');
   await idle(page);
   expect(await page.evaluate(() => window.__jumeauUserData!.state().map((s) => `${s.name}:${s.status}:${s.count}`).sort())).toEqual(after);
+
+  // Removing a broken item takes its message back; the other broken item's message stays.
+  expect((await messages(page)).join('\n')).toContain('broken.csv');
+  await page.locator(`[data-id="${(await itemNamed(page, 'broken.csv'))!.id}"] .userdata-remove`).click();
+  await expect.poll(async () => (await messages(page)).join('\n')).not.toContain('broken.csv');
+  expect((await messages(page)).join('\n')).toContain('broken.geojson');
 });
 
 test('a tileset by URL and a GLB model appear and are picked; a broken URL and a corrupt model name the reason', async ({ page }) => {
