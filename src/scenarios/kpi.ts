@@ -73,6 +73,13 @@ export interface KpiSide {
   outputs: ReadonlyMap<string, unknown>;
 }
 
+/** The output of `run` on one side; a run that gave none is an error naming its simulation. */
+export function runOutput<T>(side: KpiSide, run: KpiRun): T {
+  const o = side.outputs.get(run.id);
+  if (o === undefined) throw new Error(`${run.simulation} results missing`);
+  return o as T;
+}
+
 export interface KpiProvider {
   id: string;
   label: Text;

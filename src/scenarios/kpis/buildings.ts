@@ -1,5 +1,5 @@
 import type { BuildingStatsOutput } from '../../simulations/building-stats.ts';
-import type { KpiProvider, KpiRun, KpiSide } from '../kpi.ts';
+import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../kpi.ts';
 
 /**
  * Building indicators from the `building-stats` simulation (the city's geometry with the
@@ -18,9 +18,7 @@ export const BUILDING_STATS_RUN: KpiRun = {
 };
 
 function stats(side: KpiSide): BuildingStatsOutput['totals'] {
-  const o = side.outputs.get(BUILDING_STATS_RUN.id) as BuildingStatsOutput | undefined;
-  if (o === undefined) throw new Error('building statistics missing');
-  return o.totals;
+  return runOutput<BuildingStatsOutput>(side, BUILDING_STATS_RUN).totals;
 }
 
 const METHOD = {

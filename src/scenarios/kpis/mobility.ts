@@ -1,7 +1,7 @@
 import type { ParkingSearchOutput } from '../../simulations/parking-search.ts';
 import { parkingInput, parkingScenarioOf, TRANSIT_AMENITY, walkInput } from '../../simulations/mobility-inputs.ts';
 import type { WalkIsochronesOutput } from '../../simulations/walk-isochrones.ts';
-import type { KpiProvider, KpiRun, KpiSide } from '../kpi.ts';
+import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../kpi.ts';
 
 /**
  * Mobility indicators (issue 8's simulations) from the city pack's files: the mean time drivers
@@ -31,16 +31,14 @@ export const TRANSIT_RUN: KpiRun = {
 
 /** Mean cruising time of one side, minutes: the run's scenario day on the scenario side. */
 export function meanCruiseMin(side: KpiSide): number {
-  const o = side.outputs.get(PARKING_RUN.id) as ParkingSearchOutput | undefined;
-  if (o === undefined) throw new Error('parking-search results missing');
+  const o = runOutput<ParkingSearchOutput>(side, PARKING_RUN);
   const day = side.side === 'scenario' ? (o.scenario ?? o.baseline) : o.baseline;
   return day.meanCruiseS / 60;
 }
 
 /** Residents within the threshold of a transit station on one side. */
 export function residentsNearTransit(side: KpiSide): number {
-  const o = side.outputs.get(TRANSIT_RUN.id) as WalkIsochronesOutput | undefined;
-  if (o === undefined) throw new Error('walk-isochrones results missing');
+  const o = runOutput<WalkIsochronesOutput>(side, TRANSIT_RUN);
   const k = o.kpis.find((x) => x.type === TRANSIT_AMENITY);
   if (k === undefined || !(k.residents > 0)) throw new Error('no resident counted: the population grid does not meet the street graph');
   return k.within;

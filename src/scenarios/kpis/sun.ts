@@ -1,5 +1,5 @@
 import type { SunHoursOutput } from '../../simulations/sun-hours.ts';
-import type { KpiProvider, KpiRun, KpiSide } from '../kpi.ts';
+import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../kpi.ts';
 
 /**
  * Sun indicators from two `sun-hours` studies of the same area and day (baseline, scenario).
@@ -26,9 +26,8 @@ export const SUN_HOURS_RUN: KpiRun = {
 
 /** Cells that are the same surface on both sides, with their hours and area. */
 export function neighbourCells(baseline: KpiSide, scenario: KpiSide): { before: number[]; after: number[]; cellM2: number } {
-  const a = baseline.outputs.get(SUN_HOURS_RUN.id) as SunHoursOutput | undefined;
-  const b = scenario.outputs.get(SUN_HOURS_RUN.id) as SunHoursOutput | undefined;
-  if (a === undefined || b === undefined) throw new Error('sun-hours results missing');
+  const a = runOutput<SunHoursOutput>(baseline, SUN_HOURS_RUN);
+  const b = runOutput<SunHoursOutput>(scenario, SUN_HOURS_RUN);
   const ga = a.grid, gb = b.grid;
   if (ga.cols !== gb.cols || ga.rows !== gb.rows || ga.x0 !== gb.x0 || ga.y0 !== gb.y0 || ga.cellM !== gb.cellM) throw new Error('the two sun studies do not cover the same cells');
   const before: number[] = [], after: number[] = [];

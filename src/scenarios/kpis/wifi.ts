@@ -1,6 +1,6 @@
 import type { WifiCoverageOutput } from '../../simulations/wifi-coverage.ts';
 import { sideAccessPoints, wifiInput } from '../../simulations/wifi-inputs.ts';
-import type { KpiProvider, KpiRun, KpiSide } from '../kpi.ts';
+import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../kpi.ts';
 
 /**
  * Wifi indicator (issue 7's simulation): residents of the study area covered by wifi, with the
@@ -31,8 +31,7 @@ export const WIFI_RUN: KpiRun = {
 
 /** Residents covered on one side. */
 export function coveredResidents(side: KpiSide): number {
-  const o = side.outputs.get(WIFI_RUN.id) as WifiCoverageOutput | undefined;
-  if (o === undefined) throw new Error('wifi-coverage results missing');
+  const o = runOutput<WifiCoverageOutput>(side, WIFI_RUN);
   if (!o.kpi.hasPopulation || !(o.kpi.residents > 0)) throw new Error('no resident in the study area');
   return o.kpi.coveredResidents;
 }
