@@ -73,7 +73,7 @@ export async function openLocalTileset(scene: Parameters<typeof addUserTileset>[
         const m = clean(message);
         onTileError(where, m.startsWith(`${where}: `) ? m.slice(where.length + 2) : m);
       },
-      { json },
+      { checked: true },
     );
   } catch (e) {
     mount.dispose();

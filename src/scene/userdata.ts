@@ -74,23 +74,24 @@ export function tilesetStyle(rule: ColorRule | null, alpha = 1): Cesium3DTileSty
 }
 
 /** Opens a tileset by URL; rejects with a readable reason (HTTP status, CORS, malformed JSON). */
-export async function addUserTileset(scene: Scene, url: string, onTileError: (url: string, message: string) => void, preread?: { json: unknown }): Promise<TilesetHandle> {
+export async function addUserTileset(scene: Scene, url: string, onTileError: (url: string, message: string) => void, options: { checked?: boolean } = {}): Promise<TilesetHandle> {
   // tileset.json is read and checked within limits first (size, depth, tile count, shape), so a
   // hostile or broken tileset is refused with the reason before Cesium streams it. A local
-  // tileset (archive, folder: scene/local-tiles.ts) comes with its tileset.json already read.
-  let json: unknown = preread?.json;
-  if (preread === undefined) {
+  // tileset (archive, folder: app/userdata-tiles.ts) comes with its tileset.json already read
+  // and checked there, where errors can name the file inside the archive.
+  if (options.checked !== true) {
+    let json: unknown;
     try {
       json = await fetchJson(url, { timeoutMs: 20_000, maxBytes: DEFAULT_TILESET_LIMITS.maxJsonBytes });
     } catch (e) {
       if (e instanceof FetchError) throw new Error(e.kind === 'network' ? 'unreachable, or refused by the server\'s CORS policy' : e.reason);
       throw new Error(reasonOf(e));
     }
-  }
-  try {
-    inspectTileset(json, url);
-  } catch (e) {
-    throw new Error(`not a readable 3D Tiles tileset (${(e as { reason?: string }).reason ?? reasonOf(e)})`);
+    try {
+      inspectTileset(json, url);
+    } catch (e) {
+      throw new Error(`not a readable 3D Tiles tileset (${(e as { reason?: string }).reason ?? reasonOf(e)})`);
+    }
   }
   let tileset: Cesium3DTileset;
   try {
