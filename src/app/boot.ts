@@ -1,3 +1,4 @@
+import { startNetworkMonitor } from '../sources/network-monitor.ts';
 import { HEIGHT_RAMP } from '../core/color-ramp.ts';
 import { parseUrlState, roundTimeMs, serializeUrlState, type PanelId, type UrlState } from '../core/url-state.ts';
 import { chooseCity, loadCatalog, type CatalogEntry, type Notice } from '../config/catalog.ts';
@@ -217,19 +218,17 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     say('warning', 'msg.urlParam', { param: issue.param, value: issue.value, reason: issue.reason }, `url:${issue.param}`);
   }
   if (state.offline === true) say('info', 'msg.offline', {}, 'offline');
-  // Network state: an indicator in the top bar, a message when it changes.
-  const onNetwork = (e?: Event) => {
-    const offline = !navigator.onLine;
-    topbar.setOffline(offline);
-    if (e !== undefined) say(offline ? 'warning' : 'info', offline ? 'net.wentOffline' : 'net.backOnline', {}, 'network');
-  };
-  onNetwork();
-  window.addEventListener('online', onNetwork);
-  window.addEventListener('offline', onNetwork);
-  teardown.push(() => {
-    window.removeEventListener('online', onNetwork);
-    window.removeEventListener('offline', onNetwork);
+  // Network state: an indicator in the top bar, a message when it changes. Decided from probes of
+  // our own server and the service worker's reports, not from navigator.onLine alone
+  // (sources/network-monitor.ts).
+  const network = startNetworkMonitor({
+    onChange: (now) => {
+      topbar.setOffline(now.offline);
+      say(now.offline ? 'warning' : 'info', now.offline ? 'net.wentOffline' : 'net.backOnline', {}, 'network');
+    },
   });
+  topbar.setOffline(network.state.offline);
+  teardown.push(() => network.dispose());
   if (options.rebuilt === true) say('warning', 'msg.contextRebuilt', {}, 'context-lost');
 
   // ---- Viewer ------------------------------------------------------------------------------

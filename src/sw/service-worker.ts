@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { APP_CACHE, cachePlan, packOf, PACK_CACHE } from '../core/offline-policy.ts';
+import type { SwNetworkMessage } from '../core/network-status.ts';
 
 /**
  * The service worker (built to /sw.js, registered by src/app/offline.ts in production builds):
@@ -38,14 +39,32 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/**
+ * Tells the pages whether the network answered (core/network-status.ts): the page cannot see that
+ * a response came from this cache, and navigator.onLine is not reliable. Only changes are posted;
+ * a page that opens while the network is down hears it on its first request served from the cache.
+ */
+let networkFailed = false;
+function reportNetwork(online: boolean, force = false): void {
+  if (!force && networkFailed === !online) return;
+  networkFailed = !online;
+  const msg: SwNetworkMessage = { type: 'jumeau-network', online };
+  void self.clients.matchAll({ includeUncontrolled: true }).then((all) => {
+    for (const c of all) c.postMessage(msg);
+  });
+}
+
 async function networkFirst(req: Request, cacheName: string, key: Request | string = req): Promise<Response> {
   const cache = await caches.open(cacheName);
   try {
     const res = await fetch(req);
     if (res.ok && res.status === 200) await cache.put(key, res.clone());
+    reportNetwork(true);
     return res;
   } catch (e) {
     const hit = await cache.match(key);
+    // Every fallback is reported (not only the first): a page just opened from the cache needs it.
+    reportNetwork(false, true);
     if (hit !== undefined) return hit;
     throw e;
   }

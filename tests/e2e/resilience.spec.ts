@@ -121,6 +121,13 @@ test.describe('offline', () => {
   test.use({ serviceWorkers: 'allow' });
   test('the service worker opens the app and the last city with no network, and says it is offline', async ({ page, context }) => {
     await offlineNetwork(page);
+    // As Chromium 150 does (and any browser on a network without internet access): navigator.onLine
+    // stays true and no online/offline event arrives. The app must tell from its own probes and
+    // the service worker's reports.
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => true });
+      for (const type of ['online', 'offline']) window.addEventListener(type, (e) => e.stopImmediatePropagation(), true);
+    });
     await openApp(page, Q);
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
@@ -139,7 +146,9 @@ test.describe('offline', () => {
     const stats = await page.evaluate(() => window.__jumeau!.stats());
     expect(stats.tileset!.featuresLoaded).toBeGreaterThan(1000);
     await expect(page.locator('#offline-badge')).toBeVisible();
+    expect((await messages(page)).join('\n')).toMatch(/Réseau perdu/);
     await context.setOffline(false);
     await expect(page.locator('#offline-badge')).toBeHidden();
+    expect((await messages(page)).join('\n')).toMatch(/Réseau retrouvé/);
   });
 });
