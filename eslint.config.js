@@ -3,10 +3,16 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Lint rules. Beyond the recommended sets, import boundaries enforce DESIGN.md convention 1:
- * Cesium only in src/scene; core/ and workers/kernels/ import no engine, DOM layer or scene code
- * (their lack of DOM and Node APIs is enforced by tsconfig.pure.json).
+ * Cesium only in src/scene and the features' view files; core/, the city library, kernels,
+ * contracts and controllers import no engine, DOM layer, scene or fetching code (their lack of DOM
+ * and Node APIs is enforced by tsconfig.pure.json); Node's modules only in src/city/node. The
+ * folder-level rules (no feature imports another, nothing imports tools/, no import cycle) are
+ * checked by tests/unit/architecture.test.ts.
  */
-const cesiumOnlyInScene = { name: 'cesium', message: 'Cesium is imported only in src/scene (DESIGN.md convention 1).' };
+const cesium = { name: 'cesium', message: 'Cesium is imported only in src/scene and features\' view files (DESIGN.md convention 1).' };
+const views = ['src/scene/**', 'src/features/*/view.ts', 'src/features/*/*-view.ts'];
+const pureFiles = ['src/core/**/*.ts', 'src/city/**/*.ts', 'src/features/*/kernel.ts', 'src/features/*/*-kernel.ts', 'src/features/*/contract.ts', 'src/features/*/*-contract.ts', 'src/features/*/controller.ts', 'src/features/*/*-controller.ts'];
+const nodeModules = { group: ['node:*'], message: 'Node modules only in src/city/node (the browser bundles everything else).' };
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'packs/', 'bench/results/', 'test-results/', 'playwright-report/', '.data/'] },
@@ -29,25 +35,44 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'workers/**/*.ts'],
-    ignores: ['src/scene/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInScene] }] },
+    ignores: [...views, 'src/city/node/**', 'workers/headless.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [cesium], patterns: [nodeModules] }] },
   },
   {
-    files: ['src/core/**/*.ts', 'workers/kernels/**/*.ts'],
+    files: views,
+    rules: { 'no-restricted-imports': ['error', { patterns: [nodeModules] }] },
+  },
+  {
+    files: pureFiles,
+    // src/city/analysis holds the city as the ray-casting kernels see it: three-mesh-bvh's BVH
+    // over three.js buffer geometry (no renderer).
+    ignores: ['src/city/node/**', 'src/city/analysis/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [cesiumOnlyInScene, { name: 'three', message: 'core/ and kernels/ are engine-free.' }],
-          patterns: [{ group: ['**/scene/*', '**/ui/*', '**/sources/*'], message: 'core/ and kernels/ are pure: no scene, UI or fetching code.' }],
+          paths: [cesium, { name: 'three', message: 'core/, the city library, kernels and controllers are engine-free.' }],
+          patterns: [nodeModules, { group: ['**/scene/*', '**/ui/*', '**/sources/*', '**/app/*', '**/panel*', '**/view*'], message: 'core/, the city library, kernels, contracts and controllers are pure: no scene, UI, fetching or app code.' }],
         },
       ],
     },
   },
   {
+    files: ['src/city/analysis/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [cesium], patterns: [nodeModules, { group: ['**/scene/*', '**/ui/*', '**/sources/*', '**/app/*', '**/features/**'], message: 'The city library is pure: no scene, UI, fetching, app or feature code.' }] }],
+    },
+  },
+  {
     files: ['src/ui/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [cesiumOnlyInScene], patterns: [{ group: ['**/scene/*'], message: 'ui/ talks to the scene through callbacks, not imports.' }] }],
+      'no-restricted-imports': ['error', { paths: [cesium], patterns: [nodeModules, { group: ['**/scene/*', '**/features/**'], message: 'ui/ is shared: it talks to the scene through callbacks and imports no feature.' }] }],
+    },
+  },
+  {
+    files: ['src/layers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [cesium], patterns: [nodeModules, { group: ['**/ui/**', '**/scene/**', '**/features/**', '**/app/**'], message: 'layers/ is data: no UI, scene, feature or app code.' }] }],
     },
   },
 );

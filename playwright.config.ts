@@ -1,11 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import { E2E_ADMIN } from './tests/e2e/consult-fixtures.ts';
-import { launchOptions } from './tools/browser.ts';
+import { launchOptions } from './tests/support/browser.ts';
 
 /**
  * End-to-end tests in Debian's Chromium (SwiftShader WebGL) against the production build served
  * by our own server. Few, coarse and deterministic: fixed clock (?stable=1), fixed window, no
- * network outside localhost. Missing Chromium fails the run (tools/browser.ts throws).
+ * network outside localhost. Missing Chromium fails the run (tests/support/browser.ts throws).
  */
 const PORT = Number(process.env.E2E_PORT ?? 4399);
 

@@ -12,6 +12,8 @@ export default defineConfig({
     environment: 'node',
     // Builds packs/demo when missing (tests that read the demo pack in place).
     globalSetup: ['tests/support/global-setup.ts'],
+    // The message catalogue, registered as the app does at start-up.
+    setupFiles: ['tests/support/messages.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

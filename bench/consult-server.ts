@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { createServer } from '../server/app.ts';
-import { packsDir } from '../tools/city/pack.ts';
+import { packsDir } from '../src/city/node/pack.ts';
 
 /**
  * The production server for the consultation load benchmark (bench/suites/server.ts), in its own

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { nodeFetchBytes } from '../tools/sim/headless.ts';
+import { nodeFetchBytes } from '../workers/headless.ts';
 import { collectBuffers, createRuntime, type JobRequest } from '../workers/runtime.ts';
 
 /** A simulation worker as a Node thread, for the benchmarks: the same runtime as the browser's workers. */

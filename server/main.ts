@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { packsDir } from '../tools/city/pack.ts';
+import { packsDir } from '../src/city/node/pack.ts';
 import { createServer } from './app.ts';
 
 /**

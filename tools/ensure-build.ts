@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { packsDir } from './city/pack.ts';
-import { buildDemoPack } from './demo/cli.ts';
-import { sharedDataDir } from './demo/open-data.ts';
+import { packsDir } from '../src/city/node/pack.ts';
+import { buildDemoPack } from '../src/city/node/demo-pack.ts';
+import { sharedDataDir } from '../src/city/node/open-data.ts';
 
 /**
  * Before the end-to-end tests: build the demo pack if missing (or made without the open-data
@@ -26,7 +26,7 @@ const demoManifest = join(packsDir(), 'demo', 'city.json');
 const lacksOpenData = () => existsSync(sharedDataDir()) && (!readFileSync(demoManifest, 'utf8').includes('"layer": "parking"') || !existsSync(join(packsDir(), 'paris', 'city.json')));
 if (!existsSync(demoManifest) || lacksOpenData()) await buildDemoPack({ log: (l) => console.log(`demo: ${l}`) });
 const built = join(root, 'dist', 'index.html');
-const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'workers')), newest(join(root, 'tools', 'city')), newest(join(root, 'assets')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs);
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'workers')), newest(join(root, 'assets')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs);
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   console.log('Building the app for the end-to-end tests…');
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { launchChromium } from './browser.ts';
-import { packsDir } from './city/pack.ts';
+import { launchChromium } from '../tests/support/browser.ts';
+import { packsDir } from '../src/city/node/pack.ts';
 import { createServer } from '../server/app.ts';
 import { seedSample } from '../server/consult/seed.ts';
 import { openDatabase } from '../server/db/database.ts';

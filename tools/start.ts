@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../server/main.ts';
-import { packsDir } from './city/pack.ts';
-import { buildDemoPack } from './demo/cli.ts';
+import { packsDir } from '../src/city/node/pack.ts';
+import { buildDemoPack } from '../src/city/node/demo-pack.ts';
 
 /**
  * `npm start`: builds the demo city when it is missing, then serves the app and its API

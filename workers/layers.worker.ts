@@ -1,5 +1,5 @@
 import '../src/core/schema-config.ts';
 import * as Comlink from 'comlink';
-import { layerParseApi } from './kernels/layer-parse.ts';
+import { layerParseApi } from '../src/layers/parse/kernel.ts';
 
 Comlink.expose(layerParseApi, self as unknown as Comlink.Endpoint);

@@ -1,10 +1,10 @@
-import { findSimulation, SIMULATIONS } from '../src/simulations/registry.ts';
-import type { SimError, SimProgress, SimResult } from '../src/simulations/types.ts';
-import { buildTraceGeometry, loadCityModel, type CityModel, type FetchBytes } from './city/model.ts';
-import { TileError } from './city/content.ts';
-import { KernelError, type KernelRun } from './kernels/kernel.ts';
-import { applyScenario, scenarioKey } from './kernels/scenario.ts';
-import { IMPLEMENTATIONS, type CityRequest, type KernelEnv, type LoadedCity } from './simulations.ts';
+import { findSimulation, SIMULATIONS } from '../src/app/simulations.ts';
+import type { SimError, SimProgress, SimResult } from '../src/core/simulation/types.ts';
+import { buildTraceGeometry, loadCityModel, type CityModel, type FetchBytes } from '../src/city/analysis/model.ts';
+import { TileError } from '../src/city/tiles/content.ts';
+import { KernelError, type KernelRun } from '../src/core/simulation/kernel.ts';
+import { applyScenario, scenarioKey } from '../src/city/analysis/scenario.ts';
+import { implementationOf, type CityRequest, type KernelEnv, type LoadedCity } from './simulations.ts';
 
 /**
  * What runs inside a simulation worker (and, without a worker, in the headless CLI): looks up
@@ -201,7 +201,7 @@ export function createRuntime(options: RuntimeOptions): WorkerApi & { env: Kerne
       };
       try {
         const def = findSimulation(job.simulation);
-        const impl = IMPLEMENTATIONS[job.simulation];
+        const impl = await implementationOf(job.simulation);
         if (def === null || impl === undefined) return { ok: false, error: { code: 'unknown-simulation', message: `no simulation "${job.simulation}" in this worker` } };
         if (def.version !== job.version) return { ok: false, error: { code: 'version-mismatch', message: `${job.simulation}: the page expects version ${job.version}, the worker has ${def.version}; reload the page` } };
         const parsed = parseInput(job.simulation, job.input);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { writeCityPack } from '../../tools/city/pack.ts';
-import { generateDemoDistrict } from '../../tools/demo/generate.ts';
-import { DEMO_SEED } from '../../tools/demo/cli.ts';
+import { writeCityPack } from '../../src/city/node/pack.ts';
+import { generateDemoDistrict } from '../../src/city/demo.ts';
+import { DEMO_SEED } from '../../src/city/node/demo-pack.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 async function gzBytes(dir: string): Promise<{ raw: number; gz: number }> {

@@ -4,10 +4,10 @@ import { parse } from '@loaders.gl/core';
 import { CSVLoader } from '@loaders.gl/csv';
 import { unzipSync, strFromU8 } from 'fflate';
 import { LAYERS } from '../../src/layers/catalog.ts';
-import { launchChromium } from '../../tools/browser.ts';
-import { sharedDataDir } from '../../tools/demo/open-data.ts';
-import { forEachCsvRecord } from '../../workers/kernels/csv.ts';
-import { LAYER_PARSE_VERSION, parseLayer } from '../../workers/kernels/layer-parse.ts';
+import { launchChromium } from '../../tests/support/browser.ts';
+import { sharedDataDir } from '../../src/city/node/open-data.ts';
+import { forEachCsvRecord } from '../../src/core/csv.ts';
+import { LAYER_PARSE_VERSION, parseLayer } from '../../src/layers/parse/kernel.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

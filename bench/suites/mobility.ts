@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDataDir } from '../../tools/demo/open-data.ts';
-import { multiSourceDijkstra } from '../../workers/kernels/dijkstra.ts';
-import { runToEnd } from '../../workers/kernels/kernel.ts';
-import { carParks, occupancyObservations } from '../../workers/kernels/mobility-data.ts';
-import { calibrateParking, simulateParking, type ParkingParams } from '../../workers/kernels/parking-search.ts';
-import { streetLinesFromGeoJson } from '../../workers/kernels/mobility-data.ts';
-import { buildStreetGraph, indexNodes, WALK, type StreetLines } from '../../workers/kernels/street-graph.ts';
-import { walkIsochronesKernel, type WalkPlan } from '../../workers/kernels/walk-isochrones.ts';
-import { VISITOR_PROFILE } from '../../workers/mobility.ts';
+import { sharedDataDir } from '../../src/city/node/open-data.ts';
+import { multiSourceDijkstra } from '../../src/features/mobility/dijkstra.ts';
+import { runToEnd } from '../../src/core/simulation/kernel.ts';
+import { carParks, occupancyObservations } from '../../src/features/mobility/data.ts';
+import { calibrateParking, simulateParking, type ParkingParams } from '../../src/features/mobility/parking-kernel.ts';
+import { streetLinesFromGeoJson } from '../../src/features/mobility/data.ts';
+import { buildStreetGraph, indexNodes, WALK, type StreetLines } from '../../src/features/mobility/street-graph.ts';
+import { walkIsochronesKernel, type WalkPlan } from '../../src/features/mobility/walk-kernel.ts';
+import { VISITOR_PROFILE } from '../../src/features/mobility/worker.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildCity, type BuildOptions, type BuildResult } from '../../tools/city/build.ts';
-import { writeSynthGeoJson } from '../../tools/city/synth.ts';
+import { buildCity, type BuildOptions, type BuildResult } from '../../src/city/node/build.ts';
+import { writeSynthGeoJson } from '../../src/city/node/synth.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

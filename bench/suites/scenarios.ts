@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { readScenarioFile, writeScenarioFile } from '../../src/scenarios/file.ts';
-import { createHistory, execute, undo, type History } from '../../src/scenarios/history.ts';
+import { createHistory, execute, undo, type History } from '../../src/features/scenarios/history.ts';
 import { computeKpiTable, type KpiStudy } from '../../src/scenarios/kpi.ts';
-import { KPIS } from '../../src/scenarios/kpis/index.ts';
+import { KPIS } from '../../src/app/indicators.ts';
 import { applyEdits, type Scenario } from '../../src/scenarios/model.ts';
-import { encodeShare } from '../../src/scenarios/share.ts';
+import { encodeShare } from '../../src/features/scenarios/share.ts';
 import { toSimScenario } from '../../src/scenarios/simulate.ts';
 import type { Edit } from '../../src/scenarios/edits.ts';
-import type { SunHoursOutput } from '../../src/simulations/sun-hours.ts';
-import { buildDemoPack } from '../../tools/demo/cli.ts';
-import { runHeadless } from '../../tools/sim/headless.ts';
+import type { SunHoursOutput } from '../../src/features/sun/contract.ts';
+import { buildDemoPack } from '../../src/city/node/demo-pack.ts';
+import { runHeadless } from '../../workers/headless.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

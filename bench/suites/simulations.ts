@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { enuFrame } from '../../src/core/geodesy.ts';
-import { sunHoursSimulation, type SunHoursInput, type SunHoursPartOutput } from '../../src/simulations/sun-hours.ts';
-import { buildDemoPack } from '../../tools/demo/cli.ts';
-import { nodeFetchBytes } from '../../tools/sim/headless.ts';
-import { buildTraceGeometry, loadCityModel } from '../../workers/city/model.ts';
-import { createTracer } from '../../workers/kernels/bvh-trace.ts';
-import { sunSteps } from '../../workers/kernels/sun-hours.ts';
+import { sunHoursSimulation, type SunHoursInput, type SunHoursPartOutput } from '../../src/features/sun/contract.ts';
+import { buildDemoPack } from '../../src/city/node/demo-pack.ts';
+import { nodeFetchBytes } from '../../workers/headless.ts';
+import { buildTraceGeometry, loadCityModel } from '../../src/city/analysis/model.ts';
+import { createTracer } from '../../src/city/analysis/bvh-trace.ts';
+import { sunSteps } from '../../src/features/sun/kernel.ts';
 import { runOnThread, simThread } from '../sim-threads.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 

@@ -1,5 +1,5 @@
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath } from '../../tools/browser.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tests/support/browser.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

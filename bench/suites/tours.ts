@@ -1,10 +1,10 @@
 import { createRng } from '../../src/core/random.ts';
 import { idTest } from '../../src/scene/style.ts';
-import { decodeTourLink, encodeTourLink, MAX_LINK_CHARS } from '../../src/tours/link.ts';
-import { parseMarkdown } from '../../src/tours/markdown.ts';
-import { createTour, type Tour } from '../../src/tours/model.ts';
-import { IDLE_STATE, step, type PlayerEvent } from '../../src/tours/player.ts';
-import { parseTourText, serializeTour } from '../../src/tours/schema.ts';
+import { decodeTourLink, encodeTourLink, MAX_LINK_CHARS } from '../../src/features/tours/link.ts';
+import { parseMarkdown } from '../../src/features/tours/markdown.ts';
+import { createTour, type Tour } from '../../src/features/tours/model.ts';
+import { IDLE_STATE, step, type PlayerEvent } from '../../src/features/tours/player.ts';
+import { parseTourText, serializeTour } from '../../src/features/tours/schema.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 import { meanMs } from '../timing.ts';
 

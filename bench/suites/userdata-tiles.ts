@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { packGltf } from '../../src/userdata/gltf-pack.ts';
-import { bytesAccess, openTilesArchive, type RandomAccess } from '../../src/userdata/tiles-archive.ts';
+import { packGltf } from '../../src/features/userdata/gltf-pack.ts';
+import { bytesAccess, openTilesArchive, type RandomAccess } from '../../src/features/userdata/tiles-archive.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

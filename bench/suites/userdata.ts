@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { sharedDataDir } from '../../tools/demo/open-data.ts';
-import { parseUserVector } from '../../src/userdata/parse.ts';
-import type { VectorFormat } from '../../src/userdata/types.ts';
+import { sharedDataDir } from '../../src/city/node/open-data.ts';
+import { parseUserVector } from '../../src/features/userdata/parse.ts';
+import type { VectorFormat } from '../../src/layers/userdata-types.ts';
 import { polygonsToShapefile } from '../../tests/unit/userdata/shapefile-from-geojson.ts';
-import { buildUserCity } from '../../workers/kernels/userdata-city.ts';
-import { USERDATA_CITY_VERSION } from '../../workers/kernels/userdata-city-contract.ts';
+import { buildUserCity } from '../../src/features/userdata/city-kernel.ts';
+import { USERDATA_CITY_VERSION } from '../../src/features/userdata/city-contract.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 import { meanMs } from '../timing.ts';
 

@@ -1,4 +1,4 @@
-import { launchChromium } from '../../tools/browser.ts';
+import { launchChromium } from '../../tests/support/browser.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 
 /**

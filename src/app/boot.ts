@@ -27,9 +27,10 @@ import { createTimePanel } from '../ui/time-panel.ts';
 import { createToolbar, type CameraAction } from '../ui/toolbar.ts';
 import { createTopBar } from '../ui/topbar.ts';
 import { createUserDataHooks } from '../scenarios/userdata.ts';
-import { createTourHooks } from '../tours/hooks.ts';
+import { createTourHooks } from './tour-hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
-import { FEATURES } from './features.ts';
+import { featureModules } from './install.ts';
+import './messages.ts';
 import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
 
 /**
@@ -631,7 +632,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     tours: createTourHooks(),
     userData: createUserDataHooks(),
   };
-  for (const f of FEATURES) {
+  for (const f of featureModules()) {
     try {
       teardown.push(f.install(ctx));
     } catch (e) {

@@ -8,7 +8,7 @@ import type { Level, MessageCenter } from '../ui/messages.ts';
 import type { Panel } from '../ui/panel.ts';
 import type { SourceEntry } from '../ui/sources-panel.ts';
 import type { Toolbar } from '../ui/toolbar.ts';
-import type { TourHooks } from '../tours/hooks.ts';
+import type { TourHooks } from './tour-hooks.ts';
 import type { UserDataHooks } from '../scenarios/userdata.ts';
 import type { WorkerPool } from '../simulations/pool.ts';
 
@@ -93,9 +93,4 @@ export interface AppContext {
   readonly tours: TourHooks;
   /** My data, as the scenario feature saves it with a scenario (the userdata feature provides it). */
   readonly userData: UserDataHooks;
-}
-
-export interface Feature {
-  id: string;
-  install(ctx: AppContext): () => void;
 }

@@ -1,4 +1,4 @@
-import { GtfsError, parseGtfs } from '../../workers/kernels/gtfs.ts';
+import { GtfsError, parseGtfs } from './parse/gtfs.ts';
 import { ODBL_URL, RENNES_COVERAGE, recorded, live } from './provenance.ts';
 import { LayerParseError, type LayerDefinition, type LayerFeature, type LayerInputs, type ParseContext, type ParsedLayer } from './types.ts';
 

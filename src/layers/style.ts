@@ -1,6 +1,6 @@
 import { rampColor, type Rgb } from '../core/color-ramp.ts';
 import { toNumber } from './parse/geojson.ts';
-import type { LayerMessageKey } from '../ui/i18n/layers.ts';
+import type { LayerMessageKey } from './messages.ts';
 import type { ColorRule, LayerDefinition, LayerFeature, LayerVariant, PropertyValue, SizeRule, SymbolSpec } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Rgb, SteppedRamp } from '../core/color-ramp.ts';
 import type { Attribution } from '../core/schemas/attribution.ts';
-import type { LayerMessageKey } from '../ui/i18n/layers.ts';
+import type { LayerMessageKey } from './messages.ts';
 
 /**
  * A layer is data, not a class (DESIGN.md convention 2): one typed constant per file in
@@ -10,7 +10,7 @@ import type { LayerMessageKey } from '../ui/i18n/layers.ts';
  * so they cannot disagree) and who published the data under which licence.
  *
  * Everything here is pure: no DOM, no Cesium, no fetching (checked by tsconfig.pure.json, which
- * reaches these files through workers/kernels/layer-parse.ts).
+ * reaches these files through src/layers/parse/kernel.ts).
  */
 
 /** Themes of the layer panel, in panel order. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { base64Decode, base64Encode } from '../core/bytes.ts';
 import { GltfError, parseGltfTriangles } from '../core/gltf.ts';
-import { isoDate } from '../simulations/schemas.ts';
+import { isoDate } from '../core/simulation/schemas.ts';
 import { canonicalEdit, editId, editSchema, LIMITS, lonLatPoint, ringProblem, type LonLat } from './edits.ts';
 import type { Scenario } from './model.ts';
 
@@ -110,7 +110,7 @@ const fileSchema = z
     version: z.number().int(),
     scenario: scenarioSchema,
     assets: z.record(z.string().regex(/^[0-9a-f]{64}$/, 'assets are keyed by the SHA-256 of the model'), assetSchema).default({}),
-    /** Tours saved with the scenario: read and validated by src/tours/scenario-adapter.ts. */
+    /** Tours saved with the scenario: read and validated by src/features/tours/scenario-adapter.ts. */
     tours: z.array(z.unknown()).max(200, 'at most 200 tours').optional(),
     /** My data saved with the scenario: read and validated item by item by src/scenarios/userdata.ts. */
     userData: z.array(z.unknown()).optional(),

@@ -1,6 +1,6 @@
-import type { SimScenario } from '../simulations/scenario-input.ts';
-import type { WifiSite } from '../simulations/wifi-inputs.ts';
-import type { SimError, SimResult, Text } from '../simulations/types.ts';
+import type { SimScenario } from '../core/simulation/scenario-input.ts';
+import type { WifiSite } from '../features/wifi/inputs.ts';
+import type { SimError, SimResult, Text } from '../core/simulation/types.ts';
 import type { LonLat } from './edits.ts';
 import { applyEdits, emptyEffect, type ScenarioEffect } from './model.ts';
 import { ringPolygon } from './simulate.ts';

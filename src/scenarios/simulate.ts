@@ -1,6 +1,6 @@
 import { metresPerDegree } from '../core/geodesy.ts';
 import { placeLocal } from '../core/placement.ts';
-import type { SimScenario } from '../simulations/scenario-input.ts';
+import type { SimScenario } from '../core/simulation/scenario-input.ts';
 import type { Edit, LonLat } from './edits.ts';
 import { editsBbox, type ScenarioEffect } from './model.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { base64Decode, base64Encode } from '../core/bytes.ts';
-import type { UserFormat, UserParseOptions } from '../userdata/types.ts';
+import type { UserFormat, UserParseOptions } from '../layers/userdata-types.ts';
 import { sha256Hex } from './file.ts';
 
 /**

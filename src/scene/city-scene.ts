@@ -9,7 +9,7 @@ import { loadBuildings, type BuildingsHandle } from './buildings.ts';
  * Everything one city puts in the scene (basemap, terrain, buildings), owned by one handle:
  * `dispose()` removes all of it, so switching cities leaves nothing behind. The pack's data
  * layers (the demo's streets and squares included) are drawn by the layers feature
- * (src/app/layers.ts), which owns them the same way.
+ * (src/features/layers/feature.ts), which owns them the same way.
  */
 
 export type SourceRole = 'buildings' | 'terrain' | 'basemap' | 'imagery' | 'layer';

@@ -1,7 +1,7 @@
 import type { JobResult } from '../../workers/runtime.ts';
 import type { WorkerPool } from './pool.ts';
-import { findSimulation } from './registry.ts';
-import type { AnySimulation, SimError, SimProgress, SimResult } from './types.ts';
+import { findSimulation } from '../app/simulations.ts';
+import type { AnySimulation, SimError, SimProgress, SimResult } from '../core/simulation/types.ts';
 
 /**
  * Runs simulations on the worker pool: parses the input on the page (bad input never reaches a

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { JobRequest, JobResult, WorkerApi } from '../../workers/runtime.ts';
-import type { SimProgress } from './types.ts';
+import type { SimProgress } from '../core/simulation/types.ts';
 
 /**
  * A pool of simulation workers (hardwareConcurrency − 1, at least 1). Each worker runs one job

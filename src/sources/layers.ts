@@ -3,8 +3,8 @@ import type { Attribution } from '../core/schemas/attribution.ts';
 import { featureCollection, fillBbox, odsPageUrl, odsRecordsToFeatures, overpassToFeatures, wfsPageFeatures, wfsPageUrl } from '../layers/parse/online.ts';
 import type { OnlinePlan, PackPlan, SourcePlan } from '../layers/resolve.ts';
 import type { Bbox, LayerDefinition, OnlineSource, ParsedLayer } from '../layers/types.ts';
-import type { LayerMessageKey } from '../ui/i18n/layers.ts';
-import { LAYER_PARSE_VERSION, parseLayer, type LayerParseApi, type LayerParseRequest, type LayerParseResponse } from '../../workers/kernels/layer-parse.ts';
+import type { LayerMessageKey } from '../layers/messages.ts';
+import { LAYER_PARSE_VERSION, parseLayer, type LayerParseApi, type LayerParseRequest, type LayerParseResponse } from '../layers/parse/kernel.ts';
 import { FetchError, fetchWithRetry, readBytes } from './http.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { MethodCard } from '../simulations/types.ts';
+import type { MethodCard } from '../core/simulation/types.ts';
 import { h, replaceChildren } from './dom.ts';
 import { getLang, t } from './i18n/index.ts';
 import { createPanel, type Panel } from './panel.ts';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { buildCity } from '../../tools/city/build.ts';
-import { packsDir } from '../../tools/city/pack.ts';
+import { buildCity } from '../../src/city/node/build.ts';
+import { packsDir } from '../../src/city/node/pack.ts';
 import { findBuildingPoint, offlineNetwork, openApp } from './helpers.ts';
 
 /**

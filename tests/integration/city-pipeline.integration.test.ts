@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { geodeticToEcef } from '../../src/core/geodesy.ts';
 import { cityPackSchema } from '../../src/core/schemas/city-pack.ts';
-import { buildCity, readBuildings, type BuildResult } from '../../tools/city/build.ts';
-import { checkPack } from '../../tools/city/checks.ts';
-import type { BuildingRecord } from '../../tools/city/types.ts';
+import { buildCity, readBuildings, type BuildResult } from '../../src/city/node/build.ts';
+import { checkPack } from '../../src/city/node/checks.ts';
+import type { BuildingRecord } from '../../src/city/types.ts';
 import { decodePack, vertexHausdorff } from '../support/decode-pack.ts';
 import { countWithLoadersGl } from '../support/loadersgl-consumer.ts';
 

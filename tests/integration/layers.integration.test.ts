@@ -10,8 +10,8 @@ import { sampleSeries } from '../../src/layers/time-series.ts';
 import type { LayerDefinition, ParsedLayer } from '../../src/layers/types.ts';
 import { cityFromPack } from '../../src/config/cities.ts';
 import { planLayer } from '../../src/layers/resolve.ts';
-import { buildDemoPack } from '../../tools/demo/cli.ts';
-import { samplesFor, sharedDataDir } from '../../tools/demo/open-data.ts';
+import { buildDemoPack } from '../../src/city/node/demo-pack.ts';
+import { samplesFor, sharedDataDir } from '../../src/city/node/open-data.ts';
 
 /**
  * The layers on the real open data of ../shared/data, read in place. These tests fail (they do

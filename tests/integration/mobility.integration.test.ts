@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parkingSearchSimulation, type ParkingSearchOutput } from '../../src/simulations/parking-search.ts';
-import { walkIsochronesSimulation, type WalkIsochronesOutput } from '../../src/simulations/walk-isochrones.ts';
-import { sharedDataDir } from '../../tools/demo/open-data.ts';
-import { runHeadless } from '../../tools/sim/headless.ts';
-import { multiSourceDijkstra } from '../../workers/kernels/dijkstra.ts';
-import { streetLinesFromGeoJson } from '../../workers/kernels/mobility-data.ts';
-import { buildStreetGraph, largestComponent, WALK } from '../../workers/kernels/street-graph.ts';
+import { parkingSearchSimulation, type ParkingSearchOutput } from '../../src/features/mobility/parking-contract.ts';
+import { walkIsochronesSimulation, type WalkIsochronesOutput } from '../../src/features/mobility/walk-contract.ts';
+import { sharedDataDir } from '../../src/city/node/open-data.ts';
+import { runHeadless } from '../../workers/headless.ts';
+import { multiSourceDijkstra } from '../../src/features/mobility/dijkstra.ts';
+import { streetLinesFromGeoJson } from '../../src/features/mobility/data.ts';
+import { buildStreetGraph, largestComponent, WALK } from '../../src/features/mobility/street-graph.ts';
 
 /**
  * The mobility simulations on the real open data of ../shared/data (Rennes streets, metro,

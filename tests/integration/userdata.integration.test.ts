@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { sharedDataDir } from '../../tools/demo/open-data.ts';
-import { detectFormat } from '../../src/userdata/formats.ts';
-import { parseUserVector } from '../../src/userdata/parse.ts';
+import { sharedDataDir } from '../../src/city/node/open-data.ts';
+import { detectFormat } from '../../src/features/userdata/formats.ts';
+import { parseUserVector } from '../../src/features/userdata/parse.ts';
 import { polygonsToShapefile } from '../unit/userdata/shapefile-from-geojson.ts';
-import { buildUserCity } from '../../workers/kernels/userdata-city.ts';
-import { USERDATA_CITY_VERSION } from '../../workers/kernels/userdata-city-contract.ts';
+import { buildUserCity } from '../../src/features/userdata/city-kernel.ts';
+import { USERDATA_CITY_VERSION } from '../../src/features/userdata/city-contract.ts';
 
 /**
  * "Bring your own data" parsers on real open data from ../shared/data, read in place: a large

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wifiCoverageSimulation, type WifiCoverageOutput } from '../../src/simulations/wifi-coverage.ts';
-import { buildDemoPack } from '../../tools/demo/cli.ts';
-import { sharedDataDir } from '../../tools/demo/open-data.ts';
-import { runHeadless } from '../../tools/sim/headless.ts';
+import { wifiCoverageSimulation, type WifiCoverageOutput } from '../../src/features/wifi/contract.ts';
+import { buildDemoPack } from '../../src/city/node/demo-pack.ts';
+import { sharedDataDir } from '../../src/city/node/open-data.ts';
+import { runHeadless } from '../../workers/headless.ts';
 
 /**
  * Wifi coverage on real open data read in place from ../shared/data: the INSEE 200 m population

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS, type Features, type PropertyTable } from '@gltf-transform/extensions';
 import { MeshoptDecoder } from 'meshoptimizer';
-import type { Tileset, TilesetTile } from '../../tools/city/tileset.ts';
+import type { Tileset, TilesetTile } from '../../src/city/tileset.ts';
 
 /**
  * Decodes a city pack for tests: every feature's vertices in ECEF metres (node, y-up and tile

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packsDir } from '../../tools/city/pack.ts';
-import { buildDemoPack } from '../../tools/demo/cli.ts';
+import { packsDir } from '../../src/city/node/pack.ts';
+import { buildDemoPack } from '../../src/city/node/demo-pack.ts';
 
 /**
  * Before the unit and integration tests: the demo pack (packs/demo, with the open-data layers

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addLayer } from './add-layer.ts';
-import { buildCity, type BuildOptions, type BuildResult } from './build.ts';
-import { checkPack } from './checks.ts';
-import { fetchCity, parseBbox } from './fetch.ts';
-import { terminalProgress } from './progress.ts';
-import { SYNTH_SEED, writeSynthGeoJson } from './synth.ts';
-import { startReplayServer } from './wfs-replay.ts';
-import { WFS_PRESETS } from './wfs.ts';
+import { addLayer } from '../../src/city/node/add-layer.ts';
+import { buildCity, type BuildOptions, type BuildResult } from '../../src/city/node/build.ts';
+import { checkPack } from '../../src/city/node/checks.ts';
+import { fetchCity, parseBbox } from '../../src/city/node/fetch.ts';
+import { terminalProgress } from '../../src/city/progress.ts';
+import { SYNTH_SEED, writeSynthGeoJson } from '../../src/city/node/synth.ts';
+import { startReplayServer } from '../../src/city/node/wfs-replay.ts';
+import { WFS_PRESETS } from '../../src/city/node/wfs.ts';
 
 /**
  * `npm run city -- <command> …`: the city pipeline's command line.
@@ -23,7 +23,7 @@ import { WFS_PRESETS } from './wfs.ts';
  *   fetch --source ign-bdtopo|rennes-metropole|custom --bbox W,S,E,N --out <pack-dir> [--type-name T]
  *         [--url U] [--page-size N] [--max-features N] [--retries N] [--cache DIR] …
  *                         buildings from a WFS (paged, retried, resumable) → a city pack
- *   replay <folder> [--port N]   serves recorded WFS answers (tools/city/wfs-replay.ts) for fetch
+ *   replay <folder> [--port N]   serves recorded WFS answers (src/city/node/wfs-replay.ts) for fetch
  *   synth --buildings N [--out <pack-dir>] [--geojson <file>] [--seed S] [--workers N]
  *                         a synthetic city of N buildings (GeoJSON in Lambert-93), built as a pack
  *   check <pack-dir>      structural checks and the glTF validator on every tile

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { findSimulation, SIMULATIONS } from '../../src/simulations/registry.ts';
-import { runHeadless, toJson } from './headless.ts';
+import { findSimulation, SIMULATIONS } from '../../src/app/simulations.ts';
+import { runHeadless, toJson } from '../../workers/headless.ts';
 
 /**
  * `npm run sim -- list` · `npm run sim -- <id> --schema` · `npm run sim -- <id> --example`

@@ -5,7 +5,7 @@ import { LayerParseError } from '../types.ts';
 /**
  * CSV tables through loaders.gl's CSVLoader (header row, every cell as text: values are typed by
  * the layer's parser, which knows its columns). The big GTFS tables use the faster tokenizer in
- * workers/kernels/csv.ts instead (measured in bench/suites/layers.ts).
+ * src/core/csv.ts instead (measured in bench/suites/layers.ts).
  */
 
 export interface CsvTable {

@@ -1,19 +1,32 @@
 import type { Lang } from '../../core/url-state.ts';
-import type { KeysOf } from './bundle.ts';
-import { BUNDLES } from './bundles.ts';
+import type { Bundle } from '../../core/messages.ts';
 
 /**
  * Message catalogs and the current language. French is the default. `t()` fills `{name}`
  * placeholders with the given values (as text: callers put the result in `textContent`).
  */
 
-/** Every message key of every bundle. */
-export type MessageKey = KeysOf<(typeof BUNDLES)[number]>;
+/**
+ * Every message key: the catalogue (src/app/messages.ts) adds the keys of every bundle to this
+ * interface by declaration merging, so ui/ needs to import no feature to type `t()`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MessageCatalog {}
+export type MessageKey = keyof MessageCatalog & string;
 
-const catalogs: Record<Lang, Record<MessageKey, string>> = {
-  fr: Object.assign({}, ...BUNDLES.map((b) => b.fr)) as Record<MessageKey, string>,
-  en: Object.assign({}, ...BUNDLES.map((b) => b.en)) as Record<MessageKey, string>,
-};
+const catalogs: Record<Lang, Record<MessageKey, string>> = { fr: {} as Record<MessageKey, string>, en: {} as Record<MessageKey, string> };
+/** The bundles registered, in order (a test checks they never share a key). */
+const BUNDLES: Bundle<string>[] = [];
+
+/** Adds message bundles to the catalogue (src/app/messages.ts registers every feature's). */
+export function registerMessages(bundles: readonly Bundle<string>[]): void {
+  for (const b of bundles) {
+    if (BUNDLES.includes(b)) continue;
+    BUNDLES.push(b);
+    Object.assign(catalogs.fr, b.fr);
+    Object.assign(catalogs.en, b.en);
+  }
+}
 
 let current: Lang = 'fr';
 const listeners = new Set<(lang: Lang) => void>();
@@ -39,7 +52,7 @@ export function onLangChange(fn: (lang: Lang) => void): () => void {
 
 /** Translates a key, filling placeholders. Unknown placeholders are left as written. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = catalogs[current][key];
+  const template = catalogs[current][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsultError, createConsultClient } from '../../../src/consultation/api.ts';
+import { ConsultError, createConsultClient } from '../../../src/features/consult/api.ts';
 
 type Call = { url: string; method: string; headers: Record<string, string>; body: string | undefined };
 

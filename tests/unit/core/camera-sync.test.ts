@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCameraSync, poseDistance, type CameraPose, type ViewSide } from '../../../src/core/camera-sync.ts';
+import { createCameraSync, poseDistance, type CameraPose, type ViewSide } from '../../../src/features/scenarios/camera-sync.ts';
 
 const pose = (x: number, headingRad = 0): CameraPose => ({ position: [x, 0, 6_378_000], direction: [Math.cos(headingRad), Math.sin(headingRad), 0], up: [0, 0, 1] });
 

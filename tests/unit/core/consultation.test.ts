@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { heatGrid, rowsForSquareCells } from '../../../src/core/consultation-heat.ts';
+import { heatGrid, rowsForSquareCells } from '../../../src/features/consult/heat.ts';
 import { consultationInputSchema, consultationStatus, contributionInputSchema, userText } from '../../../src/core/schemas/consultation.ts';
 
 const AREA = { west: -1.7, south: 48.1, east: -1.66, north: 48.12 };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { haversineM, type Vec3 } from '../../../src/core/geodesy.ts';
-import { bearingDeg, gizmoDrag, gizmoFrame, gizmoHandles, GIZMO_SCALE_MAX, nearestHandle, rayHitsLevel, rayToEnu } from '../../../src/core/model-gizmo.ts';
+import { bearingDeg, gizmoDrag, gizmoFrame, gizmoHandles, GIZMO_SCALE_MAX, nearestHandle, rayHitsLevel, rayToEnu } from '../../../src/features/scenarios/gizmo.ts';
 import type { Placement } from '../../../src/core/placement.ts';
 
 const START: Placement = { lonDeg: -1.68, latDeg: 48.109, baseM: 52, headingDeg: 30, scale: 1.5 };

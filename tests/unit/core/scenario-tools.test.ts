@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '../../../src/core/bytes.ts';
 import { enuFrame, geodeticToEcef } from '../../../src/core/geodesy.ts';
 import { GltfError, parseGltfTriangles, writeGlb } from '../../../src/core/gltf.ts';
-import { measureArea, measureDistance, measureHeight } from '../../../src/core/measure.ts';
+import { measureArea, measureDistance, measureHeight } from '../../../src/features/measure/measure.ts';
 import { placeLocal, placementMatrix } from '../../../src/core/placement.ts';
-import { createSnapIndex } from '../../../src/core/snap.ts';
+import { createSnapIndex } from '../../../src/features/scenarios/snap.ts';
 
 /** The pure helpers of the scenario editor: bytes, glTF triangles, measures, snapping, placement. */
 

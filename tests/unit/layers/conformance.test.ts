@@ -5,7 +5,7 @@ import { LAYERS } from '../../../src/layers/catalog.ts';
 import { legendItems } from '../../../src/layers/style.ts';
 import { THEMES, type ColorRule, type LayerDefinition } from '../../../src/layers/types.ts';
 import { catalogs, type MessageKey } from '../../../src/ui/i18n/index.ts';
-import { LAYER_PARSE_VERSION, parseLayer } from '../../../workers/kernels/layer-parse.ts';
+import { LAYER_PARSE_VERSION, parseLayer } from '../../../src/layers/parse/kernel.ts';
 
 /**
  * Every registered layer keeps the contract of a layer definition (DESIGN.md convention 2):

@@ -5,8 +5,8 @@ import { parseParking } from '../../../src/layers/parking.ts';
 import { readGeoJsonFeatures } from '../../../src/layers/parse/geojson.ts';
 import { odsRecordsToFeatures, overpassToFeatures } from '../../../src/layers/parse/online.ts';
 import { LayerParseError } from '../../../src/layers/types.ts';
-import { forEachCsvRecord } from '../../../workers/kernels/csv.ts';
-import { GtfsError, parseGtfs } from '../../../workers/kernels/gtfs.ts';
+import { forEachCsvRecord } from '../../../src/core/csv.ts';
+import { GtfsError, parseGtfs } from '../../../src/layers/parse/gtfs.ts';
 
 /** Parsers fuzzed with fast-check: hostile input is reported, never thrown as anything else. */
 

@@ -8,7 +8,7 @@ import { parseStreets } from '../../../src/layers/streets.ts';
 import { parseTravelTimes } from '../../../src/layers/trambus-times.ts';
 import { LayerParseError } from '../../../src/layers/types.ts';
 import { hotspotsFromFeatures, wifiLayer } from '../../../src/layers/wifi.ts';
-import { parseGtfs } from '../../../workers/kernels/gtfs.ts';
+import { parseGtfs } from '../../../src/layers/parse/gtfs.ts';
 import { miniGtfs } from '../../fixtures/layers/gtfs.ts';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'layers');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { writeGlb } from '../../../src/core/gltf.ts';
 import { canonicalScenario, readScenarioFile, sha256Hex, writeScenarioFile, type ScenarioAsset } from '../../../src/scenarios/file.ts';
 import { stableJson, type Scenario } from '../../../src/scenarios/model.ts';
-import { decodeShare, encodeShare } from '../../../src/scenarios/share.ts';
+import { decodeShare, encodeShare } from '../../../src/features/scenarios/share.ts';
 import { arbScenario } from './arbitraries.ts';
 
 /** The scenario file and the share link: export then import is the identity; bad input is refused by name. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Edit } from '../../../src/scenarios/edits.ts';
-import { createHistory, execute, redo, undo, type Command, type History } from '../../../src/scenarios/history.ts';
+import { createHistory, execute, redo, undo, type Command, type History } from '../../../src/features/scenarios/history.ts';
 import { arbEdit } from './arbitraries.ts';
 
 /** Undo and redo: any sequence of commands followed by as many undos is the baseline again. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { computeKpiTable, type KpiSide, type KpiStudy } from '../../../src/scenarios/kpi.ts';
-import { parkingCruiseKpi, transitAccessKpi, PARKING_RUN, TRANSIT_RUN } from '../../../src/scenarios/kpis/mobility.ts';
+import { parkingCruiseKpi, transitAccessKpi, PARKING_RUN, TRANSIT_RUN } from '../../../src/features/mobility/indicators.ts';
 import { applyEdits, emptyEffect, type ScenarioEffect } from '../../../src/scenarios/model.ts';
 import { ringPolygon, toSimScenario } from '../../../src/scenarios/simulate.ts';
 import type { Edit } from '../../../src/scenarios/edits.ts';
-import { carParkKey, parkingScenarioOf } from '../../../src/simulations/mobility-inputs.ts';
-import { parkingSearchInput } from '../../../src/simulations/parking-search.ts';
-import { walkIsochronesInput } from '../../../src/simulations/walk-isochrones.ts';
-import { runHeadless } from '../../../tools/sim/headless.ts';
+import { carParkKey, parkingScenarioOf } from '../../../src/features/mobility/inputs.ts';
+import { parkingSearchInput } from '../../../src/features/mobility/parking-contract.ts';
+import { walkIsochronesInput } from '../../../src/features/mobility/walk-contract.ts';
+import { runHeadless } from '../../../workers/headless.ts';
 import { demoPackFiles } from './pack-files.ts';
 
 /** Parking cruising time and walking access to transit in the comparison table. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { computeKpiTable, type KpiSide, type KpiStudy } from '../../../src/scenarios/kpi.ts';
-import { WIFI_RUN, wifiResidentsKpi } from '../../../src/scenarios/kpis/wifi.ts';
+import { WIFI_RUN, wifiResidentsKpi } from '../../../src/features/wifi/indicators.ts';
 import { applyEdits, emptyEffect } from '../../../src/scenarios/model.ts';
 import { ringPolygon, toSimScenario } from '../../../src/scenarios/simulate.ts';
 import type { Edit } from '../../../src/scenarios/edits.ts';
-import { wifiCoverageInput } from '../../../src/simulations/wifi-coverage.ts';
-import { sideAccessPoints, type WifiSite } from '../../../src/simulations/wifi-inputs.ts';
-import { runHeadless } from '../../../tools/sim/headless.ts';
+import { wifiCoverageInput } from '../../../src/features/wifi/contract.ts';
+import { sideAccessPoints, type WifiSite } from '../../../src/features/wifi/inputs.ts';
+import { runHeadless } from '../../../workers/headless.ts';
 import { demoPopulation } from './pack-files.ts';
 
 /** Residents covered by wifi in the comparison table. */

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshBuilder } from '../../../src/core/geometry/extrude.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy } from '../../../src/scenarios/kpi.ts';
-import { KPIS, kpisFor } from '../../../src/scenarios/kpis/index.ts';
+import { KPIS, kpisFor } from '../../../src/app/indicators.ts';
 import { applyEdits } from '../../../src/scenarios/model.ts';
 import { toSimScenario } from '../../../src/scenarios/simulate.ts';
 import { ringAreaM2, type Edit } from '../../../src/scenarios/edits.ts';
-import { SIMULATIONS } from '../../../src/simulations/registry.ts';
-import { runHeadless } from '../../../tools/sim/headless.ts';
-import { runToEnd } from '../../../workers/kernels/kernel.ts';
-import { buildingStatsKernel } from '../../../workers/kernels/building-stats.ts';
-import { buildDemoPack } from '../../../tools/demo/cli.ts';
+import { SIMULATIONS } from '../../../src/app/simulations.ts';
+import { runHeadless } from '../../../workers/headless.ts';
+import { runToEnd } from '../../../src/core/simulation/kernel.ts';
+import { buildingStatsKernel } from '../../../src/features/buildings/kernel.ts';
+import { buildDemoPack } from '../../../src/city/node/demo-pack.ts';
 import { squareM } from '../workers/city-fixtures.ts';
 
 /**

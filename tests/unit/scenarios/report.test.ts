@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeKpiTable, type KpiStudy } from '../../../src/scenarios/kpi.ts';
-import { kpisFor } from '../../../src/scenarios/kpis/index.ts';
+import { kpisFor } from '../../../src/app/indicators.ts';
 import { emptyEffect, type Scenario } from '../../../src/scenarios/model.ts';
-import { buildReport } from '../../../src/scenarios/report.ts';
+import { buildReport } from '../../../src/features/scenarios/report.ts';
 import { ringPolygon } from '../../../src/scenarios/simulate.ts';
-import { findSimulation, SIMULATIONS } from '../../../src/simulations/registry.ts';
+import { findSimulation, SIMULATIONS } from '../../../src/app/simulations.ts';
 import { demoPackFiles, demoPopulation } from './pack-files.ts';
 
 /** Indicator conformance over the registry, and the printable report. */

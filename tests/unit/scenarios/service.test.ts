@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeGlb } from '../../../src/core/gltf.ts';
 import type { Edit } from '../../../src/scenarios/edits.ts';
-import { ScenarioService } from '../../../src/scenarios/service.ts';
+import { ScenarioService } from '../../../src/features/scenarios/service.ts';
 import { createMemoryStore, type ScenarioStore } from '../../../src/scenarios/store.ts';
 import { toSimScenario } from '../../../src/scenarios/simulate.ts';
 

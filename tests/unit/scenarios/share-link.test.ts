@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseUrlState, serializeUrlState } from '../../../src/core/url-state.ts';
-import { COMPARE_MODES, isStudyDate, readCompareLink, writeCompareLink, type CompareLink } from '../../../src/scenarios/share.ts';
+import { COMPARE_MODES, isStudyDate, readCompareLink, writeCompareLink, type CompareLink } from '../../../src/features/scenarios/share.ts';
 
 describe('share link: comparison mode and indicators (cmp, kpi)', () => {
   it('round-trips through the page URL with the scenario parameter', () => {

@@ -1,8 +1,8 @@
 import { Resource } from 'cesium';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { mountLocalTiles } from '../../../src/scene/local-tiles.ts';
-import { bytesAccess, folderTileFiles, openTilesArchive } from '../../../src/userdata/tiles-archive.ts';
+import { mountLocalTiles } from '../../../src/features/userdata/local-tiles-view.ts';
+import { bytesAccess, folderTileFiles, openTilesArchive } from '../../../src/features/userdata/tiles-archive.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

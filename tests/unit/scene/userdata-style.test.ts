@@ -1,7 +1,7 @@
 import { type Cesium3DTileStyle, Color } from 'cesium';
 import { describe, expect, it } from 'vitest';
-import { tilesetStyle } from '../../../src/scene/userdata.ts';
-import { userColorRule, USER_PALETTE } from '../../../src/userdata/style.ts';
+import { tilesetStyle } from '../../../src/features/userdata/view.ts';
+import { userColorRule, USER_PALETTE } from '../../../src/features/userdata/style.ts';
 
 /** User colour rules as Cesium tileset styles, evaluated by Cesium on stand-in features. */
 function colorOf(style: Cesium3DTileStyle, props: Record<string, unknown>): number[] {

@@ -3,24 +3,26 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { SIMULATIONS } from '../../../src/simulations/registry.ts';
-import { sunHoursSimulation } from '../../../src/simulations/sun-hours.ts';
-import { sunPositionSimulation } from '../../../src/simulations/sun-position.ts';
-import { IMPLEMENTATIONS } from '../../../workers/simulations.ts';
+import { SIMULATIONS } from '../../../src/app/simulations.ts';
+import { sunHoursSimulation } from '../../../src/features/sun/contract.ts';
+import { sunPositionSimulation } from '../../../src/features/sun/position-contract.ts';
+import { implementations } from '../../../workers/simulations.ts';
 import { parseInput } from '../../../workers/runtime.ts';
-import { computeSunPosition } from '../../../workers/kernels/sun-position.ts';
+import { computeSunPosition } from '../../../src/features/sun/position-kernel.ts';
 
 /** Conformance of every registered simulation, and fuzzing of their input schemas. */
 
 const run = promisify(execFile);
 
 describe('every simulation', () => {
-  it('has a unique id, a version, a kernel, an example that parses and a complete method card in both languages', () => {
+  it('has a unique id, a version, a kernel, an example that parses and a complete method card in both languages', async () => {
+    const bound = await implementations();
+    expect([...bound.keys()].sort()).toEqual(SIMULATIONS.map((s) => s.id).sort());
     expect(new Set(SIMULATIONS.map((s) => s.id)).size).toBe(SIMULATIONS.length);
     for (const s of SIMULATIONS) {
       expect(s.id).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(Number.isInteger(s.version) && s.version >= 1).toBe(true);
-      expect(IMPLEMENTATIONS[s.id]).toBeDefined();
+      expect(bound.get(s.id)).toBeDefined();
       expect(s.input.safeParse(s.example).success).toBe(true);
       const c = s.card;
       for (const t of [s.title, c.title, c.summary, c.model, c.reference, ...c.validity, ...c.equations.map((e) => e.label), ...c.parameters.map((p) => p.meaning)]) {

@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulationClient } from '../../../src/simulations/client.ts';
 import { createWorkerPool, defaultPoolSize, type WorkerHandle, type WorkerPool } from '../../../src/simulations/pool.ts';
-import type { SimProgress } from '../../../src/simulations/types.ts';
+import type { SimProgress } from '../../../src/core/simulation/types.ts';
 import { createRuntime, type JobRequest, type JobResult, type WorkerApi } from '../../../workers/runtime.ts';
 
 /**

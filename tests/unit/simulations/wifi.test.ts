@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enuFrame } from '../../../src/core/geodesy.ts';
-import { planWifi, wifiCoverageInput } from '../../../src/simulations/wifi-coverage.ts';
-import { residentsPerCell, wifiKpis } from '../../../src/simulations/wifi-kpi.ts';
-import { MAX_URL_APS, parseWifiParam, serializeWifiParam, type ScenarioAp } from '../../../src/simulations/wifi-scenario.ts';
-import { gridFor } from '../../../workers/kernels/grid.ts';
+import { planWifi, wifiCoverageInput } from '../../../src/features/wifi/contract.ts';
+import { residentsPerCell, wifiKpis } from '../../../src/features/wifi/figures.ts';
+import { MAX_URL_APS, parseWifiParam, serializeWifiParam, type ScenarioAp } from '../../../src/features/wifi/scenario.ts';
+import { gridFor } from '../../../src/core/grid.ts';
 
 const FRAME = { lonDeg: -1.68, latDeg: 48.11 };
 const f = enuFrame({ ...FRAME, heightM: 0 });

@@ -8,10 +8,10 @@ import { join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulationClient } from '../../../src/simulations/client.ts';
 import { createWorkerPool, type WorkerHandle } from '../../../src/simulations/pool.ts';
-import { sunHoursSimulation, type SunHoursOutput } from '../../../src/simulations/sun-hours.ts';
-import { buildDemoPack } from '../../../tools/demo/cli.ts';
-import { loadCityModel } from '../../../workers/city/model.ts';
-import { nodeFetchBytes } from '../../../tools/sim/headless.ts';
+import { sunHoursSimulation, type SunHoursOutput } from '../../../src/features/sun/contract.ts';
+import { buildDemoPack } from '../../../src/city/node/demo-pack.ts';
+import { loadCityModel } from '../../../src/city/analysis/model.ts';
+import { nodeFetchBytes } from '../../../workers/headless.ts';
 
 /**
  * The real worker script (workers/sim.worker.ts, run by @vitest/web-worker) on the demo pack

@@ -1,7 +1,7 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { openRangeAccess } from '../../../src/sources/range-access.ts';
-import { openTilesArchive } from '../../../src/userdata/tiles-archive.ts';
+import { openRangeAccess } from '../../../src/features/userdata/range-access.ts';
+import { openTilesArchive } from '../../../src/features/userdata/tiles-archive.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityPackSchema } from '../../../src/core/schemas/city-pack.ts';
-import { addLayer } from '../../../tools/city/add-layer.ts';
-import { writeCityPack } from '../../../tools/city/pack.ts';
-import { generateDemoDistrict } from '../../../tools/demo/generate.ts';
+import { addLayer } from '../../../src/city/node/add-layer.ts';
+import { writeCityPack } from '../../../src/city/node/pack.ts';
+import { generateDemoDistrict } from '../../../src/city/demo.ts';
 
 describe('add-layer', () => {
   let tmp: string;

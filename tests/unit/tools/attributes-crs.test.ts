@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLengthM, readGroundAltitude, readId, readYear, resolveHeight } from '../../../tools/city/attributes.ts';
-import { crsInfo, parseCrsName, SUPPORTED_CRS, toWgs84 } from '../../../tools/city/crs.ts';
+import { parseLengthM, readGroundAltitude, readId, readYear, resolveHeight } from '../../../src/city/attributes.ts';
+import { crsInfo, parseCrsName, SUPPORTED_CRS, toWgs84 } from '../../../src/city/crs.ts';
 
 describe('lengths and heights', () => {
   it('reads numbers and "12 m"-style strings', () => {

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityPackSchema } from '../../../src/core/schemas/city-pack.ts';
-import { buildCity, type BuildResult } from '../../../tools/city/build.ts';
-import { checkPack } from '../../../tools/city/checks.ts';
-import { footprintToRecord, newCounters } from '../../../tools/city/clean.ts';
-import { toWgs84 } from '../../../tools/city/crs.ts';
-import { readFootprintFeature } from '../../../tools/city/geojson-reader.ts';
+import { buildCity, type BuildResult } from '../../../src/city/node/build.ts';
+import { checkPack } from '../../../src/city/node/checks.ts';
+import { footprintToRecord, newCounters } from '../../../src/city/clean.ts';
+import { toWgs84 } from '../../../src/city/crs.ts';
+import { readFootprintFeature } from '../../../src/city/geojson-reader.ts';
 
 const HOSTILE = join(import.meta.dirname, '..', '..', 'fixtures', 'city', 'hostile.geojson');
 const ATTRIBUTION = { publisher: 'test', licence: 'CC0 1.0', date: '2026' };

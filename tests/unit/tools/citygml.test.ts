@@ -7,12 +7,12 @@ import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { MeshoptDecoder } from 'meshoptimizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecefToGeodetic, enuFrame } from '../../../src/core/geodesy.ts';
-import { buildCity } from '../../../tools/city/build.ts';
-import { checkPack } from '../../../tools/city/checks.ts';
-import { CityGmlReader, imageResolver, readCityGmlFile, type CityGmlResult } from '../../../tools/city/citygml-reader.ts';
-import { lod2ToRecord, newCounters, type RecordRules } from '../../../tools/city/clean.ts';
-import { toWgs84 } from '../../../tools/city/crs.ts';
-import type { Tileset } from '../../../tools/city/tileset.ts';
+import { buildCity } from '../../../src/city/node/build.ts';
+import { checkPack } from '../../../src/city/node/checks.ts';
+import { CityGmlReader, imageResolver, readCityGmlFile, type CityGmlResult } from '../../../src/city/node/citygml-reader.ts';
+import { lod2ToRecord, newCounters, type RecordRules } from '../../../src/city/clean.ts';
+import { toWgs84 } from '../../../src/city/crs.ts';
+import type { Tileset } from '../../../src/city/tileset.ts';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'city', 'citygml');
 const FILE = join(DIR, 'four-buildings.gml');

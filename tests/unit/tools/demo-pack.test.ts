@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityPackSchema } from '../../../src/core/schemas/city-pack.ts';
 import { enuFrame } from '../../../src/core/geodesy.ts';
 import { ringsSelfIntersect, signedArea } from '../../../src/core/geometry/polygon.ts';
-import { checkPack } from '../../../tools/city/checks.ts';
-import { buildDemoPack, DEMO_SEED } from '../../../tools/demo/cli.ts';
-import { generateDemoDistrict } from '../../../tools/demo/generate.ts';
+import { checkPack } from '../../../src/city/node/checks.ts';
+import { buildDemoPack, DEMO_SEED } from '../../../src/city/node/demo-pack.ts';
+import { generateDemoDistrict } from '../../../src/city/demo.ts';
 
 async function hashDir(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FeatureScanner, GeoJsonSyntaxError, type ScanEvent } from '../../../tools/city/geojson-stream.ts';
+import { FeatureScanner, GeoJsonSyntaxError, type ScanEvent } from '../../../src/city/node/geojson-stream.ts';
 
 const enc = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LAYERS } from '../../../src/layers/catalog.ts';
-import { addOpenDataLayers, samplesFor } from '../../../tools/demo/open-data.ts';
+import { addOpenDataLayers, samplesFor } from '../../../src/city/node/open-data.ts';
 
 describe('open data for the offline packs', () => {
   it('lists every recorded sample of the catalog for its pack, each pack layer once', () => {

@@ -3,10 +3,10 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCity, type BuildResult } from '../../../tools/city/build.ts';
-import { checkPack } from '../../../tools/city/checks.ts';
-import { formatProgress } from '../../../tools/city/progress.ts';
-import { writeSynthGeoJson } from '../../../tools/city/synth.ts';
+import { buildCity, type BuildResult } from '../../../src/city/node/build.ts';
+import { checkPack } from '../../../src/city/node/checks.ts';
+import { formatProgress } from '../../../src/city/progress.ts';
+import { writeSynthGeoJson } from '../../../src/city/node/synth.ts';
 import { countWithLoadersGl } from '../../support/loadersgl-consumer.ts';
 
 async function hashDir(dir: string): Promise<Record<string, string>> {

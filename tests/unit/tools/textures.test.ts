@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareTexture } from '../../../tools/city/textures.ts';
+import { prepareTexture } from '../../../src/city/node/textures.ts';
 
 describe('textures for glb', () => {
   let tmp: string;

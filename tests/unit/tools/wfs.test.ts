@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityPackSchema } from '../../../src/core/schemas/city-pack.ts';
-import { checkPack } from '../../../tools/city/checks.ts';
-import { fetchCity, parseBbox, type FetchCityOptions } from '../../../tools/city/fetch.ts';
-import { startReplayServer, type ReplayServer } from '../../../tools/city/wfs-replay.ts';
-import { pageUrl } from '../../../tools/city/wfs.ts';
+import { checkPack } from '../../../src/city/node/checks.ts';
+import { fetchCity, parseBbox, type FetchCityOptions } from '../../../src/city/node/fetch.ts';
+import { startReplayServer, type ReplayServer } from '../../../src/city/node/wfs-replay.ts';
+import { pageUrl } from '../../../src/city/node/wfs.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'city');
 const BBOX: [number, number, number, number] = [-1.681, 48.109, -1.678, 48.112];

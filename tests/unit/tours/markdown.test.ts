@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseInline, parseMarkdown, plainText, safeHref, type Block, type Inline } from '../../../src/tours/markdown.ts';
+import { parseInline, parseMarkdown, plainText, safeHref, type Block, type Inline } from '../../../src/features/tours/markdown.ts';
 
 describe('caption Markdown subset', () => {
   it('parses paragraphs, headings, lists and inline marks', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IDLE_STATE, keyToEvent, step, type PlayerEvent, type PlayerState } from '../../../src/tours/player.ts';
+import { IDLE_STATE, keyToEvent, step, type PlayerEvent, type PlayerState } from '../../../src/features/tours/player.ts';
 
 function run(events: PlayerEvent[], from: PlayerState = IDLE_STATE) {
   let s = from;

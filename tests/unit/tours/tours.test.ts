@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeTourLink, encodeTourLink, fromBase64Url, LINK_PREFIX, toBase64Url } from '../../../src/tours/link.ts';
-import { addStop, copyTour, createTour, moveStop, removeStop, stopFromView, updateStop, type Tour, type TourStop } from '../../../src/tours/model.ts';
-import { sampleTours } from '../../../src/tours/samples.ts';
-import { readTours, toursOfScenario, withTours } from '../../../src/tours/scenario-adapter.ts';
-import { parseTourText, serializeTour, validateTour } from '../../../src/tours/schema.ts';
-import { loadTours, saveTours, storeKey, type KeyValueStorage } from '../../../src/tours/store.ts';
-import { createTourHooks } from '../../../src/tours/hooks.ts';
+import { decodeTourLink, encodeTourLink, fromBase64Url, LINK_PREFIX, toBase64Url } from '../../../src/features/tours/link.ts';
+import { addStop, copyTour, createTour, moveStop, removeStop, stopFromView, updateStop, type Tour, type TourStop } from '../../../src/features/tours/model.ts';
+import { sampleTours } from '../../../src/features/tours/samples.ts';
+import { readTours, toursOfScenario, withTours } from '../../../src/features/tours/scenario-adapter.ts';
+import { parseTourText, serializeTour, validateTour } from '../../../src/features/tours/schema.ts';
+import { loadTours, saveTours, storeKey, type KeyValueStorage } from '../../../src/features/tours/store.ts';
+import { createTourHooks } from '../../../src/app/tour-hooks.ts';
 import { deflateSync } from 'fflate';
 
 const cam = (lonDeg: number) => ({ lonDeg, latDeg: 48.1, heightM: 500, headingDeg: 10, pitchDeg: -30, rollDeg: 0 });

@@ -4,9 +4,9 @@ import { WebIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from '../../../src/userdata/formats.ts';
-import { readCityJson } from '../../../tools/city/cityjson-reader.ts';
-import { buildUserCity, USERDATA_CITY_VERSION, type UserCityRequest } from '../../../workers/kernels/userdata-city.ts';
+import { detectFormat } from '../../../src/features/userdata/formats.ts';
+import { readCityJson } from '../../../src/city/cityjson-reader.ts';
+import { buildUserCity, USERDATA_CITY_VERSION, type UserCityRequest } from '../../../src/features/userdata/city-kernel.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/userdata/buildings.city.json');
 const text = () => readFileSync(FIXTURE, 'utf8');
@@ -117,8 +117,8 @@ describe('city models in the user-data worker', () => {
         if (spec.startsWith('.')) visit(join(file, '..', spec));
       }
     };
-    visit(join(root, 'workers/kernels/userdata-city.ts'));
-    expect([...seen].some((f) => f.endsWith('tools/city/glb.ts'))).toBe(true);
+    visit(join(root, 'src/features/userdata/city-kernel.ts'));
+    expect([...seen].some((f) => f.endsWith('src/city/glb.ts'))).toBe(true);
     expect([...seen].some((f) => f.endsWith('glb-compress.ts'))).toBe(false);
   });
 

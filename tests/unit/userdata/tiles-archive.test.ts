@@ -2,9 +2,9 @@ import { Document, NodeIO } from '@gltf-transform/core';
 import fc from 'fast-check';
 import { zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { GltfPackError, packGltf } from '../../../src/userdata/gltf-pack.ts';
-import { groupLocalFiles } from '../../../src/userdata/local-files.ts';
-import { blobAccess, bytesAccess, folderTileFiles, normalisePath, openTilesArchive, TILES_LIMITS, TilesFileError, tilesetRoot } from '../../../src/userdata/tiles-archive.ts';
+import { GltfPackError, packGltf } from '../../../src/features/userdata/gltf-pack.ts';
+import { groupLocalFiles } from '../../../src/features/userdata/local-files.ts';
+import { blobAccess, bytesAccess, folderTileFiles, normalisePath, openTilesArchive, TILES_LIMITS, TilesFileError, tilesetRoot } from '../../../src/features/userdata/tiles-archive.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));

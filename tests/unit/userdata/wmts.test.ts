@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LayerParseError } from '../../../src/layers/types.ts';
-import { chooseWmts, drawableLayers, readWmtsCapabilities, wmtsCapabilitiesUrl } from '../../../src/userdata/wmts.ts';
+import { chooseWmts, drawableLayers, readWmtsCapabilities, wmtsCapabilitiesUrl } from '../../../src/features/userdata/wmts.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/userdata', name));
 const enc = new TextEncoder();

@@ -1,6 +1,6 @@
 import { MeshBuilder } from '../../../src/core/geometry/extrude.ts';
-import { buildTraceGeometry } from '../../../workers/city/model.ts';
-import type { CityGeometry } from '../../../workers/kernels/sun-hours.ts';
+import { buildTraceGeometry } from '../../../src/city/analysis/model.ts';
+import type { CityGeometry } from '../../../src/city/analysis/geometry.ts';
 
 /** Small cities for analytic tests: axis-aligned boxes (x, y of the south-west corner, sizes in metres). */
 export interface Box {

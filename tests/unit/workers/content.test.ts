@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoPack } from '../../../tools/demo/cli.ts';
-import { decodeContent, TileError } from '../../../workers/city/content.ts';
-import { IDENTITY } from '../../../workers/city/tileset.ts';
+import { buildDemoPack } from '../../../src/city/node/demo-pack.ts';
+import { decodeContent, TileError } from '../../../src/city/tiles/content.ts';
+import { IDENTITY } from '../../../src/city/tiles/tileset.ts';
 
 /** Tile content decoding: glb, the same glb wrapped in b3dm with an RTC centre, and bad bytes. */
 

@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAYER_PARSE_VERSION, type LayerParseApi } from '../../../workers/kernels/layer-parse.ts';
+import { LAYER_PARSE_VERSION, type LayerParseApi } from '../../../src/layers/parse/kernel.ts';
 import { miniGtfs } from '../../fixtures/layers/gtfs.ts';
 
 /** The layers worker through its comlink adapter (the same path the app takes). */

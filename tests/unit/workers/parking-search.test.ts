@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runToEnd } from '../../../workers/kernels/kernel.ts';
-import { calibrateParking, DAY_STEPS, occupancyAt, occupancyRmse, simulateParking, type ParkingParams, type Park, type ParkingRun } from '../../../workers/kernels/parking-search.ts';
+import { runToEnd } from '../../../src/core/simulation/kernel.ts';
+import { calibrateParking, DAY_STEPS, occupancyAt, occupancyRmse, simulateParking, type ParkingParams, type Park, type ParkingRun } from '../../../src/features/mobility/parking-kernel.ts';
 
 /** Parking search: conservation, the two capacity limits, determinism, calibration. */
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MeshBuilder } from '../../../src/core/geometry/extrude.ts';
 import { enuFrame } from '../../../src/core/geodesy.ts';
-import { buildTraceGeometry } from '../../../workers/city/model.ts';
-import { runToEnd } from '../../../workers/kernels/kernel.ts';
-import { applyScenario, scenarioKey, type CityArrays } from '../../../workers/kernels/scenario.ts';
-import { sunHoursKernel, type SunHoursPlan } from '../../../workers/kernels/sun-hours.ts';
+import { buildTraceGeometry } from '../../../src/city/analysis/model.ts';
+import { runToEnd } from '../../../src/core/simulation/kernel.ts';
+import { applyScenario, scenarioKey, type CityArrays } from '../../../src/city/analysis/scenario.ts';
+import { sunHoursKernel, type SunHoursPlan } from '../../../src/features/sun/kernel.ts';
 import { squareM } from './city-fixtures.ts';
 
 /** Scenario edits on the simulation geometry: a project building takes sun from its neighbours. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { B_TERMS, L_TERMS, NUTATION_TERMS, R_TERMS } from '../../../workers/kernels/spa-terms.ts';
-import { riseTransitSet, sunPosition, SUNRISE_ELEVATION_DEG, refractionDeg } from '../../../workers/kernels/spa.ts';
-import { computeSunPosition } from '../../../workers/kernels/sun-position.ts';
+import { B_TERMS, L_TERMS, NUTATION_TERMS, R_TERMS } from '../../../src/core/solar/spa-terms.ts';
+import { riseTransitSet, sunPosition, SUNRISE_ELEVATION_DEG, refractionDeg } from '../../../src/core/solar/spa.ts';
+import { computeSunPosition } from '../../../src/features/sun/position-kernel.ts';
 
 /**
  * NREL SPA against the reference case of Reda & Andreas (NREL/TP-560-34302, table A5.1): 17

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { KernelError, runToEnd } from '../../../workers/kernels/kernel.ts';
-import { riseTransitSet } from '../../../workers/kernels/spa.ts';
-import { mergeSunHours, sunHoursKernel, sunSteps, SURFACE_GROUND, SURFACE_ROOF, type SunHoursPlan } from '../../../workers/kernels/sun-hours.ts';
+import { KernelError, runToEnd } from '../../../src/core/simulation/kernel.ts';
+import { riseTransitSet } from '../../../src/core/solar/spa.ts';
+import { mergeSunHours, sunHoursKernel, sunSteps, type SunHoursPlan } from '../../../src/features/sun/kernel.ts';
+import { SURFACE_GROUND, SURFACE_ROOF } from '../../../src/city/analysis/geometry.ts';
 import { boxesGeometry, squareM } from './city-fixtures.ts';
 
 /** Analytic checks of the sun-hours kernel on small cities in Rennes' frame. */

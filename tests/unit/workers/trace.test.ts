@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTracer, T_MIN, type Hit } from '../../../workers/kernels/bvh-trace.ts';
-import { gridFor, polygonAreaM2, rasterizePolygons } from '../../../workers/kernels/grid.ts';
+import { createTracer, T_MIN, type Hit } from '../../../src/city/analysis/bvh-trace.ts';
+import { gridFor, polygonAreaM2, rasterizePolygons } from '../../../src/core/grid.ts';
 import { boxesGeometry } from './city-fixtures.ts';
 
 /** Brute force over every triangle: the nearest t in (T_MIN, tMax], or -1. */

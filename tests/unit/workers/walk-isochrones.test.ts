@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KernelError, runToEnd } from '../../../workers/kernels/kernel.ts';
-import { carParks, inPolygons, occupancyObservations, pointsFromGeoJson, populationCells, streetLinesFromGeoJson } from '../../../workers/kernels/mobility-data.ts';
-import { buildStreetGraph, WALK, type StreetLines } from '../../../workers/kernels/street-graph.ts';
-import { walkIsochronesKernel, type WalkPlan } from '../../../workers/kernels/walk-isochrones.ts';
-import { isochroneGeoJson } from '../../../src/simulations/walk-isochrones.ts';
+import { KernelError, runToEnd } from '../../../src/core/simulation/kernel.ts';
+import { carParks, inPolygons, occupancyObservations, pointsFromGeoJson, populationCells, streetLinesFromGeoJson } from '../../../src/features/mobility/data.ts';
+import { buildStreetGraph, WALK, type StreetLines } from '../../../src/features/mobility/street-graph.ts';
+import { walkIsochronesKernel, type WalkPlan } from '../../../src/features/mobility/walk-kernel.ts';
+import { isochroneGeoJson } from '../../../src/features/mobility/walk-contract.ts';
 
 /** Walking isochrones and indicators on a small known street, and the data readers (fuzzed). */
 

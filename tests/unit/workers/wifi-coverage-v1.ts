@@ -1,8 +1,8 @@
-import { createTracer, type Hit } from '../../../workers/kernels/bvh-trace.ts';
-import { gridFor, rasterizePolygons } from '../../../workers/kernels/grid.ts';
-import type { KernelRun } from '../../../workers/kernels/kernel.ts';
-import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROOF, triangleFrame, type CityGeometry } from '../../../workers/kernels/sun-hours.ts';
-import { countWalls, emptyFacades, P1411, p1411LossDb, patternGainDb, type Transmitter, type WifiPart, type WifiPlan } from '../../../workers/kernels/wifi-coverage.ts';
+import { createTracer, type Hit } from '../../../src/city/analysis/bvh-trace.ts';
+import { gridFor, rasterizePolygons } from '../../../src/core/grid.ts';
+import type { KernelRun } from '../../../src/core/simulation/kernel.ts';
+import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROOF, triangleFrame, type CityGeometry } from '../../../src/city/analysis/geometry.ts';
+import { countWalls, emptyFacades, P1411, p1411LossDb, patternGainDb, type Transmitter, type WifiPart, type WifiPlan } from '../../../src/features/wifi/kernel.ts';
 
 /**
  * The wifi coverage kernel as it was before the speed work (version 1, commit 9575b39): per-cell

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTracer } from '../../../workers/kernels/bvh-trace.ts';
-import { runToEnd } from '../../../workers/kernels/kernel.ts';
+import { createTracer } from '../../../src/city/analysis/bvh-trace.ts';
+import { runToEnd } from '../../../src/core/simulation/kernel.ts';
 import {
   countWalls,
   freeSpaceLossDb,
@@ -14,9 +14,9 @@ import {
   type Transmitter,
   type WifiPart,
   type WifiPlan,
-} from '../../../workers/kernels/wifi-coverage.ts';
-import { planHotspots } from '../../../src/simulations/wifi-kpi.ts';
-import { wifiFacadeKpi } from '../../../src/simulations/wifi-coverage.ts';
+} from '../../../src/features/wifi/kernel.ts';
+import { planHotspots } from '../../../src/features/wifi/figures.ts';
+import { wifiFacadeKpi } from '../../../src/features/wifi/contract.ts';
 import { boxesGeometry, squareM, type Box } from './city-fixtures.ts';
 import { wifiCoverageKernelV1 } from './wifi-coverage-v1.ts';
 

@@ -1,0 +1,160 @@
+import * as Comlink from 'comlink';
+import { parseUserFile, USERDATA_PARSE_VERSION, type UserParseApi, type UserParseRequest, type UserParseResponse } from './parse-kernel.ts';
+import type { UserCityApi } from './city-kernel.ts';
+import { USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from './city-contract.ts';
+import type { UserFormat, UserParseOptions } from '../../layers/userdata-types.ts';
+import { FetchError, fetchWithRetry } from '../../sources/http.ts';
+
+/**
+ * Fetching and keeping what the user brings (issue 13): the parse worker's client, URL reads with
+ * byte limits and progress (a CORS refusal or a broken URL becomes a FetchError naming the URL),
+ * and the IndexedDB store that keeps added data with the city so it comes back on reload.
+ */
+
+export interface UserParser {
+  parse(req: Omit<UserParseRequest, 'version'>): Promise<UserParseResponse>;
+  /** Builds a CityGML or CityJSON file's buildings into a glb through the city pipeline. */
+  buildCity(req: Omit<UserCityRequest, 'version'>): Promise<UserCityResponse>;
+  dispose(): void;
+}
+
+/** Parses in a worker (the page stays responsive); in the page where workers are missing. */
+export function createUserParser(): UserParser {
+  if (typeof Worker === 'undefined') {
+    return { parse: (r) => Promise.resolve(parseUserFile({ ...r, version: USERDATA_PARSE_VERSION })), buildCity: async (r) => (await import('./city-kernel.ts')).buildUserCity({ ...r, version: USERDATA_CITY_VERSION }), dispose: () => undefined };
+  }
+  const worker = new Worker(new URL('../../../workers/userdata.worker.ts', import.meta.url), { type: 'module', name: 'jumeau-userdata' });
+  const api = Comlink.wrap<UserParseApi & UserCityApi>(worker);
+  return {
+    // The bytes are copied, not transferred: the page keeps them to store and re-parse.
+    parse: async (r) => {
+      try {
+        return await api.parseUserFile({ ...r, version: USERDATA_PARSE_VERSION });
+      } catch (e) {
+        return { ok: false, version: USERDATA_PARSE_VERSION, error: { where: r.name, reason: `the parser stopped (${e instanceof Error ? e.message : String(e)})` } };
+      }
+    },
+    buildCity: async (r) => {
+      try {
+        const res = await api.buildUserCity({ ...r, version: USERDATA_CITY_VERSION });
+        return res;
+      } catch (e) {
+        return { ok: false, version: USERDATA_CITY_VERSION, error: { where: r.name, reason: `the city model builder stopped (${e instanceof Error ? e.message : String(e)})` } };
+      }
+    },
+    dispose: () => {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+/** Reads a URL's body with a byte limit, reporting progress (bytes read, total when known). */
+export async function fetchUserBytes(url: string, maxBytes: number, o: { signal?: AbortSignal; onProgress?: (read: number, total: number | null) => void; fetchImpl?: typeof fetch } = {}): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetchWithRetry(url, { timeoutMs: 30_000, retries: 1, maxBytes, ...(o.signal !== undefined ? { signal: o.signal } : {}), ...(o.fetchImpl !== undefined ? { fetchImpl: o.fetchImpl } : {}) });
+  } catch (e) {
+    if (e instanceof FetchError && e.kind === 'network') throw new FetchError(url, 'network', 'unreachable, or refused by the server\'s CORS policy');
+    throw e;
+  }
+  const lenHeader = res.headers.get('content-length');
+  const total = lenHeader !== null && Number.isFinite(Number(lenHeader)) ? Number(lenHeader) : null;
+  if (res.body === null) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    if (read > maxBytes) {
+      await reader.cancel();
+      throw new FetchError(url, 'too-large', `more than ${Math.round(maxBytes / 1048576)} MB`);
+    }
+    chunks.push(value);
+    o.onProgress?.(read, total);
+  }
+  const out = new Uint8Array(read);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.byteLength;
+  }
+  return out;
+}
+
+/** What is stored of one added item (the bytes of a file; the address of a URL). */
+export interface StoredItem {
+  /** Unique id (also the layer id suffix). */
+  id: string;
+  cityId: string;
+  name: string;
+  format: UserFormat;
+  source:
+    | { kind: 'file'; bytes: Uint8Array }
+    | { kind: 'url'; url: string; layers?: string }
+    /** A `.3tz` 3D Tiles archive from disk, read lazily (app/userdata-tiles.ts). */
+    | { kind: 'archive'; blob: Blob }
+    /** A folder of tiles from disk: its files by relative path, and the folder holding tileset.json. */
+    | { kind: 'folder'; files: { path: string; blob: Blob }[]; root: string };
+  /** What the user said of the data: licence and publisher (free text). */
+  licence: string;
+  publisher: string;
+  options: UserParseOptions;
+  /** Attribute the layer is coloured by. */
+  styleField: string | null;
+  placement?: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number };
+  addedAtMs: number;
+  order: number;
+}
+
+export interface UserStore {
+  list(cityId: string): Promise<StoredItem[]>;
+  put(item: StoredItem): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+const DB = 'jumeau-userdata';
+const STORE = 'items';
+
+/** The IndexedDB store (a store that keeps nothing when IndexedDB is missing or refused). */
+export function createUserStore(): UserStore {
+  let db: Promise<IDBDatabase | null> | null = null;
+  const open = () =>
+    (db ??= new Promise<IDBDatabase | null>((resolve) => {
+      if (typeof indexedDB === 'undefined') return resolve(null);
+      const req = indexedDB.open(DB, 1);
+      req.onupgradeneeded = () => {
+        const s = req.result.createObjectStore(STORE, { keyPath: 'id' });
+        s.createIndex('city', 'cityId');
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => resolve(null);
+      req.onblocked = () => resolve(null);
+    }));
+  const run = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | null> =>
+    open().then(
+      (d) =>
+        new Promise<T | null>((resolve, reject) => {
+          if (d === null) return resolve(null);
+          const tx = d.transaction(STORE, mode);
+          const r = fn(tx.objectStore(STORE));
+          tx.oncomplete = () => resolve(r.result);
+          tx.onerror = () => reject(new Error(`IndexedDB: ${tx.error?.message ?? 'write failed'}`));
+          tx.onabort = () => reject(new Error(`IndexedDB: ${tx.error?.message ?? 'aborted (storage full?)'}`));
+        }),
+    );
+  return {
+    async list(cityId) {
+      const all = (await run('readonly', (s) => s.index('city').getAll(cityId))) as StoredItem[] | null;
+      return (all ?? []).sort((a, b) => a.order - b.order);
+    },
+    async put(item) {
+      await run('readwrite', (s) => s.put(item));
+    },
+    async remove(id) {
+      await run('readwrite', (s) => s.delete(id));
+    },
+  };
+}
