@@ -30,6 +30,8 @@ import { createUserDataHooks } from '../scenarios/userdata.ts';
 import { createTourHooks } from './tour-hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
 import { featureModules } from './install.ts';
+import { kpisFor } from './indicators.ts';
+import { findSimulation, SIMULATIONS } from './simulations.ts';
 import './messages.ts';
 import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
 
@@ -629,6 +631,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     setChromeHidden(hidden) {
       for (const el of [topbar.el, toolbar.el, stacks.left, stacks.right]) el.classList.toggle('chrome-hidden', hidden);
     },
+    registry: { simulations: SIMULATIONS, findSimulation, indicators: kpisFor(SIMULATIONS) },
     tours: createTourHooks(),
     userData: createUserDataHooks(),
   };

@@ -1,4 +1,6 @@
 import type { CityConfig } from '../config/types.ts';
+import type { AnySimulation } from '../core/simulation/types.ts';
+import type { KpiProvider } from '../scenarios/kpi.ts';
 import type { PanelId, UrlState } from '../core/url-state.ts';
 import type { CityScene } from '../scene/city-scene.ts';
 import type { PickedItem, PickRouter } from '../scene/picking.ts';
@@ -41,6 +43,15 @@ export interface AppContext {
    * for sun hours, wifi and the scenario indicators alike.
    */
   simulationPool(): WorkerPool;
+  /**
+   * The registries built from the feature list (src/app/features.ts): every simulation and every
+   * scenario indicator. Features read them here rather than importing app/ or each other.
+   */
+  readonly registry: {
+    readonly simulations: readonly AnySimulation[];
+    findSimulation(id: string): AnySimulation | null;
+    readonly indicators: readonly KpiProvider[];
+  };
 
   /** Shows a translated message; `dedupe` replaces an earlier message with the same key. */
   say(level: Level, key: MessageKey, params?: Record<string, string | number>, dedupe?: string): void;

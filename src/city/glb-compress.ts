@@ -2,7 +2,12 @@ import type { Document, WebIO } from '@gltf-transform/core';
 import { EXTMeshoptCompression, KHRMeshQuantization } from '@gltf-transform/extensions';
 import { quantize, reorder } from '@gltf-transform/functions';
 import { MeshoptEncoder } from 'meshoptimizer';
-import { MAX_QUANTIZATION_ERROR_M } from './glb.ts';
+
+/**
+ * Largest position error accepted from quantization, metres (half a 16-bit step over the
+ * tile's extent). Content regions are padded by more than this (tiler.REGION_PAD_M).
+ */
+export const MAX_QUANTIZATION_ERROR_M = 0.02;
 
 /**
  * Compression of a tile's glb (the CLI's default): gltf-transform's meshopt() ('high'), with

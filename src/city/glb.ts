@@ -211,11 +211,6 @@ export async function writeTileGlb(buildings: readonly BuildingRecord[], frame: 
   return { glb, vertices, triangles };
 }
 
-/**
- * Largest position error accepted from quantization, metres (half a 16-bit step over the
- * tile's extent). Content regions are padded by more than this (tiler.REGION_PAD_M).
- */
-export const MAX_QUANTIZATION_ERROR_M = 0.02;
 
 function vertexPositions(mb: MeshBuilder, surfaces: ReadonlyMap<string, SurfaceBuilder>): Float32Array[] {
   return [mb.positions.toArray(), ...[...surfaces.values()].map((g) => g.positions.toArray())];

@@ -16,7 +16,7 @@ import { refreshPackIndex } from './pack.ts';
 
 /** ../shared/data beside the project, or $JUMEAU_SHARED_DATA. */
 export function sharedDataDir(): string {
-  return resolve(process.env.JUMEAU_SHARED_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data'));
+  return resolve(process.env.JUMEAU_SHARED_DATA ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data'));
 }
 
 export interface SampleFile {

@@ -202,5 +202,5 @@ export async function refreshPackIndex(packsDir: string): Promise<PackIndex> {
 
 /** Default packs folder: `$JUMEAU_PACKS_DIR`, else `packs/` in the project. */
 export function packsDir(): string {
-  return resolve(process.env.JUMEAU_PACKS_DIR ?? join(import.meta.dirname, '..', '..', 'packs'));
+  return resolve(process.env.JUMEAU_PACKS_DIR ?? join(import.meta.dirname, '..', '..', '..', 'packs'));
 }

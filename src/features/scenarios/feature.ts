@@ -9,7 +9,7 @@ import { packFiles } from '../mobility/inputs.ts';
 import { openWifiSites, polygonsFc, ringBbox } from '../wifi/inputs.ts';
 import { wifiLayer } from '../../layers/wifi.ts';
 import { populationGridLayer } from '../../layers/population-grid.ts';
-import { createLayerData } from '../../layers/layer-data.ts';
+import { createLayerData } from '../../sources/layer-data.ts';
 import { computeKpiTable, type KpiRunner, type KpiStudy, type KpiTable } from '../../scenarios/kpi.ts';
 import { kpisFor } from '../../app/indicators.ts';
 import { applyEdits, emptyEffect, type Scenario } from '../../scenarios/model.ts';

@@ -3,7 +3,7 @@ import { enuFrame, metresPerDegree } from '../../core/geodesy.ts';
 import { polygonAreaM2, type GridSpec, type PolygonM } from '../../core/grid.ts';
 import { FACADE_SPACING_M, mergeWifiParts, P1411, type AntennaPattern, type Transmitter, type WifiFacades, type WifiPart, type WifiPlan } from './kernel.ts';
 import { area, areaBbox, areaGeometry, areaPolygons, lonLat } from '../../core/simulation/schemas.ts';
-import { scenarioSchema } from '../sun/contract.ts';
+import { simScenarioSchema as scenarioSchema } from '../../core/simulation/scenario-input.ts';
 import { splitIntoParts, type MethodCard, type SimulationDefinition } from '../../core/simulation/types.ts';
 import { planHotspots, residentsPerCell, wifiKpis, type HotspotPick, type LonLatPolygons, type NamedArea, type PopulationSquare, type WifiKpis } from './figures.ts';
 

@@ -16,7 +16,7 @@ import { findSimulation } from '../../app/simulations.ts';
 import type { SimProgress } from '../../core/simulation/types.ts';
 import type { WifiCoverageOutput } from './contract.ts';
 import type { WifiKpis } from './figures.ts';
-import { createLayerData } from '../../layers/layer-data.ts';
+import { createLayerData } from '../../sources/layer-data.ts';
 import { openDataAp, openWifiSites, polygonsFc, ringBbox, wifiInput, type AccessPointInput } from './inputs.ts';
 import { parseWifiParam, serializeWifiParam, type ScenarioAp } from './scenario.ts';
 import { formatNumber, t } from '../../ui/i18n/index.ts';

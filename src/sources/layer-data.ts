@@ -1,6 +1,6 @@
-import { planLayer } from './resolve.ts';
-import type { LayerDefinition, LayerFeature } from './types.ts';
-import { createWorkerParser, loadLayer, memoryCache, type LayerParser } from '../sources/layers.ts';
+import { planLayer } from '../layers/resolve.ts';
+import type { LayerDefinition, LayerFeature } from '../layers/types.ts';
+import { createWorkerParser, loadLayer, memoryCache, type LayerParser } from './layers.ts';
 import type { CityConfig } from '../config/types.ts';
 
 /** What a layer's data needs of an open city: its configuration. */
