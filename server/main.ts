@@ -5,7 +5,8 @@ import { createServer } from './app.ts';
 /**
  * `npm run serve` / `npm run preview`: the production build and the API on one port.
  * `tsx server/main.ts` without `--prod` runs the development server (what `npm start` uses).
- * Options: --port N (default $PORT or 5173), --host H (default 127.0.0.1).
+ * Options: --port N (default $PORT or 5173), --host H (default 127.0.0.1); JUMEAU_DIST_DIR serves
+ * another build folder than dist/ (the e2e tests of parallel work use it).
  */
 
 function arg(name: string): string | undefined {
@@ -15,7 +16,7 @@ function arg(name: string): string | undefined {
 
 export async function startServer(mode: 'dev' | 'prod', port: number, host: string): Promise<string> {
   const root = resolve(import.meta.dirname, '..');
-  const app = await createServer({ mode, packsDir: packsDir(), distDir: join(root, 'dist'), rootDir: root });
+  const app = await createServer({ mode, packsDir: packsDir(), distDir: resolve(process.env.JUMEAU_DIST_DIR ?? join(root, 'dist')), rootDir: root });
   await app.listen({ port, host });
   const shown = host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host;
   const url = `http://${shown}:${port}/`;
