@@ -1,4 +1,5 @@
 import type { Tour, TourLayer } from '../features/tours/model.ts';
+import { readTours, toursOfScenario } from '../features/tours/scenario-adapter.ts';
 
 /**
  * How tours reach the features whose state a stop sets, without importing them: each feature
@@ -40,6 +41,13 @@ export interface TourHooks {
   provideTours(impl: { adopt(tours: readonly Tour[]): void; all(): Tour[] }): () => void;
   /** Every saved tour of the open city (for saving them with a scenario). */
   all(): Tour[];
+  /** The saved tours that show this scenario: they are saved with it (its file's `tours`). */
+  ofScenario(scenarioId: string): Tour[];
+  /**
+   * Adopts the tours a scenario document carries (its `tours` list, each validated: see
+   * `scenario-adapter.ts`); returns the problems of those left out.
+   */
+  adoptFrom(doc: unknown): string[];
 }
 
 export function createTourHooks(): TourHooks {
@@ -69,5 +77,11 @@ export function createTourHooks(): TourHooks {
       };
     },
     all: () => tours?.all() ?? [],
+    ofScenario: (id) => toursOfScenario(tours?.all() ?? [], id),
+    adoptFrom(doc) {
+      const { tours: read, problems } = readTours(doc);
+      if (read.length > 0) tours?.adopt(read);
+      return problems;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { SimScenario } from '../core/simulation/scenario-input.ts';
-import type { WifiSite } from '../features/wifi/inputs.ts';
 import type { SimError, SimResult, Text } from '../core/simulation/types.ts';
+import type { LayerDefinition, LayerFeature } from '../layers/types.ts';
 import type { LonLat } from './edits.ts';
 import { applyEdits, emptyEffect, type ScenarioEffect } from './model.ts';
 import { ringPolygon } from './simulate.ts';
@@ -9,7 +9,10 @@ import type { Edit } from './edits.ts';
 /**
  * Key performance indicators: a registry of providers, each a plain object (id, label, unit,
  * which way is better, the simulation runs it needs, and `compute(baseline, scenario)`), so a
- * simulation adds its indicators with one file and one line in `kpis/index.ts`.
+ * feature adds its indicators with one file (`src/features/<id>/indicators.ts`) named in its
+ * manifest. Each run builds its own input, and loads what that input needs beyond the study
+ * (`prepare`: layer data, pack files) from what the page gives it (`KpiSource`), so the
+ * scenario feature knows no simulation's input.
  *
  * A comparison runs every simulation the chosen indicators need twice — on the baseline city
  * and on the scenario — with the same study (area, date, steps), then each provider computes its
@@ -34,11 +37,32 @@ export interface KpiStudy {
    */
   files?: Readonly<Record<string, string>>;
   /**
-   * Layer data the page loaded for the study (layers that may come from open-data services, not
-   * only pack files): the wifi access points in service (empty: the city has none known; absent:
-   * they could not be loaded) and the population squares meeting the area (GeoJSON).
+   * Layer data loaded for the study by the runs' `prepare` (layers that may come from open-data
+   * services, not only pack files), by name: each run reads the names its own `prepare` writes
+   * (the wifi run: `wifiSites`, `population`). Headless callers set it themselves.
    */
-  data?: { wifiSites?: readonly WifiSite[]; population?: unknown };
+  data?: Readonly<Record<string, unknown>>;
+}
+
+/** What the study's `files` and `data` gain from one run's `prepare`. */
+export type KpiStudyAdditions = Partial<Pick<KpiStudy, 'files' | 'data'>>;
+
+/**
+ * What the page gives the runs to prepare a comparison (see {@link KpiRun.prepare}): the open
+ * city and a loader of its layer data.
+ */
+export interface KpiSource {
+  /** The open city: its bounding box [w, s, e, n] and its pack's layer files. */
+  readonly city: { readonly bbox: readonly number[]; readonly packUrl?: string; readonly packLayers?: readonly { layer?: string; file: string }[] };
+  /** The address relative URLs are resolved against (the page's). */
+  readonly base: string;
+  /** A layer's features in the open city: null when the city has no source for it; rejects when loading fails. */
+  features(layer: LayerDefinition): Promise<readonly LayerFeature[] | null>;
+}
+
+/** What a comparison reads of an AbortSignal (kept free of the DOM library for pure callers). */
+export interface KpiSignal {
+  readonly aborted: boolean;
 }
 
 /** What a run's input is built from, for one side. */
@@ -61,6 +85,12 @@ export interface KpiRun {
   title: Text;
   /** Its input for one side (parameters set in the scenario are added on the scenario side). */
   input(ctx: KpiRunContext): Record<string, unknown>;
+  /**
+   * What its input needs beyond the study, loaded once per comparison before any run (layer data
+   * that may come from open-data services, the city pack's files), merged into the study by
+   * {@link prepareStudy}. What cannot be loaded is left out and `input` says so.
+   */
+  prepare?(source: KpiSource, study: KpiStudy): Promise<KpiStudyAdditions>;
 }
 
 /** One side's outputs, as providers see them. */
@@ -124,12 +154,12 @@ export interface KpiTable {
 }
 
 /** Runs one simulation (the page's worker pool, or headless). */
-export type KpiRunner = (simulation: string, input: Record<string, unknown>, o: { key: string; side: Side; run: KpiRun; signal?: AbortSignal }) => Promise<SimResult<unknown> & { ms?: number }>;
+export type KpiRunner = (simulation: string, input: Record<string, unknown>, o: { key: string; side: Side; run: KpiRun; signal?: KpiSignal }) => Promise<SimResult<unknown> & { ms?: number }>;
 
 export interface ComputeOptions {
   /** The simulation edits of the scenario (imported models' triangles included). */
   simScenario: SimScenario;
-  signal?: AbortSignal;
+  signal?: KpiSignal;
   onStep?(step: { index: number; total: number; run: KpiRun; side: Side }): void;
 }
 
@@ -138,6 +168,20 @@ export function runsOf(providers: readonly KpiProvider[]): KpiRun[] {
   const out = new Map<string, KpiRun>();
   for (const p of providers) for (const r of p.runs) if (!out.has(r.id)) out.set(r.id, r);
   return [...out.values()];
+}
+
+/**
+ * The study with what the runs of `providers` prepare (each run once, all at once): their
+ * `files` and `data` merged into the study's own.
+ */
+export async function prepareStudy(providers: readonly KpiProvider[], study: KpiStudy, source: KpiSource): Promise<KpiStudy> {
+  const added = await Promise.all(runsOf(providers).map((r) => r.prepare?.(source, study) ?? Promise.resolve<KpiStudyAdditions>({})));
+  let out = study;
+  for (const a of added) {
+    if (a.files !== undefined) out = { ...out, files: { ...out.files, ...a.files } };
+    if (a.data !== undefined) out = { ...out, data: { ...out.data, ...a.data } };
+  }
+  return out;
 }
 
 /** A stable key of what a comparison depends on. */

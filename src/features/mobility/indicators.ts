@@ -1,7 +1,7 @@
 import type { ParkingSearchOutput } from './parking-contract.ts';
-import { parkingInput, parkingScenarioOf, TRANSIT_AMENITY, walkInput } from './inputs.ts';
+import { packFiles, parkingInput, parkingScenarioOf, TRANSIT_AMENITY, walkInput } from './inputs.ts';
 import type { WalkIsochronesOutput } from './walk-contract.ts';
-import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../../scenarios/kpi.ts';
+import { runOutput, type KpiProvider, type KpiRun, type KpiSide, type KpiSource, type KpiStudyAdditions } from '../../scenarios/kpi.ts';
 
 /**
  * Mobility indicators (issue 8's simulations) from the city pack's files: the mean time drivers
@@ -10,10 +10,14 @@ import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../../sc
  * A city whose pack lacks the files gets the reason on the row, never a number.
  */
 
+/** The study's `files`: the open city pack's layer files, as absolute URLs (headless callers set them). */
+const withPackFiles = (source: KpiSource): Promise<KpiStudyAdditions> => Promise.resolve({ files: packFiles(source.city.packUrl, source.city.packLayers, source.base) });
+
 export const PARKING_RUN: KpiRun = {
   id: 'parking-search',
   simulation: 'parking-search',
   title: { fr: 'Recherche de stationnement', en: 'Parking search' },
+  prepare: withPackFiles,
   input: (ctx) => parkingInput(ctx.study.files ?? {}, { seed: 1, scenario: ctx.side === 'scenario' ? parkingScenarioOf(ctx.effect.carParks) : null }),
 };
 
@@ -21,6 +25,7 @@ export const TRANSIT_RUN: KpiRun = {
   id: 'walk-transit',
   simulation: 'walk-isochrones',
   title: { fr: 'Accès à pied aux transports', en: 'Walking access to transit' },
+  prepare: withPackFiles,
   input: (ctx) => {
     const files = ctx.study.files ?? {};
     if (files['metro-stations'] === undefined) throw new Error('this city’s pack has no transit stations layer (metro-stations)');

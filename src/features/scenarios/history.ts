@@ -1,4 +1,4 @@
-import type { Edit } from '../../scenarios/edits.ts';
+import { canonicalEdit, checkEdit, type Edit } from '../../scenarios/edits.ts';
 
 /**
  * Undo and redo over a scenario's edits, as pure functions of an immutable history. Every
@@ -93,4 +93,24 @@ export function redo(h: History): History {
   if (step === undefined) return h;
   const r = applyCommand(h.edits, step.forward);
   return { edits: r.edits, undo: [...h.undo, step], redo: h.redo.slice(0, -1) };
+}
+
+/** Why a command cannot run (an added or updated edit that is not valid), or null. */
+export function commandProblem(c: Command): string | null {
+  if (c.op === 'add' || c.op === 'update') {
+    const r = checkEdit(c.edit);
+    return r.ok ? null : r.error;
+  }
+  if (c.op === 'batch') {
+    for (const x of c.commands) {
+      const e = commandProblem(x);
+      if (e !== null) return e;
+    }
+  }
+  return null;
+}
+
+/** The command with its edits at the scenario's precision (see `canonicalEdit`). */
+export function canonicalCommand(c: Command): Command {
+  return c.op === 'add' || c.op === 'update' ? { ...c, edit: canonicalEdit(c.edit) } : c.op === 'batch' ? { op: 'batch', commands: c.commands.map(canonicalCommand) } : c;
 }

@@ -1,6 +1,6 @@
 import type { ScenarioAsset } from '../../scenarios/file.ts';
 import type { Scenario } from '../../scenarios/model.ts';
-import { byRecent, checkStored, type ScenarioStore } from '../../scenarios/store.ts';
+import { byRecent, checkStored, createMemoryStore, type ScenarioStore } from '../../scenarios/store.ts';
 
 /**
  * Scenarios in the browser's IndexedDB (database `jumeau-scenarios`): one store of scenarios
@@ -87,5 +87,22 @@ export async function openIndexedDbStore(factory: IDBFactory = indexedDB): Promi
       return n;
     },
     close: () => db.close(),
+  };
+}
+
+/** A store that waits for IndexedDB to open, or falls back to memory (with the reason). */
+export function deferredStore(onFallback: (reason: string) => void): ScenarioStore {
+  const ready: Promise<ScenarioStore> = openIndexedDbStore().catch((e: unknown) => {
+    onFallback(e instanceof Error ? e.message : String(e));
+    return createMemoryStore();
+  });
+  return {
+    list: (c) => ready.then((s) => s.list(c)),
+    get: (id) => ready.then((s) => s.get(id)),
+    put: (x) => ready.then((s) => s.put(x)),
+    delete: (id) => ready.then((s) => s.delete(id)),
+    getAsset: (sha) => ready.then((s) => s.getAsset(sha)),
+    putAsset: (sha, a) => ready.then((s) => s.putAsset(sha, a)),
+    collectAssets: () => ready.then((s) => s.collectAssets()),
   };
 }

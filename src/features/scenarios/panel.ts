@@ -1,6 +1,7 @@
 import '../../../assets/styles/scenario.css';
 import type { KpiTable } from '../../scenarios/kpi.ts';
-import type { CompareMode } from './share.ts';
+import type { ScenarioView, Tool, ToolParams } from './controller.ts';
+import type { CompareMode } from './compare-link.ts';
 import { BUILDING_USES, floorsToHeightM, heightToFloors, type BuildingUse, type Edit } from '../../scenarios/edits.ts';
 import { h, replaceChildren } from '../../ui/dom.ts';
 import { formatNumber, getLang, t, type MessageKey } from '../../ui/i18n/index.ts';
@@ -15,38 +16,7 @@ import { createPanel, type Panel } from '../../ui/panel.ts';
  * back.
  */
 
-export type Tool = 'building' | 'remove' | 'hide' | 'clip' | 'hotspot' | 'model' | 'facility' | 'carpark';
-
-/** The values of the tool fields. */
-export interface ToolParams {
-  heightM: number;
-  floors: number | null;
-  use: BuildingUse;
-  depthM: number;
-  capacity: number;
-}
-
-export interface ScenarioView {
-  scenarios: { id: string; name: string }[];
-  activeId: string | null;
-  edits: readonly Edit[];
-  canUndo: boolean;
-  canRedo: boolean;
-  saveState: 'saved' | 'saving' | 'failed' | null;
-  hint: string | null;
-  running: string | null;
-  table: KpiTable | null;
-  tableStale: boolean;
-  areaText: string | null;
-  missingKpis: string | null;
-  /** The comparison view shown: split by a divider, two synchronised views, or none. */
-  compare: CompareMode | null;
-  /** The imported model edit whose 3D gizmo is open. */
-  gizmoFor: string | null;
-  note: string | null;
-  /** Simulation ids of the registry (for parameters). */
-  simulations: string[];
-}
+export type { ScenarioView, Tool, ToolParams } from './controller.ts';
 
 export interface ScenarioPanelCallbacks {
   onClose(): void;
@@ -326,4 +296,22 @@ export function createScenarioPanel(cb: ScenarioPanelCallbacks): ScenarioPanel {
       replaceChildren(body);
     },
   };
+}
+
+/**
+ * Undo and redo from the keyboard anywhere in the page (Ctrl/⌘+Z, Ctrl/⌘+Shift+Z or Ctrl/⌘+Y),
+ * except while typing in a field. Returns the remover.
+ */
+export function listenUndoKeys(undo: () => void, redo: () => void): () => void {
+  const onKeys = (e: KeyboardEvent) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    if (((e.target as HTMLElement | null)?.closest('input, textarea, select') ?? null) !== null) return;
+    const k = e.key.toLowerCase();
+    if (k === 'z' && !e.shiftKey) undo();
+    else if ((k === 'z' && e.shiftKey) || k === 'y') redo();
+    else return;
+    e.preventDefault();
+  };
+  document.addEventListener('keydown', onKeys);
+  return () => document.removeEventListener('keydown', onKeys);
 }

@@ -1,8 +1,8 @@
 import { GltfError, parseGltfTriangles, type GltfTriangles } from '../../core/gltf.ts';
 import type { CameraState } from '../../core/url-state.ts';
-import { canonicalEdit, checkEdit, type Edit } from '../../scenarios/edits.ts';
+import { canonicalEdit, type Edit } from '../../scenarios/edits.ts';
 import { canonicalScenario, MAX_MODEL_BYTES, readScenarioFile, sha256Hex, usedAssets, writeScenarioFile, type ReadResult, type ScenarioAsset } from '../../scenarios/file.ts';
-import { canRedo, canUndo, createHistory, execute, HistoryError, redo, undo, type Command, type History } from './history.ts';
+import { canonicalCommand, canRedo, canUndo, commandProblem, createHistory, execute, HistoryError, redo, undo, type Command, type History } from './history.ts';
 import { applyEdits, createScenario, editKey, stableJson, type Scenario, type ScenarioEffect, type StudySettings } from '../../scenarios/model.ts';
 import type { ScenarioStore } from '../../scenarios/store.ts';
 
@@ -229,24 +229,10 @@ export class ScenarioService {
   execute(cmd: Command): EditResult {
     const s = this.current;
     if (s === null) return { ok: false, error: 'no scenario is active' };
-    const check = (c: Command): string | null => {
-      if (c.op === 'add' || c.op === 'update') {
-        const r = checkEdit(c.edit);
-        return r.ok ? null : r.error;
-      }
-      if (c.op === 'batch') {
-        for (const x of c.commands) {
-          const e = check(x);
-          if (e !== null) return e;
-        }
-      }
-      return null;
-    };
-    const problem = check(cmd);
+    const problem = commandProblem(cmd);
     if (problem !== null) return { ok: false, error: problem };
-    const canon = (c: Command): Command => (c.op === 'add' || c.op === 'update' ? { ...c, edit: canonicalEdit(c.edit) } : c.op === 'batch' ? { op: 'batch', commands: c.commands.map(canon) } : c);
     try {
-      this.setHistory(execute(this.hist, canon(cmd)));
+      this.setHistory(execute(this.hist, canonicalCommand(cmd)));
       return { ok: true };
     } catch (e) {
       return { ok: false, error: e instanceof HistoryError ? e.message : String(e) };

@@ -1,5 +1,7 @@
 import type { WifiCoverageOutput } from './contract.ts';
-import { sideAccessPoints, wifiInput } from './inputs.ts';
+import { openWifiSites, polygonsFc, ringBbox, sideAccessPoints, wifiInput, type WifiSite } from './inputs.ts';
+import { populationGridLayer } from '../../layers/population-grid.ts';
+import { wifiLayer } from '../../layers/wifi.ts';
 import { runOutput, type KpiProvider, type KpiRun, type KpiSide } from '../../scenarios/kpi.ts';
 
 /**
@@ -13,10 +15,25 @@ export const WIFI_RUN: KpiRun = {
   id: 'wifi-coverage',
   simulation: 'wifi-coverage',
   title: { fr: 'Couverture wifi', en: 'Wifi coverage' },
+  /**
+   * The study's layer data (`study.data`): the wifi access points in service (empty: the city has
+   * none known; left out when they fail to load, and `input` says so) and the population squares
+   * meeting the area (GeoJSON; left out when the city has none).
+   */
+  prepare: async (source, study) => {
+    const [wifi, pop] = await Promise.all([source.features(wifiLayer).catch(() => undefined), source.features(populationGridLayer).catch(() => null)]);
+    return {
+      data: {
+        ...(wifi !== undefined ? { wifiSites: openWifiSites(wifi ?? [], source.city.bbox) } : {}),
+        ...(pop !== null ? { population: polygonsFc(pop, ringBbox(study.area)) } : {}),
+      },
+    };
+  },
   input: (ctx) => {
-    const sites = ctx.study.data?.wifiSites;
+    const data = ctx.study.data as { wifiSites?: readonly WifiSite[]; population?: unknown } | undefined;
+    const sites = data?.wifiSites;
     if (sites === undefined) throw new Error('the wifi access points of this city could not be loaded');
-    const population = ctx.study.data?.population;
+    const population = data?.population;
     if (population === undefined) throw new Error('this city has no population grid (population-grid)');
     return wifiInput({
       ring: ctx.study.area,
