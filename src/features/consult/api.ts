@@ -10,40 +10,20 @@ import {
   summarySchema,
   uuidSchema,
   voteResultSchema,
-  type Category,
-  type Consultation,
-  type ConsultationSummaryItem,
-  type Contribution,
-  type ContributionInput,
   type Me,
-  type ModerationInput,
-  type Participation,
-  type Stance,
-  type Summary,
-  type VoteResult,
 } from '../../core/schemas/consultation.ts';
+import { ConsultError, type ConsultClient } from './client.ts';
+
+export { ConsultError, type ConsultClient, type ModerationItem } from './client.ts';
 
 /**
  * The browser's client of the consultation API (server/consult/api.ts). Every answer is checked
  * against the shared schemas; every failure becomes a `ConsultError` with the server's message
  * (which names the field and the reason), or says that the server could not be reached. Changes
  * carry the CSRF token from `GET /api/me`; when the server says the token or the participant
- * cookie is stale, the client asks for new ones once and retries.
+ * cookie is stale, the client asks for new ones once and retries. (The interface and the error
+ * are in client.ts, which the controller uses without this file's fetching.)
  */
-
-export class ConsultError extends Error {
-  constructor(
-    /** HTTP status, or 0 when no answer came. */
-    readonly status: number,
-    /** The server's error code ('invalid-request', 'consultation-closed', …) or 'network' / 'timeout' / 'bad-answer'. */
-    readonly code: string,
-    message: string,
-    readonly issues: { field: string; reason: string }[] = [],
-  ) {
-    super(message);
-    this.name = 'ConsultError';
-  }
-}
 
 export interface ConsultClientOptions {
   /** Default '/api'. */
@@ -53,26 +33,9 @@ export interface ConsultClientOptions {
   timeoutMs?: number;
 }
 
-export type ModerationItem = z.infer<typeof moderationListSchema>['contributions'][number];
-
-export interface ConsultClient {
-  me(): Promise<Me>;
-  list(): Promise<ConsultationSummaryItem[]>;
-  get(id: string): Promise<Consultation>;
-  contributions(id: string, category?: Category | null): Promise<{ contributions: Contribution[]; total: number }>;
-  participation(id: string): Promise<Participation>;
-  summary(id: string): Promise<Summary>;
-  contribute(id: string, input: ContributionInput): Promise<{ id: string; status: 'pending'; createdAt: string }>;
-  vote(id: string, proposalId: string, stance: Stance | null): Promise<VoteResult>;
-  login(email: string, password: string): Promise<Me>;
-  logout(): Promise<Me>;
-  queue(consultationId: string): Promise<{ contributions: ModerationItem[]; total: number }>;
-  moderate(contributionId: string, input: ModerationInput): Promise<void>;
-  exportUrl(id: string, format: 'csv' | 'geojson', all: boolean): string;
-}
-
 const created = z.object({ id: uuidSchema, status: z.literal('pending'), createdAt: z.string() });
 
+/** The client of the consultation API at `o.baseUrl` (default '/api'). */
 export function createConsultClient(o: ConsultClientOptions = {}): ConsultClient {
   const base = o.baseUrl ?? '/api';
   const doFetch = o.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));

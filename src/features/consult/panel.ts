@@ -1,54 +1,19 @@
 import '../../../assets/styles/consult.css';
-import { LIMITS, type Category, type Consultation, type ConsultationSummaryItem, type Contribution, type ModeratedContribution, type Moderator, type Position, type Stance, type Summary } from '../../core/schemas/consultation.ts';
-import type { HeatGrid } from './heat.ts';
+import { LIMITS, type Category, type Consultation, type Contribution, type Stance } from '../../core/schemas/consultation.ts';
 import { h, replaceChildren } from '../../ui/dom.ts';
-import { formatNumber, getLang, t, type MessageKey } from '../../ui/i18n/index.ts';
+import { formatNumber, t, type MessageKey } from '../../ui/i18n/index.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import { CATEGORY_COLORS, CONSULT_TABS, emptyView, type ConsultTab, type ConsultViewModel } from './model.ts';
+import { catLabel, chip, formatDate, heatCanvas, statusLine, voteBar } from './panel-widgets.ts';
 
 /**
  * The consultation panel: the list of consultations, then one consultation with four tabs —
  * comments (filter, add a comment at a place picked in 3D, the resident's own comments with
  * their moderation state), proposals (support / oppose), summary (charts, heat map, exports)
- * and moderation (login, queue). It renders a view model and calls back; it fetches nothing
- * and knows no Cesium. Every user text is set as text.
+ * and moderation (login, queue). It renders a view model (model.ts) and calls back; it fetches
+ * nothing and knows no Cesium. Every user text is set as text. Its small pieces (chips, dates,
+ * vote bars, the heat map) are in panel-widgets.ts.
  */
-
-export type ConsultTab = 'comments' | 'proposals' | 'summary' | 'moderation';
-export const CONSULT_TABS: readonly ConsultTab[] = ['comments', 'proposals', 'summary', 'moderation'];
-
-export interface ConsultViewModel {
-  loading: boolean;
-  /** An error to show in the panel (the rest stays usable). */
-  error: string | null;
-  list: ConsultationSummaryItem[] | null;
-  consultation: Consultation | null;
-  /** The consultation is about another city than the one shown. */
-  otherCity: string | null;
-  tab: ConsultTab;
-  category: Category | null;
-  comments: Contribution[];
-  mine: ModeratedContribution[];
-  votes: Record<string, Stance>;
-  placing: 'off' | 'picking' | 'form';
-  draft: Position | null;
-  /** A short notice about placing (missed pick, outside the area). */
-  placingNote: string | null;
-  sending: boolean;
-  /** Shown once after a comment was sent. */
-  thanks: boolean;
-  summary: Summary | null;
-  heat: HeatGrid | null;
-  moderator: Moderator | null;
-  queue: ModeratedContribution[] | null;
-  exports: { csv: string; geojson: string; csvAll: string; geojsonAll: string } | null;
-}
-
-export function emptyView(): ConsultViewModel {
-  return {
-    loading: false, error: null, list: null, consultation: null, otherCity: null, tab: 'comments', category: null, comments: [], mine: [], votes: {},
-    placing: 'off', draft: null, placingNote: null, sending: false, thanks: false, summary: null, heat: null, moderator: null, queue: null, exports: null,
-  };
-}
 
 export interface ConsultPanelCallbacks {
   onClose(): void;
@@ -72,37 +37,7 @@ export interface ConsultPanel extends Panel {
   render(v: ConsultViewModel): void;
 }
 
-/** Category colours (pins, chips, charts), readable on the dark panels. */
-export const CATEGORY_COLORS: Record<Category, string> = {
-  mobility: '#4fc3f7',
-  greenery: '#66bb6a',
-  housing: '#ffb74d',
-  'public-space': '#ba68c8',
-  safety: '#ef5350',
-  heritage: '#a1887f',
-  services: '#4db6ac',
-  other: '#b0bec5',
-};
-
-const catLabel = (c: string) => t(`consult.cat.${c}` as MessageKey);
-
-function formatDate(iso: string, withTime = false): string {
-  const d = new Date(iso);
-  return new Intl.DateTimeFormat(getLang() === 'fr' ? 'fr-FR' : 'en-GB', withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'long' }).format(d);
-}
-
-function statusLine(c: Pick<Consultation, 'status' | 'opensAt' | 'closesAt'>): string {
-  if (c.status === 'open') return t('consult.status.open', { date: formatDate(c.closesAt) });
-  if (c.status === 'upcoming') return t('consult.status.upcoming', { date: formatDate(c.opensAt) });
-  return t('consult.status.closed', { date: formatDate(c.closesAt) });
-}
-
-function chip(category: Category): HTMLElement {
-  const el = h('span', { class: 'consult-chip' }, catLabel(category));
-  el.style.setProperty('--chip', CATEGORY_COLORS[category]);
-  return el;
-}
-
+/** The panel; `render(view)` shows a view model, the callbacks say what the user did. */
 export function createConsultPanel(cb: ConsultPanelCallbacks): ConsultPanel {
   const panel = createPanel('panel-consult', 'consult.title', cb.onClose, 'panel-consult');
   let view: ConsultViewModel = emptyView();
@@ -294,17 +229,6 @@ export function createConsultPanel(cb: ConsultPanelCallbacks): ConsultPanel {
     ];
   }
 
-  function voteBar(support: number, oppose: number): HTMLElement {
-    const total = support + oppose;
-    const bar = h('div', { class: 'consult-bar', attrs: { 'aria-hidden': 'true' } });
-    const s = h('span', { class: 'consult-bar-support' });
-    const o = h('span', { class: 'consult-bar-oppose' });
-    s.style.width = `${total === 0 ? 0 : (100 * support) / total}%`;
-    o.style.width = `${total === 0 ? 0 : (100 * oppose) / total}%`;
-    bar.append(s, o);
-    return bar;
-  }
-
   function renderSummary(c: Consultation): HTMLElement[] {
     const out: HTMLElement[] = [];
     const s = view.summary;
@@ -338,30 +262,6 @@ export function createConsultPanel(cb: ConsultPanelCallbacks): ConsultPanel {
       if (view.moderator !== null) out.push(h('p', { class: 'consult-exports' }, `${t('consult.summary.exportAll')} `, link(e.csvAll, 'CSV'), ' · ', link(e.geojsonAll, 'GeoJSON')));
     }
     return out;
-  }
-
-  function heatCanvas(g: HeatGrid): HTMLElement {
-    const cell = 14;
-    const canvas = h('canvas', { class: 'consult-heat', id: 'consult-heat', role: 'img' });
-    canvas.width = g.cols * cell;
-    canvas.height = g.rows * cell;
-    const total = g.counts.reduce((a, b) => a + b, 0);
-    canvas.setAttribute('aria-label', t('consult.summary.heatLabel', { count: total, max: g.max }));
-    const ctx = canvas.getContext('2d');
-    if (ctx !== null) {
-      ctx.fillStyle = '#1d232c';
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      for (let r = 0; r < g.rows; r++) {
-        for (let col = 0; col < g.cols; col++) {
-          const n = g.counts[r * g.cols + col]!;
-          if (n === 0) continue;
-          const f = Math.sqrt(n / Math.max(1, g.max));
-          ctx.fillStyle = `rgba(255, ${Math.round(220 - 170 * f)}, ${Math.round(80 - 60 * f)}, ${0.25 + 0.75 * f})`;
-          ctx.fillRect(col * cell, r * cell, cell - 1, cell - 1);
-        }
-      }
-    }
-    return canvas;
   }
 
   function renderModeration(): HTMLElement[] {

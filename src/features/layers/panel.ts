@@ -1,10 +1,10 @@
 import { rgbToHex } from '../../core/color-ramp.ts';
-import type { Attribution } from '../../core/schemas/attribution.ts';
 import { legendItems, type LegendItem } from '../../layers/style.ts';
-import { THEMES, type LayerDefinition, type ParseIssue, type ThemeId } from '../../layers/types.ts';
+import { THEMES, type LayerDefinition, type ThemeId } from '../../layers/types.ts';
 import { h, replaceChildren } from '../../ui/dom.ts';
 import { formatNumber, t, type MessageKey } from '../../ui/i18n/index.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import type { LayerProvenance, LayerRowState, LayerStatus, LayerTimeState } from './model.ts';
 
 /**
  * The layers panel: layers grouped by theme, each with a switch, its state (loading, number of
@@ -12,41 +12,6 @@ import { createPanel, type Panel } from '../../ui/panel.ts';
  * variant, legend, a time control for recorded series, and "about" (publisher, licence, date,
  * live/recorded/synthetic, origin, caveats found while reading). Text only, never HTML.
  */
-
-export type LayerStatus =
-  | { kind: 'off' }
-  | { kind: 'loading' }
-  | { kind: 'ready'; count: number; issues: readonly ParseIssue[] }
-  | { kind: 'error'; where: string; reason: string }
-  | { kind: 'unavailable'; reason: string };
-
-export interface LayerProvenance {
-  title: string;
-  attribution: Attribution;
-}
-
-export interface LayerTimeState {
-  /** Local date of the recorded day (YYYY-MM-DD), or null for a live reading. */
-  day: string | null;
-  /** Minutes since local midnight shown now. */
-  minutes: number;
-  /** What the values shown are (exact snapshot, interpolated, clamped…), already translated. */
-  explanation: string;
-  /** Local times of the snapshots (HH:MM). */
-  snapshots: string[];
-  playing: boolean;
-}
-
-export interface LayerRowState {
-  def: LayerDefinition;
-  on: boolean;
-  opacity: number;
-  variant: string;
-  status: LayerStatus;
-  provenance: readonly LayerProvenance[];
-  notes: readonly string[];
-  time: LayerTimeState | null;
-}
 
 export interface LayersPanelCallbacks {
   onClose(): void;
@@ -65,6 +30,7 @@ export interface LayersPanel extends Panel {
   updateTime(id: string, time: LayerTimeState): void;
 }
 
+/** Minutes since midnight as HH:MM (wrapped to one day). */
 export function hhmm(minutes: number): string {
   const m = ((Math.round(minutes) % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -151,6 +117,7 @@ function renderAbout(row: LayerRowState): HTMLElement {
   return h('details', { class: 'layer-about' }, h('summary', {}, t('layers.about')), h('p', { class: 'about-description' }, t(row.def.description)), ...items, issues);
 }
 
+/** The layers panel; the feature gives it rows and hears the user's changes through `cb`. */
 export function createLayersPanel(cb: LayersPanelCallbacks): LayersPanel {
   const panel = createPanel('panel-layers', 'layers.panel.title', cb.onClose, 'panel-layers');
   const rowEls = new Map<string, HTMLElement>();

@@ -26,6 +26,7 @@ export interface SearchPanel extends Panel {
   focus(): void;
 }
 
+/** The search panel; `cb.onQuery` does the search. */
 export function createSearchPanel(cb: SearchPanelCallbacks): SearchPanel {
   const panel = createPanel('panel-search', 'layers.search.title', cb.onClose, 'panel-search');
   const input = h('input', { type: 'search', id: 'search-input', attrs: { autocomplete: 'off', spellcheck: 'false', 'aria-controls': 'search-results' } });
