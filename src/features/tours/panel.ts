@@ -5,6 +5,7 @@ import { h, replaceChildren } from '../../ui/dom.ts';
 import { t } from '../../ui/i18n/index.ts';
 import { renderMarkdown } from './markdown-view.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import type { TourPanelView } from './controller.ts';
 
 /**
  * The tours panel: choose a tour (saved ones and the samples), edit it — add the current view as
@@ -13,19 +14,6 @@ import { createPanel, type Panel } from '../../ui/panel.ts';
  * and play it in a window, in presenter mode or as a kiosk; export, import and share by link.
  * A view model in, callbacks out; texts only through text nodes.
  */
-
-export interface TourPanelView {
-  tours: readonly { id: string; name: string; sample: boolean; stops: number }[];
-  tour: Tour | null;
-  selectedStop: string | null;
-  /** Scenarios a stop can show; null when the scenario feature is not available. */
-  scenarios: readonly { id: string; name: string }[] | null;
-  timeZone: string;
-  error: string | null;
-  info: string | null;
-  /** The last share link made, shown to copy by hand. */
-  link: string | null;
-}
 
 export type StopPatch = Partial<Omit<TourStop, 'id' | 'camera'>>;
 

@@ -1,7 +1,7 @@
 /**
  * The tour player as a pure state machine: `step(state, event)` returns the next state and the
  * effects the feature carries out (show a stop, start or cancel the hold timer, leave). Timers,
- * flights and the DOM live in `src/features/tours/feature.ts`; this file decides what happens, and the tests
+ * flights and the DOM live in `src/features/tours/presenter.ts`; this file decides what happens, and the tests
  * drive it through whole presentations without a browser.
  */
 

@@ -3,12 +3,14 @@ import { validateTour } from './schema.ts';
 
 /**
  * Tours saved with a scenario (issue 9). A scenario document (its file, its stored record) may
- * carry a `tours` list; these two pure functions add and read it without knowing the rest of
- * the scenario's shape, so the scenario feature wires them with one call on each side:
+ * carry a `tours` list; these pure functions pick, add and read it without knowing the rest of
+ * the scenario's shape. The scenario feature reaches them through the app's tour hooks
+ * (src/app/tour-hooks.ts), never by importing this feature:
  *
- * - saving/exporting: `withTours(scenarioDoc, toursOfScenario(allTours, scenario.id))`
- * - loading/importing: `const { tours, problems } = readTours(scenarioDoc)` then
- *   `ctx.tours.adopt(tours)` (adds them to the tours of the city, replacing same ids).
+ * - saving/exporting: `ctx.tours.ofScenario(scenario.id)` (`toursOfScenario` over the saved
+ *   tours), written as the document's `tours` (copies, as `withTours` does);
+ * - loading/importing: `ctx.tours.adoptFrom(scenarioDoc)` (`readTours`, then adds the valid
+ *   tours to those of the city, replacing same ids) returns the problems to show.
  */
 
 /** The tours whose stops show this scenario (a tour belongs to every scenario it shows). */

@@ -1,7 +1,8 @@
-import { rgbToHex, type Rgb } from '../../core/color-ramp.ts';
+import { rgbToHex } from '../../core/color-ramp.ts';
 import { h, replaceChildren } from '../../ui/dom.ts';
 import { formatNumber, t } from '../../ui/i18n/index.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import type { UrlKind, UserCityRow, UserRowState } from './item.ts';
 
 /**
  * The "my data" panel: a drop zone and a file picker, a URL field, and one row per added item
@@ -9,39 +10,6 @@ import { createPanel, type Panel } from '../../ui/panel.ts';
  * remove, the licence the user states; CSV coordinate columns and CRS; model placement). The
  * whole window also accepts dropped files while the panel is installed. Text only, never HTML.
  */
-
-export type UrlKind = 'auto' | 'tileset' | 'data' | 'wms' | 'wmts' | 'xyz';
-
-export interface UserRowState {
-  id: string;
-  name: string;
-  format: string;
-  status: { kind: 'loading'; percent: number | null; label?: string } | { kind: 'ready'; summary: string; issues: readonly { where: string; reason: string }[] } | { kind: 'error'; reason: string };
-  shown: boolean;
-  opacity: number;
-  styleFields: readonly string[];
-  styleField: string | null;
-  legend: readonly { color: Rgb; text: string }[];
-  licence: string;
-  publisher: string;
-  csv?: { columns: readonly string[]; x: string; y: string | null; crs: string; crsChoices: readonly string[] };
-  wms?: { layers: readonly { name: string; title: string }[]; chosen: string };
-  /** A CityGML or CityJSON model: its CRS (chosen when the file declares none) and build report. */
-  city?: UserCityRow;
-  placeable: boolean;
-  /** A model's position (editable as coordinates). */
-  placement?: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number };
-}
-
-/** The city-model part of a row. */
-export interface UserCityRow {
-  /** CRS used or chosen (`EPSG:n`), null when not known yet. */
-  crs: string | null;
-  /** Whether the user can choose it (the file declares none). */
-  crsEditable: boolean;
-  crsChoices: readonly string[];
-  report?: { buildings: number; rejectedCount: number; rejected: readonly { index: number; id: string | null; reason: string }[]; warnings: readonly string[] };
-}
 
 export interface UserDataPanelCallbacks {
   onClose(): void;

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { parseUserFile, USERDATA_PARSE_VERSION, type UserParseApi, type UserParseRequest, type UserParseResponse } from './parse-kernel.ts';
 import type { UserCityApi } from './city-kernel.ts';
 import { USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from './city-contract.ts';
-import type { UserFormat, UserParseOptions } from '../../layers/userdata-types.ts';
+import type { StoredItem } from './item.ts';
 import { FetchError, fetchWithRetry } from '../../sources/http.ts';
 
 /**
@@ -82,31 +82,6 @@ export async function fetchUserBytes(url: string, maxBytes: number, o: { signal?
     p += c.byteLength;
   }
   return out;
-}
-
-/** What is stored of one added item (the bytes of a file; the address of a URL). */
-export interface StoredItem {
-  /** Unique id (also the layer id suffix). */
-  id: string;
-  cityId: string;
-  name: string;
-  format: UserFormat;
-  source:
-    | { kind: 'file'; bytes: Uint8Array }
-    | { kind: 'url'; url: string; layers?: string }
-    /** A `.3tz` 3D Tiles archive from disk, read lazily (app/userdata-tiles.ts). */
-    | { kind: 'archive'; blob: Blob }
-    /** A folder of tiles from disk: its files by relative path, and the folder holding tileset.json. */
-    | { kind: 'folder'; files: { path: string; blob: Blob }[]; root: string };
-  /** What the user said of the data: licence and publisher (free text). */
-  licence: string;
-  publisher: string;
-  options: UserParseOptions;
-  /** Attribute the layer is coloured by. */
-  styleField: string | null;
-  placement?: { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; scale: number };
-  addedAtMs: number;
-  order: number;
 }
 
 export interface UserStore {

@@ -8,7 +8,7 @@ import { blobAccess, bytesAccess, folderTileFiles, openTilesArchive, TILES_LIMIT
 
 /**
  * Local 3D Tiles and glTF with resources for "My data" (issue 13): `.3tz` archives (file or URL)
- * and folders of tiles are mounted under a virtual address (scene/local-tiles.ts) and opened like
+ * and folders of tiles are mounted under a virtual address (local-tiles-view.ts) and opened like
  * a tileset by URL, with the same checks; a `.gltf` with its resources is packed into a GLB.
  */
 

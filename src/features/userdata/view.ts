@@ -77,7 +77,7 @@ export function tilesetStyle(rule: ColorRule | null, alpha = 1): Cesium3DTileSty
 export async function addUserTileset(scene: Scene, url: string, onTileError: (url: string, message: string) => void, options: { checked?: boolean } = {}): Promise<TilesetHandle> {
   // tileset.json is read and checked within limits first (size, depth, tile count, shape), so a
   // hostile or broken tileset is refused with the reason before Cesium streams it. A local
-  // tileset (archive, folder: app/userdata-tiles.ts) comes with its tileset.json already read
+  // tileset (archive, folder: tiles.ts) comes with its tileset.json already read
   // and checked there, where errors can name the file inside the archive.
   if (options.checked !== true) {
     let json: unknown;

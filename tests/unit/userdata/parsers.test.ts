@@ -12,7 +12,7 @@ import { crsOfPrj } from '../../../src/features/userdata/shapefile.ts';
 import { legendEntries, styleable, userColorRule } from '../../../src/features/userdata/style.ts';
 import { CSV_CRS_CHOICES, type VECTOR_FORMATS } from '../../../src/layers/userdata-types.ts';
 import { parseUserFile, USERDATA_PARSE_VERSION } from '../../../src/features/userdata/parse-kernel.ts';
-import { urlKindOf } from '../../../src/features/userdata/feature.ts';
+import { urlKindOf } from '../../../src/features/userdata/item.ts';
 import { writeDbf, writeShp } from './shapefile-writer.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/userdata/${name}`, import.meta.url)));
