@@ -1,31 +1,18 @@
 import { startNetworkMonitor } from '../sources/network-monitor.ts';
-import { HEIGHT_RAMP } from '../core/color-ramp.ts';
-import { parseUrlState, roundTimeMs, serializeUrlState, type PanelId, type UrlState } from '../core/url-state.ts';
+import { parseUrlState, roundTimeMs, type UrlState } from '../core/url-state.ts';
 import { chooseCity, loadCatalog, type CatalogEntry, type Notice } from '../config/catalog.ts';
 import { DEMO } from '../config/cities.ts';
 import { settings } from '../config/settings.ts';
 import type { CityConfig } from '../config/types.ts';
 import { fetchJson, probe } from '../sources/http.ts';
-import { getCameraState, northUp, onCameraMoveEnd, onHeadingChange, orbit, pan, setCameraState, zoom } from '../scene/camera.ts';
+import { getCameraState, onCameraMoveEnd, onHeadingChange, setCameraState } from '../scene/camera.ts';
+import { cameraAction, keyMove, startAppView, viewFacts } from '../scene/app-view.ts';
 import { openCityScene, type CityEvent } from '../scene/city-scene.ts';
-import { buildingPickHandler, toWindow } from '../scene/interaction.ts';
-import { createPickRouter, type PickedItem, type PickRouter } from '../scene/picking.ts';
-import { installAdaptiveQuality, type AdaptiveQualityHandle } from '../scene/adaptive-quality.ts';
-import { QUALITY_LEVELS } from '../core/adaptive-quality.ts';
-import { installStats, tilesetStats, type StatsProbe } from '../scene/stats.ts';
 import { setSceneTime, setShadows } from '../scene/sun.ts';
-import { createViewer, type ViewerHandle } from '../scene/viewer.ts';
-import { getLang, onLangChange, setLang, t, type MessageKey } from '../ui/i18n/index.ts';
-import { h } from '../ui/dom.ts';
-import { createHelpPanel } from '../ui/help-panel.ts';
-import { createInfoPanel } from '../ui/info-panel.ts';
-import { createLegendPanel } from '../ui/legend.ts';
-import { createMessageCenter, type Level } from '../ui/messages.ts';
-import type { Panel } from '../ui/panel.ts';
-import { createSourcesPanel, type SourceEntry } from '../ui/sources-panel.ts';
-import { createTimePanel } from '../ui/time-panel.ts';
-import { createToolbar, type CameraAction } from '../ui/toolbar.ts';
-import { createTopBar } from '../ui/topbar.ts';
+import { createTestApi } from '../scene/test-api.ts';
+import { getLang } from '../ui/i18n/index.ts';
+import { installCameraKeys } from '../ui/keyboard.ts';
+import { createShell, initLanguage } from '../ui/shell.ts';
 import { createUserDataHooks } from '../scenarios/userdata.ts';
 import { createTourHooks } from './tour-hooks.ts';
 import type { AppContext, OpenCity } from './context.ts';
@@ -36,43 +23,13 @@ import './messages.ts';
 import { browserWorker, createWorkerPool, defaultPoolSize, type WorkerPool } from '../simulations/pool.ts';
 
 /**
- * Boot and wiring: URL state → city → viewer → UI → features. The URL is the single source of
- * the view state: every change is written back with `history.replaceState`, so a copied link
- * reproduces the view (city, camera, time, shadows, language, panels, selection).
+ * Boot and wiring: URL state → shell (src/ui/shell.ts) → viewer (src/scene/app-view.ts) → city
+ * configuration → features. The URL is the single source of the view state: every change is
+ * written back with `history.replaceState`, so a copied link reproduces the view (city, camera,
+ * time, shadows, language, panels, selection).
  */
 
-/** The small API the end-to-end tests and the benchmark drive (also handy in the console). */
-export interface JumeauTestApi {
-  ready: Promise<void>;
-  state(): { city: string | null; url: string; selected: string | null; hovered: string | null; messages: { level: Level; text: string }[]; lang: string };
-  camera(): ReturnType<typeof getCameraState> | null;
-  setCamera(state: ReturnType<typeof getCameraState>): void;
-  /** Resolves true when buildings and globe tiles for the view are loaded (false on timeout). */
-  waitForTiles(timeoutMs?: number): Promise<boolean>;
-  stats(): { frame: ReturnType<StatsProbe['read']> | null; tileset: ReturnType<typeof tilesetStats> | null; qualityLevel: number | null };
-  resetStats(): void;
-  /** The pickable item at a canvas position, without clicking. */
-  pickAt(x: number, y: number): { layerId: string; id: string | null } | null;
-  toWindow(lonDeg: number, latDeg: number, heightM: number): { x: number; y: number } | null;
-  /** Shows or hides the buildings tileset (comparisons with the empty globe). */
-  setBuildingsShown(show: boolean): void;
-  render(): void;
-}
-
-declare global {
-  interface Window {
-    __jumeau?: JumeauTestApi;
-  }
-}
-
-const DEFAULT_PANELS: PanelId[] = ['legend'];
 const FIXED_TIME_MS = Date.UTC(2026, 5, 21, 12, 0);
-
-/** The selection as the URL keeps it: a building id, or `<layer>:<id>` for other layers. */
-export function selectionKey(item: PickedItem): string | null {
-  if (item.id === null) return null;
-  return item.layerId === 'buildings' ? item.id : `${item.layerId}:${item.id}`;
-}
 
 export interface BootOptions {
   /** The WebGL context was lost: the caller disposes this app and boots a new one. */
@@ -94,128 +51,41 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   const parsed = parseUrlState(location.search);
   const state: UrlState = parsed.state;
   const stable = state.extra.stable === '1';
-  const storedLang = (() => {
-    try {
-      return localStorage.getItem('jumeau.lang');
-    } catch {
-      return null;
-    }
-  })();
-  setLang(state.lang ?? (storedLang === 'en' || storedLang === 'fr' ? storedLang : 'fr'));
-  document.documentElement.lang = getLang();
+  initLanguage(state);
+  let city: OpenCity | null = null;
+  const cityListeners = new Set<(c: OpenCity) => void | (() => void)>();
+  const cityDisposers: (() => void)[] = [];
 
   // ---- Shell -------------------------------------------------------------------------------
-  const viewEl = h('div', { class: 'view', id: 'view', role: 'application', attrs: { tabindex: 0, 'aria-describedby': 'view-description' } });
-  // The text alternative of the 3D view: what it shows, in words (updated after each move).
-  const description = h('p', { class: 'sr-only', id: 'view-description', attrs: { 'aria-live': 'polite' } });
-  const credits = h('div', { class: 'credits', id: 'credits' });
-  const messages = createMessageCenter();
-  const say = (level: Level, key: MessageKey, params: Record<string, string | number> = {}, dedupe?: string) =>
-    messages.show({ level, text: t(key, params), ...(dedupe !== undefined ? { key: dedupe } : {}) });
-  const sayNotice = (n: Notice) => say(n.level, n.key, n.params, `${n.key}:${JSON.stringify(n.params)}`);
-
-  const openPanels = new Set<PanelId>(state.panels ?? DEFAULT_PANELS);
-  const panels = new Map<PanelId, Panel>();
-  const syncUrl = () => {
-    state.panels = [...openPanels];
-    const query = serializeUrlState(state);
-    history.replaceState(history.state, '', `${location.pathname}${query}${location.hash}`);
-  };
-  const setPanel = (id: PanelId, open: boolean) => {
-    if (open) openPanels.add(id);
-    else openPanels.delete(id);
-    const p = panels.get(id);
-    if (p !== undefined) p.el.hidden = !open;
-    toolbar.setPanelOpen(id, open);
-    if (id === 'info' && !open && state.selected !== undefined) {
-      delete state.selected;
-      city?.scene.buildings?.setSelected(null);
-    }
-    syncUrl();
-  };
-
-  const info = createInfoPanel(() => setPanel('info', false));
-  const legend = createLegendPanel(() => setPanel('legend', false));
-  legend.setRamp(HEIGHT_RAMP);
-  const sources = createSourcesPanel(() => setPanel('sources', false));
-  const help = createHelpPanel({
-    onClose: () => setPanel('help', false),
-    lowPower: () => state.extra.quality === 'low',
-    onLowPower: (on) => {
-      if (on) state.extra.quality = 'low';
-      else delete state.extra.quality;
-      syncUrl();
-      options.onRebuild?.();
-    },
-  });
-  let viewer: ViewerHandle | null = null;
   const setTime = (ms: number) => {
     state.timeMs = roundTimeMs(ms);
     if (viewer !== null) setSceneTime(viewer.widget, ms);
-    syncUrl();
+    shell.syncUrl();
   };
-  const time = createTimePanel({
-    onClose: () => setPanel('time', false),
+  const shell = createShell(root, {
+    state,
+    citySources: () => (city === null ? null : { name: city.config.name, entries: city.scene.sources(), terrainIsEllipsoid: city.scene.terrainIsEllipsoid() }),
+    viewFacts: () => (city === null ? null : viewFacts(viewer, city.config.name, city.scene, city.config.synthetic === true)),
+    onCity: (id) => void switchCity(id),
+    onCamera: (a) => {
+      if (viewer !== null) cameraAction(viewer.scene, a, city?.config.home ?? null);
+    },
+    beforeShare: () => {
+      if (viewer !== null && city !== null) state.camera = getCameraState(viewer.scene);
+    },
     onTime: setTime,
     onShadows: (on) => {
       state.shadows = on;
       if (viewer !== null) setShadows(viewer.widget, on);
       city?.scene.buildings?.setShadows(on);
-      syncUrl();
+      shell.syncUrl();
     },
+    onRebuild: () => options.onRebuild?.(),
+    // The selection highlight: a building, or none (another layer's item, or the panel closed).
+    onSelect: (item) => city?.scene.buildings?.setSelected(item !== null && item.layerId === 'buildings' ? item.id : null),
   });
-
-  const toolbar = createToolbar({
-    onCamera: (a) => cameraAction(a),
-    onTogglePanel: (id) => setPanel(id, !openPanels.has(id)),
-    onShare: () => void share(),
-  });
-  const topbar = createTopBar({
-    onCity: (id) => void switchCity(id),
-    onLanguage: () => {
-      const next = getLang() === 'fr' ? 'en' : 'fr';
-      setLang(next);
-      state.lang = next;
-      try {
-        localStorage.setItem('jumeau.lang', next);
-      } catch {
-        // Private mode: the URL still carries the language.
-      }
-      syncUrl();
-    },
-  });
-  const stacks = {
-    left: h('div', { class: 'panel-stack panel-stack-left' }),
-    right: h('div', { class: 'panel-stack panel-stack-right' }),
-  };
-  const addPanel = (id: PanelId, panel: Panel, where: 'left' | 'right', button?: { label: MessageKey; icon: readonly string[] }) => {
-    panels.set(id, panel);
-    stacks[where].append(panel.el);
-    panel.el.hidden = !openPanels.has(id);
-    const b = button !== undefined ? toolbar.addPanelButton(id, button.label, button.icon) : null;
-    toolbar.setPanelOpen(id, openPanels.has(id));
-    return () => {
-      panels.delete(id);
-      panel.el.remove();
-      b?.remove();
-    };
-  };
-  addPanel('legend', legend, 'left');
-  addPanel('time', time, 'left');
-  addPanel('info', info, 'right');
-  addPanel('sources', sources, 'right');
-  addPanel('help', help, 'right');
-  root.replaceChildren(viewEl, description, topbar.el, topbar.banner, toolbar.el, stacks.left, stacks.right, messages.el, credits);
-
-  const langListeners = new Set<() => void>();
-  teardown.push(onLangChange(() => {
-    for (const p of panels.values()) p.relabel();
-    toolbar.relabel();
-    topbar.relabel();
-    refreshSources();
-    viewEl.setAttribute('aria-label', t('app.viewLabel', { city: city?.config.name ?? '' }));
-    for (const fn of langListeners) fn();
-  }));
+  const { say, syncUrl, topbar, toolbar, time, messages } = shell;
+  const sayNotice = (n: Notice) => say(n.level, n.key, n.params, `${n.key}:${JSON.stringify(n.params)}`);
 
   for (const issue of parsed.issues) {
     say('warning', 'msg.urlParam', { param: issue.param, value: issue.value, reason: issue.reason }, `url:${issue.param}`);
@@ -235,44 +105,20 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   if (options.rebuilt === true) say('warning', 'msg.contextRebuilt', {}, 'context-lost');
 
   // ---- Viewer ------------------------------------------------------------------------------
-  let stats: StatsProbe | null = null;
-  let adaptive: AdaptiveQualityHandle | null = null;
-  let picking: PickRouter | null = null;
-  let hovered: PickedItem | null = null;
-  try {
-    viewer = createViewer(viewEl, {
-      creditContainer: credits,
-      stable,
-      quality: state.extra.quality === 'low' ? 'low' : 'high',
-      onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
-      onContextLost: () => {
-        say('warning', 'msg.contextLost', {}, 'context-lost');
-        options.onContextLost?.();
-      },
-    });
-    stats = installStats(viewer.scene);
-    // Quality: `quality=low` is the low-power mode (the cheapest level, pinned); `quality=high`
-    // pins the best; otherwise it adapts to frame times. Screenshots and tests (stable) stay fixed.
-    const q = state.extra.quality;
-    if (stable ? q === 'auto' : q !== 'high') {
-      adaptive = installAdaptiveQuality(viewer.widget, { baseResolution: 1 });
-      if (q === 'low') adaptive.pin(QUALITY_LEVELS.length - 1);
-      const a = adaptive;
-      teardown.push(() => a.dispose());
-    }
-    const v = viewer;
-    picking = createPickRouter(v.scene, {
-      onHover: (item) => {
-        hovered = item;
-        v.scene.canvas.style.cursor = item === null ? '' : 'pointer';
-      },
-      onClick: (item) => {
-        if (item !== null) select(item); // a click on empty ground keeps the selection
-      },
-    });
-  } catch (e) {
-    say('error', 'msg.webgl', { reason: e instanceof Error ? e.message : String(e) }, 'webgl');
-  }
+  const view = startAppView(shell.viewEl, {
+    credits: shell.credits,
+    stable,
+    quality: state.extra.quality,
+    onRenderError: (reason) => say('error', 'msg.renderError', { reason }, 'render-error'),
+    onContextLost: () => {
+      say('warning', 'msg.contextLost', {}, 'context-lost');
+      options.onContextLost?.();
+    },
+    onClick: (item) => shell.select(item),
+  });
+  const { viewer, picking, adaptive } = view;
+  if (adaptive !== null) teardown.push(() => adaptive.dispose());
+  if (view.error !== null) say('error', 'msg.webgl', { reason: view.error }, 'webgl');
 
   const timeMs = state.timeMs ?? (stable ? FIXED_TIME_MS : roundTimeMs(Date.now()));
   state.timeMs = timeMs;
@@ -286,94 +132,15 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       if (city === null || viewer === null) return;
       state.camera = getCameraState(viewer.scene);
       syncUrl();
-      describe();
+      shell.describe();
     });
   }
-
-  // ---- Selection and sources ---------------------------------------------------------------
-  const itemTitles = new Map<string, (item: PickedItem) => string>([['buildings', (item) => `${t('info.title')} ${item.id ?? '?'}`]]);
-  const itemDetails = new Map<string, (item: PickedItem) => Node | null>();
-  function select(item: PickedItem | null): void {
-    if (item === null) {
-      setPanel('info', false);
-      return;
-    }
-    const key = selectionKey(item);
-    if (key !== null) state.selected = key;
-    else delete state.selected;
-    city?.scene.buildings?.setSelected(item.layerId === 'buildings' ? item.id : null);
-    let extra: Node | null = null;
-    try {
-      extra = itemDetails.get(item.layerId)?.(item) ?? null;
-    } catch (e) {
-      console.error(e);
-    }
-    describe();
-    info.show((itemTitles.get(item.layerId) ?? ((i: PickedItem) => `${i.layerId} ${i.id ?? ''}`))(item), item.properties, extra);
-    setPanel('info', true);
-  }
-
-  const extraSources = new Set<() => SourceEntry[]>();
-  function refreshSources(): void {
-    if (city === null) return;
-    const entries: SourceEntry[] = [...city.scene.sources()];
-    for (const fn of extraSources) entries.push(...fn());
-    sources.update(city.config.name, entries, city.scene.terrainIsEllipsoid());
-  }
-
-  // ---- Text alternative of the view ---------------------------------------------------------
-  const describers = new Set<() => string | null>();
-  let describeTimer: ReturnType<typeof setTimeout> | null = null;
-  function describe(): void {
-    if (describeTimer !== null) return;
-    describeTimer = setTimeout(() => {
-      describeTimer = null;
-      const parts: string[] = [];
-      if (city !== null) {
-        const cam = viewer !== null ? getCameraState(viewer.scene) : null;
-        if (cam !== null) {
-          const dirs = t('a11y.directions').split(',');
-          parts.push(
-            t('a11y.view', {
-              city: city.config.name,
-              height: Math.round(cam.heightM),
-              dir: dirs[Math.round(cam.headingDeg / 45) % 8] ?? '',
-              heading: Math.round(cam.headingDeg),
-              pitch: Math.round(-cam.pitchDeg),
-              lat: cam.latDeg.toFixed(4),
-              lon: cam.lonDeg.toFixed(4),
-            }),
-          );
-        }
-        const b = city.scene.buildings;
-        if (b !== null) parts.push(t('a11y.buildings', { n: tilesetStats(b.tileset).featuresLoaded }));
-        if (city.config.synthetic) parts.push(t('city.syntheticBanner'));
-      }
-      for (const fn of describers) {
-        try {
-          const line = fn();
-          if (line !== null && line !== '') parts.push(line);
-        } catch (e) {
-          console.error(e);
-        }
-      }
-      if (state.selected !== undefined) parts.push(t('a11y.selected', { id: state.selected }));
-      description.textContent = parts.join(' ');
-    }, 300);
-  }
-  teardown.push(() => {
-    if (describeTimer !== null) clearTimeout(describeTimer);
-  });
 
   // ---- Catalog and city --------------------------------------------------------------------
   const deps = { packsBaseUrl: settings.packsBaseUrl, fetchJson: (url: string) => fetchJson(url, { timeoutMs: 8000, maxBytes: 8 * 1024 * 1024 }) };
   const catalog = await loadCatalog(deps);
   catalog.notices.forEach(sayNotice);
   const entries: CatalogEntry[] = catalog.entries;
-
-  let city: OpenCity | null = null;
-  const cityListeners = new Set<(c: OpenCity) => void | (() => void)>();
-  const cityDisposers: (() => void)[] = [];
 
   function onCityEvent(e: CityEvent): void {
     switch (e.kind) {
@@ -390,7 +157,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
         say('warning', 'msg.tileFailed', { url: e.name, reason: e.reason }, `layer:${e.name}`);
         break;
       case 'sources-changed':
-        refreshSources();
+        shell.refreshSources();
         break;
     }
   }
@@ -416,7 +183,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       say('error', 'msg.packInvalid', { id: entry.id, reason }, `pack:${entry.id}`);
       return reason;
     }
-    viewEl.setAttribute('aria-label', t('app.viewLabel', { city: config.name }));
+    shell.setViewLabel(config.name);
     if (viewer === null) return null;
     const v = viewer;
     setCameraState(v.scene, keepView && state.camera !== undefined ? state.camera : config.home);
@@ -438,21 +205,11 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     state.city = config.id;
     const current: OpenCity = { config, scene };
     city = current;
-    const buildings = scene.buildings;
-    if (picking !== null && buildings !== null) cityDisposers.push(picking.add(buildingPickHandler(buildings)));
-    const sel = state.selected;
-    if (sel !== undefined && !sel.includes(':') && buildings !== null) {
-      buildings.setSelected(sel);
-      cityDisposers.push(
-        buildings.whenLoaded(sel, (f) => {
-          if (state.selected === sel && city === current) select({ layerId: 'buildings', id: sel, properties: buildings.featureProperties(f) });
-        }),
-      );
-    }
+    // Buildings picking and a building selected in the URL: the buildings feature (onCity).
     for (const fn of cityListeners) runCityListener(current, fn);
-    refreshSources();
+    shell.refreshSources();
     syncUrl();
-    describe();
+    shell.describe();
     return null;
   }
 
@@ -473,8 +230,8 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     if (entry === undefined) return;
     delete state.camera;
     delete state.selected;
-    info.clear();
-    setPanel('info', false);
+    shell.info.clear();
+    shell.setPanel('info', false);
     const failure = await openCity(entry, false);
     if (failure !== null) await fallbackToDemo(entry, failure);
   }
@@ -487,74 +244,13 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     await openCity(demo, false);
   }
 
-  function cameraAction(a: CameraAction): void {
-    if (viewer === null) return;
-    const s = viewer.scene;
-    switch (a) {
-      case 'home':
-        if (city !== null) setCameraState(s, city.config.home, 1.2);
-        break;
-      case 'zoomIn':
-        zoom(s, 0.35);
-        break;
-      case 'zoomOut':
-        zoom(s, -0.55);
-        break;
-      case 'orbitLeft':
-        orbit(s, -15);
-        break;
-      case 'orbitRight':
-        orbit(s, 15);
-        break;
-      case 'northUp':
-        northUp(s);
-        break;
-    }
-  }
-
-  async function share(): Promise<void> {
-    if (viewer !== null && city !== null) state.camera = getCameraState(viewer.scene);
-    syncUrl();
-    const url = location.href;
-    try {
-      await navigator.clipboard.writeText(url);
-      say('info', 'share.copied', {}, 'share');
-    } catch {
-      messages.show({ level: 'info', text: `${t('share.manual')} ${url}`, key: 'share', timeoutMs: 20000 });
-    }
-  }
-
   // Keyboard: camera moves when the 3D view (or nothing in particular) has the focus.
-  const onKey = (e: KeyboardEvent) => {
-    const target = e.target as HTMLElement | null;
-    if (target !== null && target !== viewEl && target !== document.body && target.closest('input, select, textarea, button, [contenteditable]') !== null) return;
-    if (e.ctrlKey || e.metaKey || e.altKey || viewer === null) return;
-    const s = viewer.scene;
-    const actions: Record<string, () => void> = {
-      ArrowUp: () => pan(s, 0.15, 0),
-      ArrowDown: () => pan(s, -0.15, 0),
-      ArrowLeft: () => pan(s, 0, -0.15),
-      ArrowRight: () => pan(s, 0, 0.15),
-      '+': () => cameraAction('zoomIn'),
-      '=': () => cameraAction('zoomIn'),
-      '-': () => cameraAction('zoomOut'),
-      q: () => cameraAction('orbitLeft'),
-      e: () => cameraAction('orbitRight'),
-      n: () => cameraAction('northUp'),
-      h: () => cameraAction('home'),
-      Escape: () => {
-        const last = [...openPanels].pop();
-        if (last !== undefined) setPanel(last, false);
-      },
-    };
-    const fn = actions[e.key] ?? actions[e.key.toLowerCase()];
-    if (fn !== undefined) {
-      e.preventDefault();
-      fn();
-    }
-  };
-  document.addEventListener('keydown', onKey);
-  teardown.push(() => document.removeEventListener('keydown', onKey));
+  teardown.push(
+    installCameraKeys(shell.viewEl, () => viewer !== null, (a) => {
+      if ('closePanel' in a) shell.closeLastPanel();
+      else if (viewer !== null) keyMove(viewer.scene, a, city?.config.home ?? null);
+    }),
+  );
 
   // ---- Features ----------------------------------------------------------------------------
   let highlighted: readonly string[] = [];
@@ -580,46 +276,23 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     say,
     unsay: (key) => messages.dismiss(key),
     syncUrl,
-    addPanel,
-    setPanelOpen: setPanel,
-    isPanelOpen: (id) => openPanels.has(id),
+    addPanel: shell.addPanel,
+    setPanelOpen: shell.setPanel,
+    isPanelOpen: shell.isPanelOpen,
     city: () => city,
     onCity(fn) {
       cityListeners.add(fn);
       if (city !== null) runCityListener(city, fn);
       return () => cityListeners.delete(fn);
     },
-    select,
-    setItemTitle(layerId, title) {
-      itemTitles.set(layerId, title);
-      return () => itemTitles.delete(layerId);
-    },
-    setItemDetails(layerId, details) {
-      itemDetails.set(layerId, details);
-      return () => itemDetails.delete(layerId);
-    },
-    addSources(fn) {
-      extraSources.add(fn);
-      refreshSources();
-      return () => {
-        extraSources.delete(fn);
-        refreshSources();
-      };
-    },
-    refreshSources,
-    addDescription(fn) {
-      describers.add(fn);
-      describe();
-      return () => {
-        describers.delete(fn);
-        describe();
-      };
-    },
-    describe,
-    onLangChange(fn) {
-      langListeners.add(fn);
-      return () => langListeners.delete(fn);
-    },
+    select: shell.select,
+    setItemTitle: shell.setItemTitle,
+    setItemDetails: shell.setItemDetails,
+    addSources: shell.addSources,
+    refreshSources: shell.refreshSources,
+    addDescription: shell.addDescription,
+    describe: shell.describe,
+    onLangChange: shell.onLangChange,
     setTime(ms) {
       time.setTime(ms);
       setTime(ms);
@@ -628,9 +301,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       highlighted = [...ids];
       city?.scene.buildings?.setHighlighted(highlighted);
     },
-    setChromeHidden(hidden) {
-      for (const el of [topbar.el, toolbar.el, stacks.left, stacks.right]) el.classList.toggle('chrome-hidden', hidden);
-    },
+    setChromeHidden: shell.setChromeHidden,
     registry: { simulations: SIMULATIONS, findSimulation, indicators: kpisFor(SIMULATIONS) },
     tours: createTourHooks(),
     userData: createUserDataHooks(),
@@ -660,59 +331,15 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   if (failure !== null) await fallbackToDemo(chosen.entry, failure);
   const ok = city !== null;
 
-  // ---- Test and benchmark API --------------------------------------------------------------
-  const waitForTiles = (timeoutMs = 60000): Promise<boolean> =>
-    new Promise((resolve) => {
-      const start = performance.now();
-      const check = () => {
-        if (viewer === null || city === null) return resolve(false);
-        viewer.scene.requestRender();
-        if ((city.scene.buildings?.tilesLoaded ?? true) && viewer.scene.globe.tilesLoaded) return resolve(true);
-        if (performance.now() - start > timeoutMs) return resolve(false);
-        setTimeout(check, 100);
-      };
-      check();
-    });
-  const api: JumeauTestApi = {
-    ready: Promise.resolve(),
-    state: () => ({
-      city: city?.config.id ?? null,
-      url: location.href,
-      selected: state.selected ?? null,
-      hovered: hovered?.id ?? null,
-      messages: messages.history().map((m) => ({ level: m.level, text: m.text })),
-      lang: getLang(),
-    }),
-    camera: () => (viewer === null ? null : getCameraState(viewer.scene)),
-    setCamera: (c) => {
-      if (viewer === null) return;
-      setCameraState(viewer.scene, c);
-      state.camera = getCameraState(viewer.scene);
-      syncUrl();
-    },
-    waitForTiles,
-    stats: () => ({
-      frame: stats?.read() ?? null,
-      tileset: city !== null && city.scene.buildings !== null ? tilesetStats(city.scene.buildings.tileset) : null,
-      qualityLevel: adaptive?.level() ?? null,
-    }),
-    resetStats: () => stats?.reset(),
-    pickAt: (x, y) => {
-      const item = picking?.pickAt(x, y) ?? null;
-      return item === null ? null : { layerId: item.layerId, id: item.id };
-    },
-    toWindow: (lon, lat, hgt) => (viewer === null ? null : toWindow(viewer.scene, lon, lat, hgt)),
-    setBuildingsShown: (show) => {
-      if (city === null || viewer === null) return;
-      if (city.scene.buildings !== null) city.scene.buildings.tileset.show = show;
-      viewer.scene.requestRender();
-    },
-    render: () => {
-      // The scene renders on demand: ask for a frame, then render it now.
-      viewer?.scene.requestRender();
-      viewer?.scene.render();
-    },
-  };
+  // ---- Test and benchmark API (src/scene/test-api.ts) --------------------------------------
+  const api = createTestApi({
+    view,
+    city: () => (city === null ? null : { id: city.config.id, scene: city.scene }),
+    state,
+    syncUrl,
+    messages: () => messages.history(),
+    lang: getLang,
+  });
   window.__jumeau = api;
   root.dataset.ready = ok ? 'true' : 'error';
   let disposed = false;
@@ -730,7 +357,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     closeCity();
     picking?.dispose();
     viewer?.dispose();
-    messages.dispose();
+    shell.dispose();
     if (window.__jumeau?.state === api.state) delete window.__jumeau;
     root.replaceChildren();
   };

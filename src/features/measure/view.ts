@@ -16,6 +16,7 @@ import {
 } from 'cesium';
 import type { GeodeticDeg } from '../../core/geodesy.ts';
 import { positionAt } from '../../scene/draw.ts';
+import type { MeasureKind } from './controller.ts';
 
 /**
  * Picking points for measurements on the 3D city: each click lands on the surface under the
@@ -23,8 +24,6 @@ import { positionAt } from '../../scene/draw.ts';
  * surface), the points are drawn with a line (closed for an area) and the result as a label at the
  * last point. Double-click or Enter ends, Backspace removes the last point, Escape cancels.
  */
-
-export type MeasureKind = 'distance' | 'height' | 'area';
 
 export interface MeasureDrawOptions {
   kind: MeasureKind;
@@ -42,6 +41,7 @@ export interface MeasureDrawHandle {
   dispose(): void;
 }
 
+/** Starts picking points for a measurement in `scene`; returns its handle. */
 export function startMeasure(scene: Scene, o: MeasureDrawOptions): MeasureDrawHandle {
   const lines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
   const dots = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;

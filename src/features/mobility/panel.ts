@@ -3,32 +3,13 @@ import 'uplot/dist/uPlot.min.css';
 import { h, replaceChildren } from '../../ui/dom.ts';
 import { formatNumber, t, type MessageKey } from '../../ui/i18n/index.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import type { ParkParams } from './park-controller.ts';
+import type { WalkParams } from './walk-controller.ts';
 
 /**
  * The mobility panel: walking isochrones and 15-minute indicators, then the parking-search
  * day with its scenario table, summary and occupancy curves. DOM only; callbacks do the work.
  */
-
-export interface WalkParams {
-  /** 'point' or an amenity type id. */
-  origin: string;
-  speedMps: number;
-  bandsMin: number[];
-  scenario: boolean;
-}
-
-export interface ParkEdit {
-  id: string;
-  open: boolean;
-  capacity: number;
-  priceEurH: number;
-}
-
-export interface ParkParams {
-  seed: number;
-  parkAndRide: boolean;
-  edits: ParkEdit[];
-}
 
 export interface MobilityCallbacks {
   onClose(): void;
@@ -87,6 +68,7 @@ export interface MobilityPanel extends Panel {
 
 const pct = (v: number) => formatNumber(100 * v, 1);
 
+/** The panel; its controls call back (`MobilityCallbacks`), results come through its setters. */
 export function createMobilityPanel(cb: MobilityCallbacks): MobilityPanel {
   const panel = createPanel('panel-mobility', 'mobility.title', cb.onClose, 'panel-mobility');
   const label = (key: MessageKey, control: HTMLElement) => h('label', { class: 'field' }, h('span', {}, t(key)), control);

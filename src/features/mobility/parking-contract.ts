@@ -155,8 +155,8 @@ export const PARKING_CARD: MethodCard = {
     { fr: 'Les marches sont à vol d’oiseau × 1,3 ; les conduites entre parkings suivent les rues quand elles sont fournies, sinon vol d’oiseau × 1,4.', en: 'Walks are straight line × 1.3; drives between car parks follow the streets when given, else straight line × 1.4.' },
   ],
   reference: {
-    fr: 'Conservation à chaque pas, capacité illimitée ⇒ aucune recherche, capacité nulle ⇒ tous en recherche ou partis, déterminisme, calibrage sur un jour synthétique connu (tests/unit/workers/parking-search.test.ts) ; écart au relevé Citédia réel affiché ci-dessus après calcul (tests/integration/mobility.integration.test.ts).',
-    en: 'Conservation at every step, unlimited capacity ⇒ no search, zero capacity ⇒ everyone searching or gone, determinism, calibration on a known synthetic day (tests/unit/workers/parking-search.test.ts); fit to the real Citédia record shown with the result (tests/integration/mobility.integration.test.ts).',
+    fr: 'Conservation à chaque pas, capacité illimitée ⇒ aucune recherche, capacité nulle ⇒ tous en recherche ou partis, déterminisme, calibrage sur un jour synthétique connu (tests/unit/features/mobility/parking-search.test.ts) ; écart au relevé Citédia réel affiché ci-dessus après calcul (tests/integration/mobility.integration.test.ts).',
+    en: 'Conservation at every step, unlimited capacity ⇒ no search, zero capacity ⇒ everyone searching or gone, determinism, calibration on a known synthetic day (tests/unit/features/mobility/parking-search.test.ts); fit to the real Citédia record shown with the result (tests/integration/mobility.integration.test.ts).',
   },
 };
 

@@ -16,11 +16,16 @@ import {
   Cartesian2,
   type Scene,
 } from 'cesium';
+import { pickPlace } from '../../scene/consult-pins.ts';
+import type { PickRouter } from '../../scene/picking.ts';
+import { addRaster } from '../../scene/sim-raster.ts';
+import type { MapPoint, WalkDrawing } from './walk-controller.ts';
+import type { WalkIsochronesOutput } from './walk-contract.ts';
 
 /**
  * Drawing for the mobility simulations: reached streets as one batch of coloured line segments
  * (one draw call however many edges), and labelled points (origins, car parks) as one point
- * collection and one label collection. Each `add…` returns its disposer.
+ * collection and one label collection. Each `add…` and `draw…` returns its disposer.
  */
 
 const LIFT_M = 1.5;
@@ -61,14 +66,6 @@ export function addSegments(scene: Scene, coords: Float64Array, rgba: Uint8Array
   };
 }
 
-export interface MapPoint {
-  lonDeg: number;
-  latDeg: number;
-  rgba: readonly [number, number, number, number];
-  sizePx: number;
-  label?: string;
-}
-
 /** Points with optional labels (origins, car parks). */
 export function addPoints(scene: Scene, points: readonly MapPoint[]): () => void {
   const pts = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
@@ -93,4 +90,39 @@ export function viewBox(scene: Scene, w: number, s: number, e: number, n: number
   const sphere = BoundingSphere.fromPoints(Cartesian3.fromDegreesArray([w, s, e, s, e, n, w, n]));
   scene.camera.flyToBoundingSphere(sphere, { duration: stable ? 0 : 1.2 });
   scene.requestRender();
+}
+
+/**
+ * Draws a walking result (coloured streets, the area raster, the origin) and frames the reached
+ * streets; returns the disposer of all three.
+ */
+export function drawWalk(scene: Scene, o: WalkIsochronesOutput, d: WalkDrawing, stable: boolean): () => void {
+  const segments = addSegments(scene, o.edgeCoords, d.edgeRgba);
+  const raster = addRaster(scene, { frame: o.area.frame, grid: o.area.grid, ground: d.ground, roofs: { cells: new Uint32Array(0), heightM: new Float32Array(0), rgba: new Uint8Array(0) }, groundAlpha: 0.6 });
+  const points = addPoints(scene, d.points);
+  if (d.box !== null) viewBox(scene, ...d.box, stable);
+  return () => {
+    points();
+    segments();
+    raster.dispose();
+  };
+}
+
+/**
+ * Lets the next click on the 3D view give a place (lon/lat); Escape gives up. `onEnd` gets the
+ * place, or null for the sky or Escape. Returns the function that stops waiting.
+ */
+export function capturePoint(scene: Scene, picking: PickRouter, onEnd: (point: [number, number] | null) => void): () => void {
+  const endCapture = picking.capture((x, y) => {
+    const p = pickPlace(scene, x, y);
+    onEnd(p === null ? null : [p.lonDeg, p.latDeg]);
+  });
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') onEnd(null);
+  };
+  window.addEventListener('keydown', onKey);
+  return () => {
+    endCapture();
+    window.removeEventListener('keydown', onKey);
+  };
 }

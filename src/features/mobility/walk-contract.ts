@@ -113,8 +113,8 @@ export const WALK_CARD: MethodCard = {
     { fr: 'Carroyage INSEE ancien (≈ 2010) ; un carreau compte pour son centre.', en: 'Old INSEE grid (≈ 2010); a cell counts for its centre.' },
   ],
   reference: {
-    fr: 'Distances égales à un Dijkstra mono-source brut (sans tas) sur des graphes aléatoires (fast-check, tests/unit/workers/street-graph.test.ts) ; graphe de Rennes et indicateurs sur les données réelles (tests/integration/mobility.integration.test.ts).',
-    en: 'Distances equal a brute-force single-source Dijkstra (no heap) on random graphs (fast-check, tests/unit/workers/street-graph.test.ts); the Rennes graph and indicators on the real data (tests/integration/mobility.integration.test.ts).',
+    fr: 'Distances égales à un Dijkstra mono-source brut (sans tas) sur des graphes aléatoires (fast-check, tests/unit/features/mobility/street-graph.test.ts) ; graphe de Rennes et indicateurs sur les données réelles (tests/integration/mobility.integration.test.ts).',
+    en: 'Distances equal a brute-force single-source Dijkstra (no heap) on random graphs (fast-check, tests/unit/features/mobility/street-graph.test.ts); the Rennes graph and indicators on the real data (tests/integration/mobility.integration.test.ts).',
   },
 };
 

@@ -5,7 +5,8 @@ import type { WalkIsochronesInput, WalkIsochronesOutput } from './walk-contract.
 import { multiSourceDijkstra } from './dijkstra.ts';
 import { KernelError, type KernelRun } from '../../core/simulation/kernel.ts';
 import { carParks, occupancyObservations, pointsFromGeoJson, populationCells, streetLinesFromGeoJson } from './data.ts';
-import { calibrateParking, DAY_STEPS, occupancyRmse, simulateParking, type Observation, type Park, type ParkingParams, type ParkingRun } from './parking-kernel.ts';
+import { DAY_STEPS, simulateParking, type Observation, type Park, type ParkingParams, type ParkingRun } from './parking-kernel.ts';
+import { calibrateParking, occupancyRmse } from './calibration-kernel.ts';
 import { buildStreetGraph, DRIVE, indexNodes, type StreetGraph } from './street-graph.ts';
 import { walkIsochronesKernel, type WalkPlan } from './walk-kernel.ts';
 

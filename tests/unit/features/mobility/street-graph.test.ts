@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BinaryHeap, multiSourceDijkstra } from '../../../src/features/mobility/dijkstra.ts';
-import { buildStreetGraph, DRIVE, haversineM, indexNodes, ONEWAY, osmFlags, WALK, type StreetGraph, type StreetLines } from '../../../src/features/mobility/street-graph.ts';
+import { BinaryHeap, multiSourceDijkstra } from '../../../../src/features/mobility/dijkstra.ts';
+import { buildStreetGraph, DRIVE, haversineM, indexNodes, ONEWAY, osmFlags, WALK, type StreetGraph, type StreetLines } from '../../../../src/features/mobility/street-graph.ts';
 
 /** The street graph (snapping, flags, one-way) and multi-source Dijkstra against brute force. */
 

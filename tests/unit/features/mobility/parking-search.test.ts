@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runToEnd } from '../../../src/core/simulation/kernel.ts';
-import { calibrateParking, DAY_STEPS, occupancyAt, occupancyRmse, simulateParking, type ParkingParams, type Park, type ParkingRun } from '../../../src/features/mobility/parking-kernel.ts';
+import { runToEnd } from '../../../../src/core/simulation/kernel.ts';
+import { DAY_STEPS, occupancyAt, simulateParking, type ParkingParams, type Park, type ParkingRun } from '../../../../src/features/mobility/parking-kernel.ts';
+import { calibrateParking, occupancyRmse } from '../../../../src/features/mobility/calibration-kernel.ts';
 
 /** Parking search: conservation, the two capacity limits, determinism, calibration. */
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KernelError, runToEnd } from '../../../src/core/simulation/kernel.ts';
-import { carParks, inPolygons, occupancyObservations, pointsFromGeoJson, populationCells, streetLinesFromGeoJson } from '../../../src/features/mobility/data.ts';
-import { buildStreetGraph, WALK, type StreetLines } from '../../../src/features/mobility/street-graph.ts';
-import { walkIsochronesKernel, type WalkPlan } from '../../../src/features/mobility/walk-kernel.ts';
-import { isochroneGeoJson } from '../../../src/features/mobility/walk-contract.ts';
+import { KernelError, runToEnd } from '../../../../src/core/simulation/kernel.ts';
+import { carParks, inPolygons, occupancyObservations, pointsFromGeoJson, populationCells, streetLinesFromGeoJson } from '../../../../src/features/mobility/data.ts';
+import { buildStreetGraph, WALK, type StreetLines } from '../../../../src/features/mobility/street-graph.ts';
+import { walkIsochronesKernel, type WalkPlan } from '../../../../src/features/mobility/walk-kernel.ts';
+import { isochroneGeoJson } from '../../../../src/features/mobility/walk-contract.ts';
 
 /** Walking isochrones and indicators on a small known street, and the data readers (fuzzed). */
 
@@ -183,7 +183,7 @@ describe('isochrone polygons', () => {
 
 describe('mobility inputs', () => {
   it('refuse bad form values with the field named', async () => {
-    const { parseInput } = await import('../../../workers/runtime.ts');
+    const { parseInput } = await import('../../../../workers/runtime.ts');
     const walk = { streets: 's.geojson', origin: { amenity: 'metro' }, amenities: [{ id: 'metro', url: 'm.geojson' }] };
     const bad: [string, Record<string, unknown>, string][] = [
       ['walk-isochrones', { ...walk, bandsMin: [10, 5] }, 'bandsMin.1'],
