@@ -16,6 +16,7 @@ export interface HistogramChart {
   dispose(): void;
 }
 
+/** A histogram chart (`el`), redrawn by `update`; `dispose` releases its plot. */
 export function createHistogram(label: string, width = 290, height = 130): HistogramChart {
   const el = h('figure', { class: 'sim-histogram', attrs: { 'aria-label': label } });
   const caption = h('figcaption', {}, label);

@@ -285,6 +285,7 @@ export interface Summary {
   p90: number;
 }
 
+/** Count, mean, extremes and 10th, 50th and 90th percentiles of the finite values kept by `keep`. */
 export function summarize(values: ArrayLike<number>, keep: (i: number) => boolean): Summary {
   const list: number[] = [];
   for (let i = 0; i < values.length; i++) if (keep(i) && Number.isFinite(values[i]!)) list.push(values[i]!);

@@ -4,6 +4,7 @@ import { h, replaceChildren } from '../../ui/dom.ts';
 import { createHistogram, type HistogramChart } from './histogram.ts';
 import { formatNumber, t, type MessageKey } from '../../ui/i18n/index.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import type { SunHoursParams } from './controller.ts';
 
 /**
  * The simulation panel: the study area, the date or period, the time step and cell size, run
@@ -11,14 +12,6 @@ import { createPanel, type Panel } from '../../ui/panel.ts';
  * click away, and the shadow study (animated shadows, sun taken by a project building). DOM
  * only: everything it does goes through callbacks.
  */
-
-export interface SunHoursParams {
-  date: string;
-  endDate?: string;
-  stepMin: number;
-  cellM: number;
-  facades: boolean;
-}
 
 export interface SimPanelCallbacks {
   onClose(): void;
@@ -66,6 +59,7 @@ function legendLabel(ramp: SteppedRamp, k: number): string {
   return `${f(c.min)} – ${f(c.max)} ${ramp.unit}`;
 }
 
+/** Builds the sun-hours panel; what the user does comes back through `cb`. */
 export function createSimPanel(cb: SimPanelCallbacks): SimPanel {
   const panel = createPanel('panel-sim', 'sim.title', cb.onClose, 'panel-sim');
   const input = (id: string, type: string, attrs: Record<string, string | number>) => h('input', { id, type, attrs });

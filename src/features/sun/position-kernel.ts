@@ -46,6 +46,7 @@ function localDate(ms: number, offsetHours: number): { y: number; m: number; d: 
   return { y, m, d, text: `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
+/** The Sun's position at `input.time` seen from the observer, with that local day's sunrise, transit and sunset. */
 export function computeSunPosition(input: SunPositionInput): SunPositionOutput {
   const ms = Date.parse(input.time);
   if (!Number.isFinite(ms)) throw new RangeError(`not an instant: ${input.time}`);

@@ -1,22 +1,24 @@
-import { createTracer, type Hit, type Tracer } from '../../city/analysis/bvh-trace.ts';
-import { gridFor, rasterizePolygons, type GridSpec, type PolygonM } from '../../core/grid.ts';
+import { createTracer, type Hit } from '../../city/analysis/bvh-trace.ts';
+import { gridFor, rasterizePolygons } from '../../core/grid.ts';
 import { KernelError, type KernelRun } from '../../core/simulation/kernel.ts';
 import { buildingWalls, facadeBuildings, facadePoint } from '../../city/analysis/facade-samples.ts';
 import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROOF, triangleFrame, type CityGeometry } from '../../city/analysis/geometry.ts';
+import { emptyFacades, type WifiPart } from './parts.ts';
+import { checkPlan, FACADE_OFFSET_M, MAX_FACADE_RECEIVERS, type WifiPlan } from './plan.ts';
+import { countWalls, MIN_DISTANCE_M, P1411, patternGainDb, reachFor, type Transmitter } from './propagation.ts';
+
+export { C_M_S, countWalls, freeSpaceLossDb, MIN_DISTANCE_M, obstructedLossDb, P1411, p1411LossDb, patternGainDb, WALL_THICKNESS_M, type AntennaPattern, type P1411Coefficients, type P1411Environment, type Transmitter } from './propagation.ts';
+export { FACADE_OFFSET_M, FACADE_SPACING_M, MAX_FACADE_RECEIVERS, type WifiPlan } from './plan.ts';
+export { emptyFacades, mergeWifiFacades, mergeWifiParts, type WifiFacades, type WifiPart } from './parts.ts';
 
 /**
  * Wifi coverage: best-server received signal strength (RSSI, dBm) of access points on a grid of
  * street-level cells, with buildings blocking the signal, and the cells each candidate site
  * would cover (for hotspot planning).
  *
- * Path loss is the ITU-R P.1411 site-general model for both ends below rooftops (§4.1.1):
- * `L = 10·α·log10(d) + β + 10·γ·log10(f)`, d the 3D distance in metres, f in GHz, median values
- * (the Gaussian term is left out). Whether a path is line-of-sight is decided by a ray cast
- * through the city's BVH. An obstructed path takes the stronger of two ways: *through* the
- * buildings (the line-of-sight loss plus a loss per wall crossed) and *around* them (the
- * P.1411 non-line-of-sight loss, never less than the line-of-sight one). So a thin wall between
- * an access point and a receiver costs exactly its wall loss as long as going through is the
- * stronger way, and thick blocks are bounded by the street-canyon model.
+ * Path loss is the ITU-R P.1411 site-general model (propagation.ts). Whether a path is
+ * line-of-sight is decided by a ray cast through the city's BVH; an obstructed path takes the
+ * stronger of through the walls and around the buildings.
  *
  * Optionally, the same best-server RSSI at points on the facades of the buildings in the area
  * (the shared facade sampler of `facade-samples.ts`), the receiver just outside its wall: its own
@@ -24,195 +26,14 @@ import { buildingInfo, groundModel, planeZ, ROOF_NZ, SURFACE_GROUND, SURFACE_ROO
  *
  * Work is split by interleaved rows: part `i` of `n` computes rows `r ≡ i (mod n)` and the
  * facades of buildings `b ≡ i (mod n)`; every cell and facade point depends only on the geometry
- * and the transmitters, so merged results are the same bytes for any number of parts.
+ * and the transmitters, so merged results are the same bytes for any number of parts (parts.ts
+ * puts them together). The plan and its checks are in plan.ts.
  */
-
-/** Speed of light, m/s. */
-export const C_M_S = 299_792_458;
-
-/** Coefficients of the site-general model (ITU-R P.1411-10 §4.1.1, Table 4). */
-export interface P1411Coefficients {
-  alpha: number;
-  beta: number;
-  gamma: number;
-  sigmaDb: number;
-  /** Validity: frequency range, GHz, and distance range, m. */
-  fGHz: [number, number];
-  dM: [number, number];
-}
-
-export type P1411Environment = 'urban' | 'residential';
-
-export const P1411: { los: P1411Coefficients; nlos: Record<P1411Environment, P1411Coefficients> } = {
-  los: { alpha: 2.12, beta: 29.2, gamma: 2.11, sigmaDb: 5.06, fGHz: [0.8, 73], dM: [5, 660] },
-  nlos: {
-    urban: { alpha: 4.0, beta: 10.2, gamma: 2.36, sigmaDb: 7.6, fGHz: [0.8, 38], dM: [30, 715] },
-    residential: { alpha: 3.01, beta: 18.8, gamma: 2.07, sigmaDb: 3.07, fGHz: [0.8, 73], dM: [30, 170] },
-  },
-};
-
-/** Closest distance used in the loss formulas, m (the formulas diverge at 0). */
-export const MIN_DISTANCE_M = 1;
-
-/** Free-space basic transmission loss (ITU-R P.525): 20·log10(4π·d·f / c), dB. */
-export function freeSpaceLossDb(dM: number, fGHz: number): number {
-  return 20 * Math.log10((4 * Math.PI * Math.max(dM, MIN_DISTANCE_M) * fGHz * 1e9) / C_M_S);
-}
-
-/** Median P.1411 site-general loss with the given coefficients, dB. */
-export function p1411LossDb(dM: number, fGHz: number, k: P1411Coefficients): number {
-  return 10 * k.alpha * Math.log10(Math.max(dM, MIN_DISTANCE_M)) + k.beta + 10 * k.gamma * Math.log10(fGHz);
-}
-
-/** Loss of an obstructed path: the stronger of through the walls and around the buildings, dB. */
-export function obstructedLossDb(dM: number, fGHz: number, walls: number, wallLossDb: number, env: P1411Environment): number {
-  const los = p1411LossDb(dM, fGHz, P1411.los);
-  const around = Math.max(los, p1411LossDb(dM, fGHz, P1411.nlos[env]));
-  return Math.min(los + walls * wallLossDb, around);
-}
-
-/** Antenna pattern: omnidirectional, or a sector (3GPP TR 36.814 horizontal pattern). */
-export type AntennaPattern = { kind: 'omni' } | { kind: 'sector'; azimuthDeg: number; beamwidthDeg: number; frontToBackDb: number };
-
-/**
- * Gain relative to the main lobe (≤ 0 dB) towards a horizontal direction (east, north):
- * `−min(12·(φ/φ3dB)², A_m)`, φ the angle from the sector's azimuth (clockwise from north).
- */
-export function patternGainDb(p: AntennaPattern, dx: number, dy: number): number {
-  if (p.kind === 'omni' || (dx === 0 && dy === 0)) return 0;
-  const az = (Math.atan2(dx, dy) * 180) / Math.PI;
-  let phi = Math.abs(az - p.azimuthDeg) % 360;
-  if (phi > 180) phi = 360 - phi;
-  return -Math.min(12 * (phi / p.beamwidthDeg) ** 2, p.frontToBackDb);
-}
-
-/** A transmitter in the model frame. */
-export interface Transmitter {
-  x: number;
-  y: number;
-  /** Antenna height above the ground at (x, y), m. */
-  heightM: number;
-  eirpDbm: number;
-  fGHz: number;
-  pattern: AntennaPattern;
-}
-
-export interface WifiPlan {
-  /** Study area polygons in the model frame. */
-  polygons: PolygonM[];
-  cellM: number;
-  receiverHeightM: number;
-  /** A cell is covered at or above this RSSI, dBm. */
-  thresholdDbm: number;
-  /** RSSI below this is "no signal" (not searched for), dBm. */
-  floorDbm: number;
-  wallLossDb: number;
-  environment: P1411Environment;
-  /** Transmitters farther than this from a cell are ignored, m. */
-  maxRangeM: number;
-  groundHeightM: number | null;
-  /** Access points in service (open data and scenario). */
-  servers: Transmitter[];
-  /** Candidate sites for new hotspots. */
-  candidates: Transmitter[];
-  /** Facade receivers, `spacingM` apart on the walls of the buildings in the area; none when absent or null. */
-  facades?: { spacingM: number } | null;
-  part: { index: number; count: number };
-}
-
-/** Distance of a facade receiver off its wall, m ("just outside"). */
-export const FACADE_OFFSET_M = 0.1;
-/** Limits of the facade spacing, m. */
-export const FACADE_SPACING_M = { min: 1, max: 20 } as const;
-/** Most facade receivers one part may have (memory: about 34 bytes each). */
-export const MAX_FACADE_RECEIVERS = 1_000_000;
-
-/** Facade results of one part (or merged): the buildings studied and their receivers. */
-export interface WifiFacades {
-  /** Model building number of each building studied, increasing. */
-  building: Uint32Array;
-  /** Receivers of building k are [offsets[k], offsets[k+1]). */
-  offsets: Uint32Array;
-  /** Receiver positions in the model frame, x, y, z per receiver, m. */
-  xyz: Float32Array;
-  /** Outward unit normal of the receiver's wall, x, y, z per receiver. */
-  normal: Float32Array;
-  /** Wall area each receiver stands for, m². */
-  areaM2: Float32Array;
-  /** Best-server RSSI, dBm (NaN below the floor). */
-  rssiDbm: Float32Array;
-  /** Index of the best server, −1 where none. */
-  server: Int16Array;
-  /** Ray casts made for the facades. */
-  rays: number;
-}
-
-/** No facades studied. */
-export function emptyFacades(): WifiFacades {
-  return { building: new Uint32Array(0), offsets: new Uint32Array(1), xyz: new Float32Array(0), normal: new Float32Array(0), areaM2: new Float32Array(0), rssiDbm: new Float32Array(0), server: new Int16Array(0), rays: 0 };
-}
-
-export interface WifiPart {
-  grid: GridSpec;
-  part: { index: number; count: number };
-  /** Best-server RSSI per cell, dBm; NaN outside the area, on buildings or below the floor. */
-  rssiDbm: Float32Array;
-  /** Index of the best server per cell, −1 where none. */
-  server: Int16Array;
-  /** 0 outside the area, 1 street level, 2 building (roof seen from above). */
-  surface: Uint8Array;
-  /** Ground height of street-level cells in the model frame, m (NaN elsewhere). */
-  groundZ: Float32Array;
-  /** Cells each candidate covers (≥ threshold), concatenated: candidate k owns cells[offsets[k] … offsets[k+1]). */
-  candidateCells: Uint32Array;
-  candidateOffsets: Uint32Array;
-  /** Facade receivers (empty unless the plan asks for facades). */
-  facades: WifiFacades;
-  /** Ray casts made (visibility tests and wall counts), facades included. */
-  rays: number;
-  /** Transmitter–cell links evaluated (after the range and bound cuts), facades included. */
-  links: number;
-}
-
-/**
- * Surfaces met closer than this to the previous one belong to the same wall (its two faces), m.
- * A building crossed from side to side counts two walls; a free-standing wall, one.
- */
-export const WALL_THICKNESS_M = 0.5;
 
 /** Margin on the logarithm-free upper bounds, dB (far above their rounding, far below any effect). */
 const BOUND_MARGIN_DB = 1e-6;
 /** How far below the best pending upper bound servers are evaluated at once, dB. */
 const LEVEL_STEP_DB = 10;
-
-/** Walls crossed along a segment, at most `max` (then `max`): successive closest hits. */
-export function countWalls(tracer: Tracer, ox: number, oy: number, oz: number, tx: number, ty: number, tz: number, max: number, hit: Hit = { t: 0, triangle: 0 }): number {
-  const dx = tx - ox, dy = ty - oy, dz = tz - oz;
-  const len = Math.hypot(dx, dy, dz);
-  if (len === 0) return 0;
-  const ux = dx / len, uy = dy / len, uz = dz / len;
-  let t = 0, walls = 0;
-  let lastT = -Infinity;
-  while (walls < max && t < len) {
-    if (!tracer.closest(ox + ux * t, oy + uy * t, oz + uz * t, ux, uy, uz, len - t, hit)) break;
-    const at = t + hit.t;
-    // The two faces of one wall (and two triangles meeting on a diagonal) are one wall.
-    if (at - lastT > WALL_THICKNESS_M) walls++;
-    lastT = at;
-    t = at + 1e-3;
-  }
-  return walls;
-}
-
-function checkPlan(plan: WifiPlan, g: CityGeometry): void {
-  if (!(plan.cellM > 0)) throw new KernelError('bad-input', 'cell size must be positive', 'cellM');
-  if (!(plan.wallLossDb >= 0)) throw new KernelError('bad-input', 'wall loss must not be negative', 'wallLossDb');
-  if (plan.facades !== undefined && plan.facades !== null && !(plan.facades.spacingM >= FACADE_SPACING_M.min && plan.facades.spacingM <= FACADE_SPACING_M.max)) throw new KernelError('bad-input', `facade spacing must be between ${FACADE_SPACING_M.min} and ${FACADE_SPACING_M.max} m`, 'facades.spacingM');
-  if (plan.servers.length > 32_767) throw new KernelError('bad-input', 'at most 32,767 access points', 'accessPoints');
-  if (g.vertexBuilding.length * 3 !== g.positions.length) throw new KernelError('bad-geometry', 'one building number per vertex is needed');
-  const { index, count } = plan.part;
-  if (!(Number.isInteger(index) && Number.isInteger(count) && count >= 1 && index >= 0 && index < count)) throw new KernelError('bad-input', `invalid part ${index} of ${count}`, 'part');
-}
 
 /** A transmitter placed in 3D, with the quantities every cell reuses. */
 interface Placed extends Transmitter {
@@ -223,14 +44,6 @@ interface Placed extends Transmitter {
   fLosDb: number;
   fNlosDb: number;
   omni: boolean;
-}
-
-/** Largest distance at which `eirp − L_LoS(d) ≥ level`, capped by `maxRangeM`. */
-function reachFor(t: Transmitter, level: number, maxRangeM: number): number {
-  const k = P1411.los;
-  const budget = t.eirpDbm - level - k.beta - 10 * k.gamma * Math.log10(t.fGHz);
-  if (budget < 0) return 0;
-  return Math.min(maxRangeM, 10 ** (budget / (10 * k.alpha)));
 }
 
 /**
@@ -572,69 +385,4 @@ export function* wifiCoverageKernel(plan: WifiPlan, geometry: CityGeometry): Ker
   const cells = new Uint32Array(offsets[candidates.length]!);
   candLists.forEach((l, k) => cells.set(l, offsets[k]!));
   return { grid, part: plan.part, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, facades, rays: tracer.rays(), links };
-}
-
-/** Puts the facade results of parts together, buildings in increasing order (the same bytes for any split). */
-export function mergeWifiFacades(parts: readonly WifiFacades[]): WifiFacades {
-  const runs: { b: number; p: WifiFacades; k: number }[] = [];
-  for (const p of parts) for (let k = 0; k < p.building.length; k++) runs.push({ b: p.building[k]!, p, k });
-  runs.sort((a, b) => a.b - b.b);
-  const n = runs.reduce((s, r) => s + r.p.offsets[r.k + 1]! - r.p.offsets[r.k]!, 0);
-  const out: WifiFacades = {
-    building: Uint32Array.from(runs, (r) => r.b),
-    offsets: new Uint32Array(runs.length + 1),
-    xyz: new Float32Array(3 * n),
-    normal: new Float32Array(3 * n),
-    areaM2: new Float32Array(n),
-    rssiDbm: new Float32Array(n),
-    server: new Int16Array(n),
-    rays: parts.reduce((s, p) => s + p.rays, 0),
-  };
-  let at = 0;
-  runs.forEach((r, j) => {
-    const a = r.p.offsets[r.k]!, e = r.p.offsets[r.k + 1]!;
-    out.xyz.set(r.p.xyz.subarray(3 * a, 3 * e), 3 * at);
-    out.normal.set(r.p.normal.subarray(3 * a, 3 * e), 3 * at);
-    out.areaM2.set(r.p.areaM2.subarray(a, e), at);
-    out.rssiDbm.set(r.p.rssiDbm.subarray(a, e), at);
-    out.server.set(r.p.server.subarray(a, e), at);
-    at += e - a;
-    out.offsets[j + 1] = at;
-  });
-  return out;
-}
-
-/** Puts parts together (rows interleaved; candidate cell lists sorted). */
-export function mergeWifiParts(parts: readonly WifiPart[]): Omit<WifiPart, 'part'> {
-  if (parts.length === 0) throw new KernelError('bad-input', 'no parts to merge');
-  const grid = parts[0]!.grid;
-  const n = grid.cols * grid.rows;
-  const rssiDbm = new Float32Array(n).fill(NaN);
-  const server = new Int16Array(n).fill(-1);
-  const surface = new Uint8Array(n);
-  const groundZ = new Float32Array(n).fill(NaN);
-  let rays = 0, links = 0;
-  const nc = parts[0]!.candidateOffsets.length - 1;
-  const lists: number[][] = Array.from({ length: nc }, () => []);
-  for (const p of parts) {
-    const { index, count } = p.part;
-    for (let r = index; r < grid.rows; r += count) {
-      const a = r * grid.cols, b = a + grid.cols;
-      rssiDbm.set(p.rssiDbm.subarray(a, b), a);
-      server.set(p.server.subarray(a, b), a);
-      surface.set(p.surface.subarray(a, b), a);
-      groundZ.set(p.groundZ.subarray(a, b), a);
-    }
-    rays += p.rays;
-    links += p.links;
-    for (let k = 0; k < nc; k++) for (let j = p.candidateOffsets[k]!; j < p.candidateOffsets[k + 1]!; j++) lists[k]!.push(p.candidateCells[j]!);
-  }
-  const offsets = new Uint32Array(nc + 1);
-  lists.forEach((l, k) => {
-    l.sort((a, b) => a - b);
-    offsets[k + 1] = offsets[k]! + l.length;
-  });
-  const cells = new Uint32Array(offsets[nc]!);
-  lists.forEach((l, k) => cells.set(l, offsets[k]!));
-  return { grid, rssiDbm, server, surface, groundZ, candidateCells: cells, candidateOffsets: offsets, facades: mergeWifiFacades(parts.map((p) => p.facades)), rays, links };
 }

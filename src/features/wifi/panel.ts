@@ -2,6 +2,7 @@ import { rgbToHex, type SteppedRamp } from '../../core/color-ramp.ts';
 import { h, replaceChildren } from '../../ui/dom.ts';
 import { formatNumber, t, type MessageKey } from '../../ui/i18n/index.ts';
 import { createPanel, type Panel } from '../../ui/panel.ts';
+import type { ApForm, WifiParams } from './controller.ts';
 
 /**
  * The wifi coverage panel: study area, access points of the open data and of the scenario (with
@@ -9,26 +10,6 @@ import { createPanel, type Panel } from '../../ui/panel.ts';
  * parameters, run and cancel with progress, then the key figures, per district, the proposed
  * hotspots with their marginal gain, the legend and the method card. DOM only: callbacks out.
  */
-
-export interface ApForm {
-  heightM: number;
-  eirpDbm: number;
-  band: '2.4' | '5';
-  pattern: 'omni' | 'sector';
-  azimuthDeg: number;
-}
-
-export interface WifiParams {
-  thresholdDbm: number;
-  wallLossDb: number;
-  cellM: number;
-  receiverHeightM: number;
-  place: number;
-  useOpenData: boolean;
-  /** Also on facades, receivers this far apart (m). */
-  facades: boolean;
-  facadeSpacingM: number;
-}
 
 export interface WifiPanelCallbacks {
   onClose(): void;
@@ -78,6 +59,7 @@ function legendLabel(ramp: SteppedRamp, k: number): string {
   return `${f(c.min)} – ${f(c.max)} ${ramp.unit}`;
 }
 
+/** Builds the wifi panel; what the user does comes back through `cb`. */
 export function createWifiPanel(cb: WifiPanelCallbacks): WifiPanel {
   const panel = createPanel('panel-wifi', 'wifi.title', cb.onClose, 'panel-sim panel-wifi');
   const num = (id: string, value: number, min: number, max: number, step: number) => h('input', { id, type: 'number', attrs: { min, max, step, value } });

@@ -31,10 +31,12 @@ const round = (v: number, digits: number) => {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 };
 
+/** The `wifiap` parameter value for these access points (empty string for none). */
 export function serializeWifiParam(aps: readonly ScenarioAp[]): string {
   return aps.map((a) => [round(a.lonDeg, 6), round(a.latDeg, 6), round(a.heightM, 1), round(a.eirpDbm, 1), a.band, a.azimuthDeg === null ? 'o' : round(a.azimuthDeg, 0)].join('_')).join('~');
 }
 
+/** The access points of a `wifiap` value, and an issue for each entry left out. */
 export function parseWifiParam(value: string): { aps: ScenarioAp[]; issues: WifiParamIssue[] } {
   const aps: ScenarioAp[] = [];
   const issues: WifiParamIssue[] = [];
