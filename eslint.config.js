@@ -15,7 +15,7 @@ const pureFiles = ['src/core/**/*.ts', 'src/city/**/*.ts', 'src/features/*/kerne
 const nodeModules = { group: ['node:*'], message: 'Node modules only in src/city/node (the browser bundles everything else).' };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'packs/', 'bench/results/', 'test-results/', 'playwright-report/', '.data/'] },
+  { ignores: ['dist/', 'dist-server/', 'node_modules/', 'packs/', 'bench/results/', 'test-results/', 'playwright-report/', '.data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

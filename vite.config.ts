@@ -9,9 +9,22 @@ import { viteStaticCopy } from 'vite-plugin-static-copy';
 const cesiumSource = 'node_modules/cesium/Build/Cesium';
 const cesiumBaseUrl = 'cesium';
 
+/**
+ * The sub-path the app is served under (README, "Deploying"): `JUMEAU_BASE_PATH=/jumeau/` at
+ * build time, the same value for the server at run time (server/app.ts `basePathFromEnv`).
+ * Default `/`.
+ */
+const basePath = (() => {
+  const parts = (process.env.JUMEAU_BASE_PATH ?? '').split('/').filter((p) => p !== '');
+  return parts.length === 0 ? '/' : `/${parts.join('/')}/`;
+})();
+// The packs are served beside the app: under the sub-path too (src/config/settings.ts reads this).
+if (basePath !== '/' && process.env.VITE_JUMEAU_PACKS_URL === undefined) process.env.VITE_JUMEAU_PACKS_URL = `${basePath}packs/`;
+
 export default defineConfig({
+  base: basePath,
   define: {
-    CESIUM_BASE_URL: JSON.stringify(`/${cesiumBaseUrl}/`),
+    CESIUM_BASE_URL: JSON.stringify(`${basePath}${cesiumBaseUrl}/`),
   },
   plugins: [
     viteStaticCopy({

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { consultationApi, type ConsultApiOptions } from './consult/api.ts';
 import { databaseConfigFromEnv, openDatabase, type Database, type DatabaseConfig } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -19,7 +21,16 @@ export interface ServerOptions {
   distDir: string;
   /** Project root (development: where Vite finds index.html). */
   rootDir: string;
-  logger?: boolean;
+  /**
+   * Structured logs (pino, one JSON line per event, an access line per request with its id):
+   * false (default: silent, as in tests), true (level info) or a level. See `logLevelFromEnv`.
+   */
+  logger?: boolean | { level: string };
+  /**
+   * Production only: the sub-path the app is served under, with slashes at both ends
+   * (`/jumeau/`); default `/`. See `basePathFromEnv`.
+   */
+  basePath?: string;
   /**
    * The consultation API: its database (an open one, or a configuration to open and close with
    * the server) and options. Default: from the environment (see `consultOptionsFromEnv`).
@@ -88,28 +99,166 @@ export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean
   return v === '1' ? true : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
+/**
+ * The sub-path the app is served under, from `$JUMEAU_BASE_PATH` (`jumeau`, `/jumeau` and
+ * `/jumeau/` all give `/jumeau/`); `/` when unset. The app must be built with the same value
+ * (vite.config.ts reads the same variable). Throws on characters a URL path cannot carry as is.
+ */
+export function basePathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.JUMEAU_BASE_PATH?.trim() ?? '';
+  const parts = v.split('/').filter((x) => x !== '');
+  for (const p of parts) if (!/^[A-Za-z0-9._~-]+$/.test(p) || p === '.' || p === '..') throw new Error(`JUMEAU_BASE_PATH: ${JSON.stringify(v)} is not a plain URL path (letters, digits, . _ ~ - between slashes)`);
+  return parts.length === 0 ? '/' : `/${parts.join('/')}/`;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * The log level from `$JUMEAU_LOG_LEVEL` (fatal, error, warn, info, debug, trace or silent);
+ * default `info` in production, `warn` in development (Vite's own output is enough there).
+ */
+export function logLevelFromEnv(mode: 'dev' | 'prod', env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.JUMEAU_LOG_LEVEL?.trim().toLowerCase();
+  if (v === undefined || v === '') return mode === 'prod' ? 'info' : 'warn';
+  if (!LOG_LEVELS.includes(v)) throw new Error(`JUMEAU_LOG_LEVEL: ${JSON.stringify(v)} is not one of ${LOG_LEVELS.join(', ')}`);
+  return v;
+}
+
+/** One year: what a file whose name changes with its content can be cached for. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * `Cache-Control` of a file of the built app, by its path inside the build folder: files under
+ * `assets/` carry a hash of their content in their name (Vite), so browsers and CDNs keep them a
+ * year without asking again; everything else (`index.html`, `sw.js`, Cesium's files under
+ * `cesium/` whose names stay the same from one version to the next) is revalidated on each use
+ * (`no-cache`: a 304 with the ETag when unchanged).
+ */
+export function cacheControlFor(pathInBuild: string): string {
+  const p = pathInBuild.split(sep).join('/').replace(/^\/+/, '');
+  return p.startsWith('assets/') ? IMMUTABLE : 'no-cache';
+}
+
+/** The longest a readiness check waits for the database. */
+const READY_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/** Files that gain from compression: text, JSON, JavaScript, WebAssembly, SVG, glTF. */
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|geo\+json|xml|wasm|manifest\+json|vnd\.geo\+json)|image\/svg\+xml|model\/gltf)/;
+
+/**
+ * The HTTP server. In production: the built app under the base path (precompressed `.br`/`.gz`
+ * files when the build made them, compressed on the fly otherwise), the packs folder under
+ * `packs/` (ETags, revalidated), the API under `api/`; `api/health` says the process answers,
+ * `api/ready` that the database answers too (503 otherwise, and while shutting down). Closing
+ * the server (`app.close()`) stops accepting connections, lets the requests in flight finish,
+ * then closes the database.
+ */
 export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: trustProxyFromEnv() });
+  const base = o.mode === 'prod' ? (o.basePath ?? '/') : '/';
+  if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`basePath ${JSON.stringify(base)} must start and end with "/"`);
+  const OUTSIDE = '/.outside-base-path';
+  const level = o.logger === undefined || o.logger === false ? 'silent' : o.logger === true ? 'info' : o.logger.level;
+  const app = Fastify({
+    logger: level === 'silent' ? false : { level },
+    // One access line per request (below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // A request id from the proxy in front (X-Request-Id: up to 128 letters, digits and . _ : -)
+    // is kept, else one is made; it is in every log line of the request and sent back.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: trustProxyFromEnv(),
+    // Under a sub-path, the routes below see the path without it; anything outside it is not found.
+    ...(base !== '/'
+      ? {
+          rewriteUrl: (req: { url?: string }) => {
+            const url = req.url ?? '/';
+            return url.startsWith(base) ? url.slice(base.length - 1) : `${OUTSIDE}${url}`;
+          },
+        }
+      : {}),
+  });
   const csp = contentSecurityPolicy(o.mode);
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // Closing (app.close(), on SIGTERM): the server accepts no new connection, /api/ready says 503,
+  // and the answers to requests in flight close their connection so the close can complete.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     reply.header('content-security-policy', csp);
+    reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
     return payload;
   });
+  app.addHook('onResponse', async (req, reply) => {
+    const length = reply.getHeader('content-length');
+    req.log.info(
+      {
+        method: req.method,
+        url: req.originalUrl,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ...(length !== undefined ? { bytes: Number(length) } : {}),
+        ...(reply.getHeader('content-encoding') !== undefined ? { encoding: String(reply.getHeader('content-encoding')) } : {}),
+        ip: req.ip,
+      },
+      'request',
+    );
+  });
+
+  // Compression of what is not precompressed (API answers, pack files, a build made without
+  // precompression): brotli at a quality cheap enough per request, else gzip. Answers under 1 KiB
+  // (such as GET /api/me and its CSRF token) are sent as they are.
+  // Responses only: request bodies are taken as sent, as before (the plugin would otherwise
+  // inflate compressed bodies; set here before it reads the option).
+  app.addHook('onRoute', (route) => {
+    route.decompress ??= false;
+  });
+  await app.register(fastifyCompress, { global: true, encodings: ['br', 'gzip'], threshold: 1024, customTypes: COMPRESSIBLE });
 
   const consult = o.consult ?? consultOptionsFromEnv(o.rootDir);
   const ownDb = !('query' in consult.db);
   const db = 'query' in consult.db ? consult.db : await openDatabase(consult.db);
   try {
     await migrate(db);
-    await app.register(consultationApi, { ...consult, db });
+    await app.register(consultationApi, { cookiePath: `${base}api/`, ...consult, db });
   } catch (e) {
     if (ownDb) await db.close();
     throw e;
   }
   if (ownDb) app.addHook('onClose', async () => db.close());
 
-  app.get('/api/health', async () => ({ ok: true, mode: o.mode, database: db.kind }));
+  app.get('/api/health', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { ok: true, mode: o.mode, database: db.kind };
+  });
+  app.get('/api/ready', async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (closing) return reply.code(503).send({ ok: false, database: db.kind, reason: 'shutting down' });
+    try {
+      await withTimeout(db.query('SELECT 1'), READY_TIMEOUT_MS, 'database');
+      return { ok: true, database: db.kind };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      req.log.warn({ err: reason }, 'not ready: the database does not answer');
+      return reply.code(503).send({ ok: false, database: db.kind, reason: 'the database does not answer' });
+    }
+  });
 
   await app.register(fastifyStatic, {
     root: resolve(o.packsDir),
@@ -117,19 +266,44 @@ export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
     decorateReply: false,
     index: false,
     list: false,
-    cacheControl: true,
-    maxAge: 0,
+    // Pack files keep their names when a pack is rebuilt: revalidated on each use (ETag → 304).
+    cacheControl: false,
+    etag: true,
     setHeaders: (res, path) => {
+      res.header('cache-control', 'no-cache');
       if (path.endsWith('.glb')) res.header('content-type', 'model/gltf-binary');
     },
   });
 
   if (o.mode === 'prod') {
-    if (!existsSync(join(o.distDir, 'index.html'))) throw new Error(`no built app in ${o.distDir}: run "npm run build" first`);
-    await app.register(fastifyStatic, { root: resolve(o.distDir), prefix: '/', decorateReply: true, index: 'index.html', wildcard: true });
+    const dist = resolve(o.distDir);
+    if (!existsSync(join(dist, 'index.html'))) throw new Error(`no built app in ${o.distDir}: run "npm run build" first`);
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      decorateReply: true,
+      index: 'index.html',
+      wildcard: true,
+      // index.html.br, *.js.gz…: written by the build (tools/precompress.ts); used when present.
+      preCompressed: true,
+      cacheControl: false,
+      etag: true,
+      setHeaders: (res, path) => {
+        res.header('cache-control', cacheControlFor(relative(dist, path.replace(/\.(br|gz)$/, ''))));
+      },
+    });
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/packs/')) return reply.sendFile('index.html');
-      return reply.code(404).send({ error: 'not found', path: req.url });
+      if (req.url.startsWith(OUTSIDE)) {
+        // Outside the base path: the root and the base path without its last slash send to the app
+        // (with the query), anything else is not ours.
+        const m = /^([^?]*)(\?.*)?$/.exec(req.originalUrl);
+        if (req.method === 'GET' && (m?.[1] === '/' || m?.[1] === base.slice(0, -1))) return reply.redirect(`${base}${m?.[2] ?? ''}`, 302);
+        return reply.code(404).send({ error: 'not found', path: req.originalUrl, message: `the app is served under ${base}` });
+      }
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/packs/')) {
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      }
+      return reply.code(404).send({ error: 'not found', path: req.originalUrl });
     });
   } else {
     const { createServer: createVite } = await import('vite');

@@ -33,6 +33,7 @@ import {
 } from '../../src/core/schemas/consultation.ts';
 import type { Database } from '../db/database.ts';
 import { toCsv, toGeoJson } from './export.ts';
+import { postgresRateStore } from './rate-store.ts';
 import { ApiFailure, createRegistry, type Access } from './routes.ts';
 import {
   DEFAULT_SCRYPT,
@@ -66,7 +67,10 @@ export interface Limit {
   timeWindowMs: number;
 }
 
-/** Per-IP request limits (in-memory, per process). */
+/**
+ * Per-IP request limits. Counted in PostgreSQL when the database is PostgreSQL (so every server
+ * process on that database counts together, see rate-store.ts), in this process's memory on PGlite.
+ */
 export interface RateLimits {
   /** Public reads (consultations, comments, summary, exports). */
   read: Limit;
@@ -104,6 +108,13 @@ export interface ConsultApiOptions {
   secureCookies?: boolean | 'auto';
   /** Creates this administrator at start when the database has no moderator at all. */
   bootstrapAdmin?: { email: string; password: string; displayName: string } | null;
+  /**
+   * Where rate-limit counters live: 'database' (shared by every process on the database) or
+   * 'memory' (this process only). Default: 'database' on PostgreSQL, 'memory' on PGlite.
+   */
+  rateLimitStore?: 'database' | 'memory';
+  /** Path of the API's cookies: `/api/` by default, `<base path>api/` when the app is served under a sub-path. */
+  cookiePath?: string;
 }
 
 /** Public reads, kept in memory for a short time; concurrent misses share one query. */
@@ -176,16 +187,21 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
   }
 
   await app.register(fastifyCookie);
+  const sharedLimits = (o.rateLimitStore ?? (db.kind === 'postgresql' ? 'database' : 'memory')) === 'database';
   await app.register(fastifyRateLimit, {
     global: false,
     cache: 20_000,
+    // A counter the database cannot update lets the request through: the route then answers
+    // with its own database error if the database is really down.
+    ...(sharedLimits ? { store: postgresRateStore(db) as never, skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) => {
       const e = new ApiFailure(429, 'rate-limited', `too many requests: at most ${ctx.max} per ${Math.round(ctx.ttl / 1000) > 0 ? ctx.after : 'window'}; retry in ${ctx.after}`);
       return e;
     },
   });
 
-  const cookieBase = (req: FastifyRequest) => ({ path: '/api/', httpOnly: true, secure: o.secureCookies === 'auto' || o.secureCookies === undefined ? req.protocol === 'https' : o.secureCookies });
+  const cookiePath = o.cookiePath ?? '/api/';
+  const cookieBase = (req: FastifyRequest) => ({ path: cookiePath, httpOnly: true, secure: o.secureCookies === 'auto' || o.secureCookies === undefined ? req.protocol === 'https' : o.secureCookies });
 
   // Per-request authentication results (no decoration of Fastify's types).
   const participants = new WeakMap<FastifyRequest, string>();
@@ -290,7 +306,7 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
     let sc = req.cookies[SESSION_COOKIE];
     const m = await currentModerator(req);
     if (m === null && sc !== undefined) {
-      reply.clearCookie(SESSION_COOKIE, { path: '/api/' });
+      reply.clearCookie(SESSION_COOKIE, { path: cookiePath });
       sc = undefined;
     }
     return meFor(req, pc!, sc, m);
@@ -317,7 +333,7 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
   r.add({ method: 'POST', url: '/api/auth/logout', operationId: 'logout', summary: 'Ends the moderator session', tag: 'session', access: 'moderator', rateLimit: rl(limits.moderate, 'moderate'), responses: { 200: { description: 'Logged out; a new CSRF token', schema: meSchema } } }, async ({ req, reply }) => {
     const m = (await currentModerator(req))!;
     await store.deleteSession(db, hashToken(req.cookies[SESSION_COOKIE]!));
-    reply.clearCookie(SESSION_COOKIE, { path: '/api/' });
+    reply.clearCookie(SESSION_COOKIE, { path: cookiePath });
     await store.audit(db, describeModerator(m), 'logout', null);
     return meFor(req, req.cookies[PARTICIPANT_COOKIE]!, undefined, null);
   });

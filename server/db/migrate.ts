@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, Queryable } from './database.ts';
 
@@ -10,7 +10,12 @@ import type { Database, Queryable } from './database.ts';
  * a message (write a new migration instead).
  */
 
-export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
+/**
+ * `server/migrations`: beside this file's folder in the sources, and the same from the compiled
+ * server (`dist-server/server/db/` → `dist-server/server/migrations`, copied by the build), with
+ * the sources' folder as a fallback.
+ */
+export const MIGRATIONS_DIR = [join(import.meta.dirname, '..', 'migrations'), join(import.meta.dirname, '..', '..', '..', 'server', 'migrations')].find((d) => existsSync(d)) ?? join(import.meta.dirname, '..', 'migrations');
 
 export interface Migration {
   version: number;

@@ -28,7 +28,7 @@ export const TEST_LIMITS = { read: HIGH, me: HIGH, contribute: HIGH, vote: HIGH,
 
 export async function makeServer(db: Database, o: Partial<Omit<ConsultApiOptions, 'db'>> = {}): Promise<FastifyInstance> {
   const d = dist();
-  const app = await createServer({ mode: 'prod', packsDir: join(d, 'packs'), distDir: d, rootDir: d, consult: { db, bootstrapAdmin: ADMIN, scrypt: TEST_SCRYPT, ...o, limits: { ...TEST_LIMITS, ...o.limits } } });
+  const app = await createServer({ mode: 'prod', packsDir: join(d, 'packs'), distDir: d, rootDir: d, consult: { db, bootstrapAdmin: ADMIN, scrypt: TEST_SCRYPT, rateLimitStore: 'memory', ...o, limits: { ...TEST_LIMITS, ...o.limits } } });
   await app.ready();
   return app;
 }

@@ -16,6 +16,13 @@ export interface PostgresServer {
   /** What it is, for test names and messages. */
   description: string;
   stop(): void;
+  /**
+   * Throwaway clusters only (absent for DATABASE_URL): stops the PostgreSQL server but keeps its
+   * data (`pause`), and starts it again (`resume`): what the deployment smoke test does to see
+   * readiness fail and recover.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 function pgBin(): string {
@@ -41,13 +48,14 @@ export function startPostgres(): PostgresServer {
     const [c, a] = as(cmd, argv);
     execFileSync(c, a, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   };
+  const start = () => run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', `-c listen_addresses='' -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=60`, 'start']);
   try {
     if (root) {
       execFileSync('chown', ['postgres', dir]);
       chmodSync(dir, 0o755);
     }
     run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', `-c listen_addresses='' -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=60`, 'start']);
+    start();
   } catch (e) {
     const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-2000) : '';
     rmSync(dir, { recursive: true, force: true });
@@ -57,6 +65,10 @@ export function startPostgres(): PostgresServer {
   return {
     url: `postgresql://postgres@/postgres?host=${encodeURIComponent(dir)}`,
     description: `throwaway cluster (${bin})`,
+    pause() {
+      run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume: start,
     stop() {
       try {
         run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
