@@ -7,6 +7,8 @@ export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   if (new URLSearchParams(location.search).get('sw') === '0') return;
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e: unknown) => console.warn('service worker not registered:', e));
+    // Under a sub-path (JUMEAU_BASE_PATH at build) the worker and its scope follow Vite's base.
+    const base = import.meta.env.BASE_URL;
+    navigator.serviceWorker.register(`${base}sw.js`, { scope: base }).catch((e: unknown) => console.warn('service worker not registered:', e));
   });
 }

@@ -13,9 +13,10 @@
  */
 export type CachePlan = 'page' | 'immutable' | 'revalidate' | 'pack' | 'network';
 
-export function cachePlan(url: URL, method: string, origin: string, mode?: string): CachePlan {
+export function cachePlan(url: URL, method: string, origin: string, mode?: string, base = '/'): CachePlan {
   if (method !== 'GET' || url.origin !== origin) return 'network';
-  const p = url.pathname;
+  const p = withinBase(url.pathname, base);
+  if (p === null) return 'network';
   if (p.startsWith('/api/')) return 'network';
   if (p.startsWith('/packs/')) return 'pack';
   if (p.startsWith('/assets/')) return 'immutable';
@@ -28,9 +29,21 @@ export function cachePlan(url: URL, method: string, origin: string, mode?: strin
  * The pack a `/packs/…` path belongs to: `demo` for `/packs/demo/tiles/0.glb`; null for the
  * catalog (`/packs/index.json`), which is kept whatever the city.
  */
-export function packOf(pathname: string): string | null {
-  const m = /^\/packs\/([^/]+)\/./.exec(pathname);
+export function packOf(pathname: string, base = '/'): string | null {
+  const p = withinBase(pathname, base);
+  const m = p === null ? null : /^\/packs\/([^/]+)\/./.exec(p);
   return m === null ? null : decodeURIComponent(m[1]!);
+}
+
+/**
+ * A path relative to the app's base path (`/jumeau/` when the app is served under a sub-path,
+ * JUMEAU_BASE_PATH), as a root path: `/jumeau/packs/x` → `/packs/x`; null outside the base.
+ */
+export function withinBase(pathname: string, base = '/'): string | null {
+  const b = base.endsWith('/') ? base : `${base}/`;
+  if (b === '/') return pathname;
+  if (pathname === b.slice(0, -1)) return '/';
+  return pathname.startsWith(b) ? `/${pathname.slice(b.length)}` : null;
 }
 
 /** Cache names; the version changes when the caching scheme does. */

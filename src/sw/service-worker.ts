@@ -9,17 +9,20 @@ import type { SwNetworkMessage } from '../core/network-status.ts';
  */
 declare const self: ServiceWorkerGlobalScope;
 
+/** The app's base path (`/` or `/jumeau/` under a sub-path): the worker's scope. */
+const BASE = new URL(self.registration.scope).pathname;
+
 self.addEventListener('install', (event) => {
   // The shell: the page and what it references (hashed files), so a first offline reload works.
   event.waitUntil(
     (async () => {
       const cache = await caches.open(APP_CACHE);
       try {
-        const res = await fetch('/', { cache: 'no-cache' });
+        const res = await fetch(BASE, { cache: 'no-cache' });
         if (res.ok) {
           const html = await res.clone().text();
-          await cache.put('/', res);
-          const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+          await cache.put(BASE, res);
+          const refs = [...html.matchAll(/(?:src|href)="([^"]*\/assets\/[^"]+)"/g)].map((m) => m[1]!).filter((r) => r.startsWith(BASE));
           await cache.addAll(refs);
         }
       } catch {
@@ -100,7 +103,7 @@ async function keepOnlyPack(pack: string): Promise<void> {
   lastPack = pack;
   const cache = await caches.open(PACK_CACHE);
   for (const req of await cache.keys()) {
-    const other = packOf(new URL(req.url).pathname);
+    const other = packOf(new URL(req.url).pathname, BASE);
     if (other !== null && other !== pack) await cache.delete(req);
   }
 }
@@ -108,11 +111,11 @@ async function keepOnlyPack(pack: string): Promise<void> {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
-  const plan = cachePlan(url, req.method, self.location.origin, req.mode);
+  const plan = cachePlan(url, req.method, self.location.origin, req.mode, BASE);
   switch (plan) {
     case 'page':
       // Every route of the app is the same page: one cache entry, the query string ignored.
-      event.respondWith(networkFirst(req, APP_CACHE, '/'));
+      event.respondWith(networkFirst(req, APP_CACHE, BASE));
       break;
     case 'immutable':
       event.respondWith(cacheFirst(req));
@@ -121,7 +124,7 @@ self.addEventListener('fetch', (event) => {
       event.respondWith(staleWhileRevalidate(req, (p) => event.waitUntil(p)));
       break;
     case 'pack': {
-      const pack = packOf(url.pathname);
+      const pack = packOf(url.pathname, BASE);
       if (pack !== null && /\/(city|tileset)\.json$/.test(url.pathname)) event.waitUntil(keepOnlyPack(pack));
       // Range requests and partial answers are not cached (the cache API refuses 206).
       if (req.headers.has('range')) return;

@@ -26,7 +26,7 @@ export { ConsultError, type ConsultClient, type ModerationItem } from './client.
  */
 
 export interface ConsultClientOptions {
-  /** Default '/api'. */
+  /** Default: `api` under the app's base path (`/api`, or `/jumeau/api` under a sub-path). */
   baseUrl?: string;
   fetchImpl?: typeof fetch;
   /** Per request, default 15 s. */
@@ -37,7 +37,7 @@ const created = z.object({ id: uuidSchema, status: z.literal('pending'), created
 
 /** The client of the consultation API at `o.baseUrl` (default '/api'). */
 export function createConsultClient(o: ConsultClientOptions = {}): ConsultClient {
-  const base = o.baseUrl ?? '/api';
+  const base = o.baseUrl ?? `${import.meta.env.BASE_URL}api`;
   const doFetch = o.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = o.timeoutMs ?? 15_000;
   let csrf: string | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachePlan, packOf } from '../../../src/core/offline-policy.ts';
+import { cachePlan, packOf, withinBase } from '../../../src/core/offline-policy.ts';
 
 const O = 'http://127.0.0.1:4173';
 const plan = (path: string, method = 'GET', mode?: string, origin = O) => cachePlan(new URL(path, origin), method, O, mode);
@@ -26,5 +26,20 @@ describe('service worker cache plan', () => {
     expect(packOf('/packs/index.json')).toBeNull();
     expect(packOf('/packs/demo/')).toBeNull();
     expect(packOf('/assets/x.js')).toBeNull();
+  });
+  it('follows the app under a sub-path (JUMEAU_BASE_PATH): paths are read relative to the base', () => {
+    const at = (p: string, mode?: string) => cachePlan(new URL(`https://city.example${p}`), 'GET', 'https://city.example', mode, '/jumeau/');
+    expect(at('/jumeau/assets/main-abc.js')).toBe('immutable');
+    expect(at('/jumeau/packs/demo/tiles/0.glb')).toBe('pack');
+    expect(at('/jumeau/api/consultations')).toBe('network');
+    expect(at('/jumeau/', 'navigate')).toBe('page');
+    // Outside the base: another app on the same origin, never cached.
+    expect(at('/assets/main-abc.js')).toBe('network');
+    expect(at('/packs/demo/tileset.json')).toBe('network');
+    expect(packOf('/jumeau/packs/demo/tileset.json', '/jumeau/')).toBe('demo');
+    expect(packOf('/packs/demo/tileset.json', '/jumeau/')).toBeNull();
+    expect(withinBase('/jumeau', '/jumeau/')).toBe('/');
+    expect(withinBase('/jumeau-other/x', '/jumeau/')).toBeNull();
+    expect(withinBase('/x/y', '/')).toBe('/x/y');
   });
 });
