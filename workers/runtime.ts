@@ -1,5 +1,5 @@
 import { findSimulation, SIMULATIONS } from '../src/app/simulations.ts';
-import type { SimError, SimProgress, SimResult } from '../src/core/simulation/types.ts';
+import { parseSimulationInput, type SimError, type SimProgress, type SimResult } from '../src/core/simulation/types.ts';
 import { buildTraceGeometry, loadCityModel, type CityModel, type FetchBytes } from '../src/city/analysis/model.ts';
 import { TileError } from '../src/city/tiles/content.ts';
 import { KernelError, type KernelRun } from '../src/core/simulation/kernel.ts';
@@ -82,11 +82,7 @@ export function toSimError(e: unknown): SimError {
 export function parseInput(simulation: string, input: unknown): SimResult<unknown> {
   const def = findSimulation(simulation);
   if (def === null) return { ok: false, error: { code: 'unknown-simulation', message: `no simulation "${simulation}"; known: ${SIMULATIONS.map((s) => s.id).join(', ')}` } };
-  const r = def.input.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0]!;
-  const path = issue.path.map(String).join('.');
-  return { ok: false, error: { code: 'invalid-input', message: `${path === '' ? 'input' : path}: ${issue.message}`, path } };
+  return parseSimulationInput(def, input);
 }
 
 export function createRuntime(options: RuntimeOptions): WorkerApi & { env: KernelEnv } {

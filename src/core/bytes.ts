@@ -130,3 +130,16 @@ export function base64Decode(text: string): Uint8Array {
   }
   return out;
 }
+
+/** Concatenates byte chunks (a stream read in pieces) into one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const c of chunks) total += c.byteLength;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
+  return out;
+}

@@ -1,3 +1,5 @@
+import { signedArea } from './geometry/polygon.ts';
+
 /**
  * A regular grid of square cells over polygons in a local metric frame (x east, y north), and
  * the mask of cells whose centre lies inside them (even–odd rule per polygon, union over
@@ -87,10 +89,7 @@ export function rasterizePolygons(polygons: readonly PolygonM[], grid: GridSpec)
 export function polygonAreaM2(poly: PolygonM): number {
   let total = 0;
   poly.forEach((ring, k) => {
-    let s = 0;
-    const n = ring.length >> 1;
-    for (let i = 0, j = n - 1; i < n; j = i++) s += ring[2 * j]! * ring[2 * i + 1]! - ring[2 * i]! * ring[2 * j + 1]!;
-    total += (k === 0 ? 1 : -1) * Math.abs(s / 2);
+    total += (k === 0 ? 1 : -1) * Math.abs(signedArea(ring));
   });
   return total;
 }

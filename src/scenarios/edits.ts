@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { metresPerDegree } from '../core/geodesy.ts';
-import { findRingCrossing, signedArea } from '../core/geometry/polygon.ts';
+import { findRingCrossing, lonLatRingAreaM2, signedArea } from '../core/geometry/polygon.ts';
 
 /**
  * Scenario edits: one discriminated union (`kind`), each edit a plain JSON object with its own
@@ -80,11 +80,7 @@ export function ringProblem(ring: readonly LonLat[]): string | null {
 
 /** Area of an open [lon, lat] ring, m² (local planar approximation). */
 export function ringAreaM2(ring: readonly LonLat[]): number {
-  if (ring.length < 3) return 0;
-  const m = metresPerDegree(ring[0]![1]);
-  const flat: number[] = [];
-  for (const [x, y] of ring) flat.push((x - ring[0]![0]) * m.lonM, (y - ring[0]![1]) * m.latM);
-  return Math.abs(signedArea(flat));
+  return lonLatRingAreaM2(ring);
 }
 
 const ring = z

@@ -1,7 +1,7 @@
 import type { JobResult } from '../../workers/runtime.ts';
 import type { WorkerPool } from './pool.ts';
 import { findSimulation } from '../app/simulations.ts';
-import type { AnySimulation, SimError, SimProgress, SimResult } from '../core/simulation/types.ts';
+import { parseSimulationInput, type SimError, type SimProgress, type SimResult } from '../core/simulation/types.ts';
 
 /**
  * Runs simulations on the worker pool: parses the input on the page (bad input never reaches a
@@ -37,13 +37,7 @@ export interface SimulationClient {
   readonly pool: WorkerPool;
 }
 
-function parse(def: AnySimulation, input: unknown): SimResult<unknown> {
-  const r = def.input.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0]!;
-  const path = issue.path.map(String).join('.');
-  return { ok: false, error: { code: 'invalid-input', message: `${path === '' ? 'input' : path}: ${issue.message}`, path } };
-}
+const parse = parseSimulationInput;
 
 export function createSimulationClient(pool: WorkerPool): SimulationClient {
   const running = new Map<string, AbortController>();

@@ -1,3 +1,4 @@
+import { concatBytes } from '../core/bytes.ts';
 /**
  * HTTP fetching for every source: timeout, retries with exponential backoff for transient
  * failures, cancellation by AbortSignal, a byte limit, and errors that say what failed and why.
@@ -124,13 +125,7 @@ export async function readBytes(res: Response, url: string, maxBytes = Infinity)
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Fetches and parses JSON, with the same limits; a parse failure names the URL. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { metresPerDegree } from '../geodesy.ts';
+import { polygonAreaM2 } from '../grid.ts';
 
 /** Schemas shared by simulation inputs. */
 
@@ -75,4 +77,14 @@ export function areaInFrame(a: Area, fromGeodetic: (lonDeg: number, latDeg: numb
       return out;
     }),
   );
+}
+
+/** Area of a study area (polygons with holes), km², on the local plane at its centre. */
+export function areaKm2(a: Area): number {
+  const [w, s, e, n] = areaBbox(a);
+  const m = metresPerDegree((s + n) / 2);
+  const cx = (w + e) / 2, cy = (s + n) / 2;
+  let total = 0;
+  for (const poly of areaPolygons(a)) total += polygonAreaM2(poly.map((r) => r.flatMap((p) => [(p[0]! - cx) * m.lonM, (p[1]! - cy) * m.latM])));
+  return total / 1e6;
 }

@@ -91,3 +91,15 @@ export function splitIntoParts<I extends object>(input: I, workers: number): (I 
   const n = Math.max(1, Math.min(256, Math.floor(workers)));
   return Array.from({ length: n }, (_, index) => ({ ...input, part: { index, count: n } }));
 }
+
+/**
+ * Parses an input against a simulation's schema (defaults applied); a failure is data naming the
+ * first field at fault (`path: message`). Used by the page before a run and by the worker.
+ */
+export function parseSimulationInput(def: AnySimulation, input: unknown): SimResult<unknown> {
+  const r = def.input.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  return { ok: false, error: { code: 'invalid-input', message: `${path === '' ? 'input' : path}: ${issue.message}`, path } };
+}

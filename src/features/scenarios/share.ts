@@ -1,4 +1,4 @@
-import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '../../core/bytes.ts';
+import { base64Decode, base64Encode, utf8Decode, utf8Encode, concatBytes } from '../../core/bytes.ts';
 import { readScenarioDocument, SCENARIO_FORMAT, SCENARIO_VERSION, canonicalScenario, type ReadResult } from '../../scenarios/file.ts';
 import type { Scenario } from '../../scenarios/model.ts';
 
@@ -36,13 +36,7 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 export type EncodeResult = { ok: true; value: string } | { ok: false; reason: 'models' | 'too-long'; length?: number };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { enuFrame, metresPerDegree } from '../../core/geodesy.ts';
 import { zoneOffsetMinutes } from '../../core/time.ts';
-import { polygonAreaM2, type PolygonM } from '../../core/grid.ts';
+import type { PolygonM } from '../../core/grid.ts';
 import { mergeSunHours, type LocalDay, type SunHoursPart, type SunHoursPlan, type SunHoursResult } from './kernel.ts';
-import { area, areaBbox, areaPolygons, isoDate, isTimeZone } from '../../core/simulation/schemas.ts';
+import { area, areaBbox, areaKm2, areaPolygons, isoDate, isTimeZone } from '../../core/simulation/schemas.ts';
 import { simScenarioSchema } from '../../core/simulation/scenario-input.ts';
 import { splitIntoParts, type MethodCard, type SimulationDefinition } from '../../core/simulation/types.ts';
 
@@ -45,17 +45,6 @@ const baseInput = z
   })
   .strict();
 
-function studyAreaKm2(input: z.output<typeof baseInput>): number {
-  const [w, s, e, n] = areaBbox(input.area);
-  const m = metresPerDegree((s + n) / 2);
-  const cx = (w + e) / 2, cy = (s + n) / 2;
-  let total = 0;
-  for (const poly of areaPolygons(input.area)) {
-    total += polygonAreaM2(poly.map((r) => r.flatMap((p) => [(p[0]! - cx) * m.lonM, (p[1]! - cy) * m.latM])));
-  }
-  return total / 1e6;
-}
-
 function dayCount(input: z.output<typeof baseInput>): number {
   if (input.endDate === undefined) return 1;
   const d0 = Date.parse(`${input.date}T00:00:00Z`), d1 = Date.parse(`${input.endDate}T00:00:00Z`);
@@ -71,7 +60,7 @@ export const sunHoursInput = baseInput.superRefine((v, ctx) => {
   const [w, s, e, n] = areaBbox(v.area);
   const m = metresPerDegree((s + n) / 2);
   if ((e - w) * m.lonM > 5000 || (n - s) * m.latM > 5000) ctx.addIssue({ code: 'custom', path: ['area'], message: 'the area must fit in 5 km × 5 km' });
-  const km2 = studyAreaKm2(v);
+  const km2 = areaKm2(v.area);
   if (!(km2 > 0)) ctx.addIssue({ code: 'custom', path: ['area'], message: 'the area is empty' });
   else if (km2 > MAX_AREA_KM2) ctx.addIssue({ code: 'custom', path: ['area'], message: `the area is ${km2.toFixed(2)} km², more than ${MAX_AREA_KM2} km²` });
   const cells = (km2 * 1e6) / (v.cellM * v.cellM);

@@ -1,6 +1,6 @@
 import type { CityConfig } from '../../config/types.ts';
 import type { SteppedRamp } from '../../core/color-ramp.ts';
-import { metresPerDegree } from '../../core/geodesy.ts';
+import { lonLatRingAreaM2 } from '../../core/geometry/polygon.ts';
 import { hoursRamp, lossRamp } from '../../core/simulation/display.ts';
 import type { SimProgress, SimResult } from '../../core/simulation/types.ts';
 import { toZoned } from '../../core/time.ts';
@@ -98,11 +98,7 @@ export function localDate(ms: number): string {
 
 /** Area of a ring of [lon, lat] (open), km² (local flat approximation). */
 export function ringAreaKm2(ring: readonly [number, number][]): number {
-  const lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
-  const m = metresPerDegree(lat);
-  let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += ring[j]![0] * m.lonM * ring[i]![1] * m.latM - ring[i]![0] * m.lonM * ring[j]![1] * m.latM;
-  return Math.abs(a / 2) / 1e6;
+  return lonLatRingAreaM2(ring) / 1e6;
 }
 
 /** Hours of sun lost per cell between a baseline and a scenario, and their summary. */

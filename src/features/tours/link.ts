@@ -1,3 +1,4 @@
+import { concatBytes } from '../../core/bytes.ts';
 import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
 import { TOUR_LIMITS, type Tour } from './model.ts';
 import { validateTour, type TourResult } from './schema.ts';
@@ -75,13 +76,7 @@ function inflateLimited(data: Uint8Array, limit: number): Uint8Array | null {
     return null;
   }
   if (tooBig) return null;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 export type LinkValue = { kind: 'id'; id: string } | { kind: 'tour'; result: TourResult };

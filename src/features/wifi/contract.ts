@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { enuFrame, metresPerDegree } from '../../core/geodesy.ts';
-import { polygonAreaM2, type PolygonM } from '../../core/grid.ts';
-import { area, areaBbox, areaGeometry, areaPolygons, lonLat } from '../../core/simulation/schemas.ts';
+import type { PolygonM } from '../../core/grid.ts';
+import { area, areaBbox, areaGeometry, areaKm2, areaPolygons, lonLat } from '../../core/simulation/schemas.ts';
 import { simScenarioSchema as scenarioSchema } from '../../core/simulation/scenario-input.ts';
 import { splitIntoParts, type SimulationDefinition } from '../../core/simulation/types.ts';
 import { planHotspots, residentsPerCell, wifiKpis, type LonLatPolygons, type NamedArea, type PopulationSquare, type WifiKpis } from './figures.ts';
@@ -99,22 +99,13 @@ const baseInput = z
   })
   .strict();
 
-function studyAreaKm2(a: z.output<typeof area>): number {
-  const [w, s, e, n] = areaBbox(a);
-  const m = metresPerDegree((s + n) / 2);
-  const cx = (w + e) / 2, cy = (s + n) / 2;
-  let total = 0;
-  for (const poly of areaPolygons(a)) total += polygonAreaM2(poly.map((r) => r.flatMap((p) => [(p[0]! - cx) * m.lonM, (p[1]! - cy) * m.latM])));
-  return total / 1e6;
-}
-
 export const wifiCoverageInput = baseInput.superRefine((v, ctx) => {
   if (v.part !== undefined && v.part.index >= v.part.count) ctx.addIssue({ code: 'custom', path: ['part', 'index'], message: 'part index must be below part count' });
   if (v.floorDbm > v.thresholdDbm) ctx.addIssue({ code: 'custom', path: ['floorDbm'], message: 'the floor must not be above the coverage threshold' });
   const [w, s, e, n] = areaBbox(v.area);
   const m = metresPerDegree((s + n) / 2);
   if ((e - w) * m.lonM > 5000 || (n - s) * m.latM > 5000) ctx.addIssue({ code: 'custom', path: ['area'], message: 'the area must fit in 5 km × 5 km' });
-  const km2 = studyAreaKm2(v.area);
+  const km2 = areaKm2(v.area);
   if (!(km2 > 0)) ctx.addIssue({ code: 'custom', path: ['area'], message: 'the area is empty' });
   else if (km2 > WIFI_MAX_AREA_KM2) ctx.addIssue({ code: 'custom', path: ['area'], message: `the area is ${km2.toFixed(2)} km², more than ${WIFI_MAX_AREA_KM2} km²` });
   const cells = (km2 * 1e6) / (v.cellM * v.cellM);
