@@ -47,7 +47,8 @@ describe('database commands', () => {
     const imp = cli(['import', file], { dir: dirB });
     expect(imp.out).toMatch(/imported .*consultations 1, proposals 3, .*moderators 1, contributions 14, votes 115/);
     expect(imp.code).toBe(0);
-  });
+    // Six CLI processes, each starting tsx and PGlite: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it('refuses to open a PGlite folder another process holds, naming it', async () => {
     const db = await openDatabase({ kind: 'pglite', dataDir: dirA });
@@ -58,5 +59,5 @@ describe('database commands', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 120_000);
 });
