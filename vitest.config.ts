@@ -14,7 +14,8 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     // The message catalogue, registered as the app does at start-up.
     setupFiles: ['tests/support/messages.ts'],
-    testTimeout: 60_000,
+    // Hang guards, not performance checks: generous so a loaded shared machine never fails a run.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
