@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '@loaders.gl/core';
-import { CSVLoader } from '@loaders.gl/csv';
 import { unzipSync, strFromU8 } from 'fflate';
 import { LAYERS } from '../../src/layers/catalog.ts';
 import { launchChromium } from '../../tests/support/browser.ts';
@@ -42,19 +40,16 @@ async function parseTimes(log: (l: string) => void): Promise<BenchRow[]> {
     log(`parse ${def.id}: ${median(times).toFixed(1)} ms`);
     rows.push({ suite: 'layers', metric: `parse ${def.id}`, value: median(times), unit: 'ms', note: `${features} features, ${(bytes / 1024).toFixed(0)} KiB` });
   }
-  // GTFS stop_times.txt (10.9 MB): the kernel's tokenizer against loaders.gl's CSVLoader.
+  // GTFS stop_times.txt (10.9 MB) through the project's CSV tokenizer (loaders.gl's CSVLoader,
+  // dropped in 0.x, took about 8 s on it).
   const zip = unzipSync(new Uint8Array(readFileSync(join(data, 'rennes/transit/star_gtfs_2012-06-18.zip'))), { filter: (f) => f.name.endsWith('stop_times.txt') });
   const st = Object.values(zip)[0]!;
   const t0 = performance.now();
   let n = 0;
   forEachCsvRecord(strFromU8(st), () => n++);
   const fast = performance.now() - t0;
-  const t1 = performance.now();
-  await parse(st.slice().buffer, CSVLoader, { csv: { header: true, shape: 'array-row-table', dynamicTyping: false }, worker: false });
-  const lgl = performance.now() - t1;
   rows.push(
     { suite: 'layers', metric: 'stop_times.txt (10.9 MB): kernel CSV tokenizer', value: fast, unit: 'ms', note: `${n} records` },
-    { suite: 'layers', metric: 'stop_times.txt (10.9 MB): loaders.gl CSVLoader', value: lgl, unit: 'ms', note: `${(lgl / fast).toFixed(1)}× slower: why GTFS uses the kernel's reader` },
   );
   return rows;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { packGltf } from '../../src/features/userdata/gltf-pack.ts';
+import { packGltf } from '../../src/core/gltf-io.ts';
 import { bytesAccess, openTilesArchive, type RandomAccess } from '../../src/features/userdata/tiles-archive.ts';
 import type { BenchRow, BenchSuite } from '../types.ts';
 

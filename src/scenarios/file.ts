@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { base64Decode, base64Encode } from '../core/bytes.ts';
-import { GltfError, parseGltfTriangles } from '../core/gltf.ts';
 import { isoDate } from '../core/simulation/schemas.ts';
 import { canonicalEdit, editId, editSchema, LIMITS, lonLatPoint, ringProblem, type LonLat } from './edits.ts';
 import type { Scenario } from './model.ts';
@@ -210,9 +209,10 @@ export async function readScenarioDocument(doc: unknown, o: ReadOptions = {}): P
         const actual = await sha256Hex(bytes);
         if (actual !== sha) return { ok: false, error: `assets: the model "${a.name}" is corrupted (its SHA-256 is ${actual.slice(0, 12)}…, the file says ${sha.slice(0, 12)}…)` };
         try {
-          parseGltfTriangles(bytes);
+          const { parseGltfTriangles } = await import('../core/gltf-io.ts');
+          await parseGltfTriangles(bytes);
         } catch (e) {
-          return { ok: false, error: `assets: the model "${a.name}" cannot be read: ${e instanceof GltfError ? e.message : String(e)}` };
+          return { ok: false, error: `assets: the model "${a.name}" cannot be read: ${e instanceof Error ? e.message : String(e)}` };
         }
       }
       assets.set(sha, { name: a.name, mediaType: a.mediaType, bytes });

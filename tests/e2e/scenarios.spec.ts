@@ -174,10 +174,10 @@ test('import a glTF model, place it by a click and turn it with the numeric fiel
   await expect.poll(async () => (await state(page)).active !== null).toBe(true);
   // A 20 m × 20 m × 45 m box written as GLB.
   const { MeshBuilder } = await import('../../src/core/geometry/extrude.ts');
-  const { writeGlb } = await import('../../src/core/gltf.ts');
+  const { writeGlb } = await import('../../src/core/gltf-io.ts');
   const mb = new MeshBuilder();
   mb.addExtrudedPolygon({ outer: [-10, -10, 10, -10, 10, 10, -10, 10], holes: [] }, 0, 45, 0);
-  const glb = writeGlb({ positions: mb.positions.toArray(), normals: mb.normals.toArray(), indices: mb.indices.toArray(), color: [0.9, 0.3, 0.9, 1] });
+  const glb = await writeGlb({ positions: mb.positions.toArray(), normals: mb.normals.toArray(), indices: mb.indices.toArray(), color: [0.9, 0.3, 0.9, 1] });
   await page.locator('#scn-model-file').setInputFiles({ name: 'tower.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from(glb) });
   await expect.poll(async () => (await state(page)).tool).toBe('model');
   await clickAt(page, -1.6800, 48.1092);
@@ -249,4 +249,23 @@ test('import a glTF model, place it by a click and turn it with the numeric fiel
   const metres = Number(txt.split(' m')[0]!.replace(/\s/g, '').replace(',', '.'));
   expect(metres).toBeGreaterThan(95);
   expect(metres).toBeLessThan(105);
+});
+
+test('a Draco-compressed model is accepted, read in the page (draco3dgltf WebAssembly) and placed', async ({ page }) => {
+  test.setTimeout(180_000);
+  await offlineNetwork(page);
+  await openApp(page, QUERY);
+  await page.locator('#scn-new').click();
+  await expect.poll(async () => (await state(page)).active !== null).toBe(true);
+  const { MeshBuilder } = await import('../../src/core/geometry/extrude.ts');
+  const { writeGlb } = await import('../../src/core/gltf-io.ts');
+  const { compressedGlb } = await import('../support/compressed-glb.ts');
+  const mb = new MeshBuilder();
+  mb.addExtrudedPolygon({ outer: [-10, -10, 10, -10, 10, 10, -10, 10], holes: [] }, 0, 45, 0);
+  const glb = await compressedGlb(await writeGlb({ positions: mb.positions.toArray(), normals: mb.normals.toArray(), indices: mb.indices.toArray(), color: [0.3, 0.6, 0.9, 1] }), 'draco');
+  await page.locator('#scn-model-file').setInputFiles({ name: 'draco-tower.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from(glb) });
+  await expect.poll(async () => (await state(page)).tool).toBe('model');
+  await clickAt(page, -1.68, 48.1092);
+  await expect.poll(async () => (await state(page)).active?.edits.length).toBe(1);
+  await expect.poll(async () => (await state(page)).layer?.models).toBe(1);
 });

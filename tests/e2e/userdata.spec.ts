@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { Document, NodeIO } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { expect, test, type Page } from '@playwright/test';
 import { messages, offlineNetwork, openApp } from './helpers.ts';
 
@@ -366,4 +367,20 @@ test('a .3tz archive picked and a folder of tiles appear and are picked, a .gltf
   expect(await itemNamed(page, 'cube.gltf')).toMatchObject({ format: 'glb', status: 'ready' });
   await page.setInputFiles('#userdata-file', [{ ...gltf, name: 'lonely.gltf' }]);
   await expect.poll(async () => (await messages(page)).join('\n')).toContain('lonely.gltf : buffer 0 "cube.bin" is missing');
+
+  // Compressed models open too: a Draco .gltf with its .bin (decoded in the page by draco3dgltf's
+  // WebAssembly, then packed) and a meshopt .glb (drawn by Cesium).
+  const { compressedGlb } = await import('../support/compressed-glb.ts');
+  const dracoDoc = await new NodeIO().registerExtensions(ALL_EXTENSIONS).binaryToJSON(await compressedGlb(await cubeGlb(), 'draco'));
+  const dracoBin = dracoDoc.resources['@glb.bin']!;
+  dracoDoc.json.buffers![0]!.uri = 'draco.bin';
+  await page.setInputFiles('#userdata-file', [
+    { name: 'draco.gltf', mimeType: 'model/gltf+json', buffer: Buffer.from(JSON.stringify(dracoDoc.json)) },
+    { name: 'draco.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(dracoBin) },
+  ]);
+  await idle(page);
+  expect(await itemNamed(page, 'draco.gltf')).toMatchObject({ format: 'glb', status: 'ready' });
+  await dropFile(page, 'meshopt.glb', await compressedGlb(await cubeGlb(), 'meshopt'));
+  await idle(page);
+  expect(await itemNamed(page, 'meshopt.glb')).toMatchObject({ format: 'glb', status: 'ready' });
 });

@@ -1,4 +1,4 @@
-import { GltfError, parseGltfTriangles, type GltfTriangles } from '../../core/gltf.ts';
+import type { GltfTriangles } from '../../core/gltf-io.ts';
 import type { CameraState } from '../../core/url-state.ts';
 import { canonicalEdit, type Edit } from '../../scenarios/edits.ts';
 import { canonicalScenario, MAX_MODEL_BYTES, readScenarioFile, sha256Hex, usedAssets, writeScenarioFile, type ReadResult, type ScenarioAsset } from '../../scenarios/file.ts';
@@ -156,6 +156,7 @@ export class ScenarioService {
         const a = await this.store.getAsset(sha);
         if (a !== null) this.assets.set(sha, a);
       }
+      for (const sha of usedAssets(s)) await this.loadTriangles(sha);
     }
     this.current = s;
     this.hist = createHistory(s?.edits ?? []);
@@ -276,9 +277,9 @@ export class ScenarioService {
     if (bytes.length > MAX_MODEL_BYTES) return { ok: false, error: `${name}: ${(bytes.length / 1024 / 1024).toFixed(1)} MB, more than ${MAX_MODEL_BYTES / 1024 / 1024} MB` };
     let triangles: GltfTriangles;
     try {
-      triangles = parseGltfTriangles(bytes);
+      triangles = await (await import('../../core/gltf-io.ts')).parseGltfTriangles(bytes);
     } catch (e) {
-      return { ok: false, error: `${name}: ${e instanceof GltfError ? e.message : String(e)}` };
+      return { ok: false, error: `${name}: ${e instanceof Error ? e.message : String(e)}` };
     }
     const sha = await sha256Hex(bytes);
     const isGlb = bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46;
@@ -299,18 +300,19 @@ export class ScenarioService {
     return this.assets.get(sha) ?? null;
   }
 
-  /** A model's triangles (parsed once), or null when its bytes are not here or unreadable. */
+  /** A model's triangles (parsed when the model was added or its scenario loaded), or null when its bytes are not here or unreadable. */
   modelTriangles(sha: string): GltfTriangles | null {
-    const hit = this.triangles.get(sha);
-    if (hit !== undefined) return hit;
+    return this.triangles.get(sha) ?? null;
+  }
+
+  /** Parses a loaded model's triangles once (glTF reading is asynchronous: Draco and meshopt decoders). */
+  private async loadTriangles(sha: string): Promise<void> {
     const a = this.assets.get(sha);
-    if (a === undefined) return null;
+    if (a === undefined || this.triangles.has(sha)) return;
     try {
-      const t = parseGltfTriangles(a.bytes);
-      this.triangles.set(sha, t);
-      return t;
+      this.triangles.set(sha, await (await import('../../core/gltf-io.ts')).parseGltfTriangles(a.bytes));
     } catch {
-      return null;
+      // Unreadable: the model counts as missing in the simulations, as before.
     }
   }
 
@@ -337,6 +339,7 @@ export class ScenarioService {
     if (r.scenario.cityId !== this.city) return { ok: false, error: `this scenario is for the city "${r.scenario.cityId}"; open that city first (now: "${this.city}")` };
     for (const [sha, a] of r.assets) {
       this.assets.set(sha, a);
+      await this.loadTriangles(sha);
       try {
         await this.store.putAsset(sha, a);
       } catch (e) {

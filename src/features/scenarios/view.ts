@@ -25,7 +25,6 @@ import {
 import { HEIGHT_RAMP } from '../../core/color-ramp.ts';
 import { MeshBuilder } from '../../core/geometry/extrude.ts';
 import { metresPerDegree } from '../../core/geodesy.ts';
-import { writeGlb } from '../../core/gltf.ts';
 import { placementMatrix, type Placement } from '../../core/placement.ts';
 import type { BuildingsSource } from '../../config/types.ts';
 import type { BuildingUse } from '../../scenarios/edits.ts';
@@ -71,13 +70,15 @@ export interface ScenarioLayer {
   dispose(): void;
 }
 
-function buildingGlb(ring: readonly [number, number][], heightM: number, rgb: readonly [number, number, number]): Uint8Array {
+async function buildingGlb(ring: readonly [number, number][], heightM: number, rgb: readonly [number, number, number]): Promise<Uint8Array> {
   const [lon0, lat0] = ring[0]!;
   const m = metresPerDegree(lat0);
   const outer: number[] = [];
   for (const [lon, lat] of ring) outer.push((lon - lon0) * m.lonM, (lat - lat0) * m.latM);
   const mb = new MeshBuilder();
   mb.addExtrudedPolygon({ outer, holes: [] }, 0, heightM, 0);
+  // Loaded on first use: gltf-transform stays out of the first view's bundle.
+  const { writeGlb } = await import('../../core/gltf-io.ts');
   return writeGlb({ positions: mb.positions.toArray(), normals: mb.normals.toArray(), indices: mb.indices.toArray(), color: [rgb[0] / 255, rgb[1] / 255, rgb[2] / 255, 1] });
 }
 
@@ -105,9 +106,10 @@ export function createScenarioLayer(scene: Scene, buildings: BuildingsHandle | n
   };
   const direction = () => (split !== null ? SplitDirection.RIGHT : SplitDirection.NONE);
 
-  const addModel = (gltf: Uint8Array, matrix: Matrix4, gen: number, tint?: readonly [number, number, number], editId?: string) => {
+  const addModel = (bytes: Uint8Array | Promise<Uint8Array>, matrix: Matrix4, gen: number, tint?: readonly [number, number, number], editId?: string) => {
     // `gltf` (bytes) is accepted at run time (Cesium reads `url ?? gltf`); the typings only name `url`.
-    Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false, ...(tint !== undefined ? { color: Color.fromBytes(tint[0], tint[1], tint[2], 255), colorBlendMode: ColorBlendMode.MIX, colorBlendAmount: 0.85 } : {}) } as unknown as Parameters<typeof Model.fromGltfAsync>[0])
+    Promise.resolve(bytes)
+      .then((gltf) => Model.fromGltfAsync({ gltf, modelMatrix: matrix, upAxis: Axis.Y, forwardAxis: Axis.X, splitDirection: direction(), allowPicking: false, ...(tint !== undefined ? { color: Color.fromBytes(tint[0], tint[1], tint[2], 255), colorBlendMode: ColorBlendMode.MIX, colorBlendAmount: 0.85 } : {}) } as unknown as Parameters<typeof Model.fromGltfAsync>[0]))
       .then((model) => {
         if (disposed || gen !== generation) return model.destroy();
         scene.primitives.add(model);

@@ -1,3 +1,4 @@
+import { DBFLoader, SHPLoader } from '@loaders.gl/shapefile';
 import { strFromU8, unzipSync } from 'fflate';
 import { toWgs84 } from '../../city/crs.ts';
 import { pushIssue } from '../../layers/parse/geojson.ts';
@@ -6,9 +7,9 @@ import { USER_LIMITS } from '../../layers/userdata-types.ts';
 
 /**
  * Zip archives (KMZ, zipped shapefiles) with entry-count and size limits checked before
- * inflating (zip bombs), and the ESRI shapefile reader: .shp (points, multipoints, polylines,
- * polygons, with Z/M variants), .dbf attributes, .prj projection (WGS84, Lambert-93, CC zones,
- * Web Mercator). Pure.
+ * inflating (zip bombs), and zipped ESRI shapefiles read with loaders.gl (@loaders.gl/shapefile:
+ * .shp points, multipoints, polylines, polygons with Z/M variants; .dbf attributes), with the .prj
+ * projection (WGS84, Lambert-93, CC zones, Web Mercator) and the errors named here. Pure.
  */
 
 /** Unzips the entries whose names pass `want`, within the limits; throws a LayerParseError naming the archive. */
@@ -43,19 +44,45 @@ export function crsOfPrj(wkt: string): string | null {
   return null;
 }
 
-function ringArea(r: readonly Position[]): number {
-  let a = 0;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) a += (r[j]![0] - r[i]![0]) * (r[j]![1] + r[i]![1]);
-  return a / 2;
+/** loaders.gl's binary geometry of one .shp record (the parts this reader uses). */
+interface ShpBinaryGeometry {
+  type: 'Point' | 'LineString' | 'Polygon';
+  positions: { value: Float64Array; size: number };
+  pathIndices?: { value: Int32Array };
+  primitivePolygonIndices?: { value: Int32Array };
+  polygonIndices?: { value: Uint32Array };
+}
+
+const SHP_HEADER = 100;
+
+/**
+ * Decodes one record with loaders.gl's SHPLoader: the file's header (with the record's shape type)
+ * and the record alone, so that a damaged record costs only itself (SHPLoader skips records it
+ * cannot frame without saying so, and would shift every later record against its attributes).
+ */
+function decodeRecord(header: Uint8Array, record: Uint8Array, type: number): ShpBinaryGeometry | string {
+  const one = new Uint8Array(SHP_HEADER + 8 + record.length);
+  one.set(header);
+  const dv = new DataView(one.buffer);
+  dv.setInt32(24, (SHP_HEADER + 8 + record.length) / 2, false);
+  dv.setInt32(32, type, true);
+  dv.setInt32(SHP_HEADER, 1, false);
+  dv.setInt32(SHP_HEADER + 4, record.length / 2, false);
+  one.set(record, SHP_HEADER + 8);
+  const r = SHPLoader.parseSync!(one.buffer, { shp: { _maxDimensions: 2 } }) as { geometries: (ShpBinaryGeometry | null)[]; error?: string };
+  const g = r.geometries[0];
+  if (g === undefined || g === null) return r.error ?? 'unreadable record';
+  return g;
 }
 
 /** Reads the geometries of a .shp (null where a record has none or cannot be read, with an issue). */
 export function readShp(b: Uint8Array, where: string, transform: (x: number, y: number) => Position | null, issues: ParseIssue[]): (LayerGeometry | null)[] {
-  if (b.length < 100) throw new LayerParseError(where, 'shorter than a shapefile header (100 bytes)');
+  if (b.length < SHP_HEADER) throw new LayerParseError(where, 'shorter than a shapefile header (100 bytes)');
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (dv.getInt32(0, false) !== 9994) throw new LayerParseError(where, 'not a shapefile (file code is not 9994)');
+  const header = b.subarray(0, SHP_HEADER);
   const out: (LayerGeometry | null)[] = [];
-  let p = 100;
+  let p = SHP_HEADER;
   while (p + 8 <= b.length) {
     const rec = out.length;
     const len = dv.getInt32(p + 4, false) * 2;
@@ -67,7 +94,6 @@ export function readShp(b: Uint8Array, where: string, transform: (x: number, y: 
     }
     if (out.length >= USER_LIMITS.maxFeatures) throw new LayerParseError(where, `more than ${USER_LIMITS.maxFeatures} records`);
     const type = dv.getInt32(start, true);
-    const pt = (o: number): Position | null => (o + 16 <= p ? transform(dv.getFloat64(o, true), dv.getFloat64(o + 8, true)) : null);
     const bad = (reason: string) => {
       pushIssue(issues, { where: `${where} record ${rec}`, reason });
       out.push(null);
@@ -76,74 +102,73 @@ export function readShp(b: Uint8Array, where: string, transform: (x: number, y: 
       out.push(null);
       continue;
     }
-    if (type === 1 || type === 11 || type === 21) {
-      const q = pt(start + 4);
-      if (q === null) bad('point outside the CRS area or truncated');
-      else out.push({ type: 'point', coordinates: q });
+    if (![1, 3, 5, 8, 11, 13, 15, 18, 21, 23, 25, 28].includes(type)) {
+      bad(`unsupported shape type ${type}`);
       continue;
     }
-    if (type === 8 || type === 18 || type === 28) {
-      const n = len >= 40 ? dv.getInt32(start + 36, true) : 0;
-      const q = n > 0 ? pt(start + 40) : null;
-      if (q === null) bad('multipoint without a readable point');
-      else out.push({ type: 'point', coordinates: q });
+    let g: ShpBinaryGeometry | string;
+    try {
+      g = decodeRecord(header, b.subarray(start, p), type);
+    } catch (e) {
+      g = e instanceof Error ? e.message : String(e);
+    }
+    if (typeof g === 'string') {
+      bad(`truncated or inconsistent record (${g})`);
       continue;
     }
-    if (type === 3 || type === 13 || type === 23 || type === 5 || type === 15 || type === 25) {
-      if (len < 44) {
-        bad('truncated record');
-        continue;
+    const xy = g.positions.value, size = g.positions.size;
+    const n = Math.floor(xy.length / size);
+    /** Points from..to (exclusive), transformed, consecutive duplicates dropped; null when one is outside the CRS area. */
+    const part = (from: number, to: number): Position[] | null => {
+      if (!(from >= 0 && to <= n && from < to)) return null;
+      const line: Position[] = [];
+      for (let i = from; i < to; i++) {
+        const q = transform(xy[i * size]!, xy[i * size + 1]!);
+        if (q === null) return null;
+        const last = line[line.length - 1];
+        if (last === undefined || last[0] !== q[0] || last[1] !== q[1]) line.push(q);
       }
-      const nParts = dv.getInt32(start + 36, true), nPoints = dv.getInt32(start + 40, true);
-      const partsAt = start + 44, pointsAt = partsAt + 4 * nParts;
-      if (nParts < 1 || nPoints < 1 || nParts > nPoints || pointsAt + 16 * nPoints > p) {
-        bad(`inconsistent part/point counts (${nParts}, ${nPoints})`);
-        continue;
-      }
-      const parts: Position[][] = [];
-      let failed = false;
-      for (let k = 0; k < nParts && !failed; k++) {
-        const from = dv.getInt32(partsAt + 4 * k, true), to = k + 1 < nParts ? dv.getInt32(partsAt + 4 * (k + 1), true) : nPoints;
-        if (from < 0 || to > nPoints || from >= to) {
-          failed = true;
-          break;
-        }
-        const line: Position[] = [];
-        for (let i = from; i < to; i++) {
-          const q = pt(pointsAt + 16 * i);
-          if (q === null) {
-            failed = true;
-            break;
-          }
-          const last = line[line.length - 1];
-          if (last === undefined || last[0] !== q[0] || last[1] !== q[1]) line.push(q);
-        }
-        parts.push(line);
-      }
-      if (failed) {
-        bad('a point outside the CRS area, or bad part offsets');
-        continue;
-      }
-      if (type === 3 || type === 13 || type === 23) {
-        const lines = parts.filter((l) => l.length >= 2);
-        if (lines.length === 0) bad('a polyline with fewer than 2 distinct points');
-        else out.push({ type: 'line', lines });
-        continue;
-      }
-      // Polygons: outer rings clockwise, holes anticlockwise (each hole after its outer ring).
-      const polygons: Position[][][] = [];
-      for (const part of parts) {
-        const r = openRing(part);
-        if (r.length < 3) continue;
-        const clockwise = ringArea(r) < 0;
-        if (clockwise || polygons.length === 0) polygons.push([r]);
-        else polygons[polygons.length - 1]!.push(r);
-      }
-      if (polygons.length === 0) bad('a polygon without a ring of 3 distinct points');
-      else out.push({ type: 'polygon', polygons });
+      return line;
+    };
+    if (g.type === 'Point') {
+      const q = n > 0 ? part(0, 1) : null;
+      if (q === null || q.length === 0) bad(type === 8 || type === 18 || type === 28 ? 'multipoint without a readable point' : 'point outside the CRS area or truncated');
+      else out.push({ type: 'point', coordinates: q[0]! });
       continue;
     }
-    bad(`unsupported shape type ${type}`);
+    const bounds = g.type === 'LineString' ? g.pathIndices?.value : g.primitivePolygonIndices?.value;
+    if (bounds === undefined || bounds.length < 2 || bounds[bounds.length - 1] !== n) {
+      bad('inconsistent part/point counts');
+      continue;
+    }
+    const parts: Position[][] = [];
+    let failed = false;
+    for (let k = 0; k + 1 < bounds.length && !failed; k++) {
+      const line = part(bounds[k]!, bounds[k + 1]!);
+      if (line === null) failed = true;
+      else parts.push(line);
+    }
+    if (failed) {
+      bad('a point outside the CRS area, or bad part offsets');
+      continue;
+    }
+    if (g.type === 'LineString') {
+      const lines = parts.filter((l) => l.length >= 2);
+      if (lines.length === 0) bad('a polyline with fewer than 2 distinct points');
+      else out.push({ type: 'line', lines });
+      continue;
+    }
+    // Polygons: loaders.gl marks where each outer ring (clockwise in the file) starts; holes follow their outer ring.
+    const outerStarts = new Set(g.polygonIndices?.value ?? []);
+    const polygons: Position[][][] = [];
+    parts.forEach((ring, k) => {
+      const r = openRing(ring);
+      if (r.length < 3) return;
+      if (outerStarts.has(bounds[k]!) || polygons.length === 0) polygons.push([r]);
+      else polygons[polygons.length - 1]!.push(r);
+    });
+    if (polygons.length === 0) bad('a polygon without a ring of 3 distinct points');
+    else out.push({ type: 'polygon', polygons });
   }
   return out;
 }
@@ -154,42 +179,44 @@ function openRing(r: Position[]): Position[] {
   return r;
 }
 
-/** Reads the records of a .dbf (dBASE III): text, numbers, dates, logicals. */
-export function readDbf(b: Uint8Array, where: string, encoding: 'utf8' | 'latin1'): Record<string, PropertyValue>[] {
+/** Reads the records of a .dbf (dBASE) with loaders.gl's DBFLoader: text, numbers, dates (as YYYY-MM-DD), logicals. */
+export function readDbf(b: Uint8Array, where: string, encoding: 'utf8' | 'latin1', issues?: ParseIssue[]): Record<string, PropertyValue>[] {
   if (b.length < 33) throw new LayerParseError(where, 'shorter than a dBASE header');
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const count = dv.getUint32(4, true), headerLen = dv.getUint16(8, true), recLen = dv.getUint16(10, true);
-  const fields: { name: string; type: string; len: number }[] = [];
-  for (let p = 32; p + 32 <= headerLen && b[p] !== 0x0d; p += 32) {
-    const raw = b.subarray(p, p + 11);
+  if (headerLen + count * recLen > b.length) throw new LayerParseError(where, `record ${Math.max(0, Math.floor((b.length - headerLen) / Math.max(1, recLen)))} runs past the end of the file`);
+  let table: { rows?: Record<string, unknown>[]; error?: string };
+  try {
+    table = DBFLoader.parseSync!(b.slice().buffer, { dbf: { encoding: encoding === 'utf8' ? 'utf-8' : 'latin1', shape: 'table' } }) as typeof table;
+  } catch (e) {
+    table = { error: e instanceof Error ? e.message : String(e) };
+  }
+  const rows = table.rows;
+  if (!Array.isArray(rows) || rows.length < count) {
+    // A field type loaders.gl does not read (memo, integer…): the shapes still open, without attributes.
+    const reason = `not a readable dBASE file (${table.error ?? `${rows?.length ?? 0} of ${count} records read`})`;
+    if (issues === undefined) throw new LayerParseError(where, reason);
+    pushIssue(issues, { where, reason: `${reason}: features have no attributes` });
+    return [];
+  }
+  // The field types, for dates (loaders.gl gives them as UTC milliseconds).
+  const dates = new Set<string>();
+  for (let q = 32; q + 32 <= headerLen && b[q] !== 0x0d; q += 32) {
+    const raw = b.subarray(q, q + 11);
     const end = raw.indexOf(0);
-    fields.push({ name: strFromU8(end < 0 ? raw : raw.subarray(0, end), true).trim(), type: String.fromCharCode(b[p + 11]!), len: b[p + 16]! });
+    if (b[q + 11] === 0x44 /* D */) dates.add(strFromU8(end < 0 ? raw : raw.subarray(0, end), encoding === 'latin1'));
   }
-  const decode = (s: Uint8Array) => {
-    if (encoding === 'latin1') return strFromU8(s, true);
-    try {
-      return strFromU8(s);
-    } catch {
-      return strFromU8(s, true);
-    }
-  };
-  const rows: Record<string, PropertyValue>[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = headerLen + i * recLen;
-    if (start + recLen > b.length) throw new LayerParseError(where, `record ${i} runs past the end of the file`);
+  return rows.map((r) => {
     const row: Record<string, PropertyValue> = {};
-    let q = start + 1;
-    for (const f of fields) {
-      const s = decode(b.subarray(q, q + f.len)).trim();
-      q += f.len;
-      if (f.type === 'N' || f.type === 'F') row[f.name] = s === '' || !Number.isFinite(Number(s)) ? null : Number(s);
-      else if (f.type === 'L') row[f.name] = /^[YyTt]$/.test(s) ? true : /^[NnFf]$/.test(s) ? false : null;
-      else if (f.type === 'D' && /^\d{8}$/.test(s)) row[f.name] = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-      else row[f.name] = s;
+    for (const [k, v] of Object.entries(r)) {
+      const name = k.trim();
+      if (dates.has(k)) row[name] = typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString().slice(0, 10) : null;
+      else if (typeof v === 'number') row[name] = Number.isFinite(v) ? v : null;
+      else if (typeof v === 'boolean' || typeof v === 'string') row[name] = v;
+      else row[name] = v === null || v === undefined ? (dates.has(k) ? null : '') : String(v);
     }
-    rows.push(row);
-  }
-  return rows;
+    return row;
+  });
 }
 
 /** Reads a zipped shapefile (the first .shp, with the .dbf, .prj and .cpg of the same name). */
@@ -220,7 +247,7 @@ export function readShapefileZip(bytes: Uint8Array, where: string): { parsed: Pa
   const dbf = get('dbf');
   const cpg = get('cpg');
   const encoding = cpg !== undefined && /8859|1252|latin/i.test(strFromU8(cpg, true)) ? 'latin1' : 'utf8';
-  const rows = dbf !== undefined ? readDbf(dbf, `${where} ${base}.dbf`, encoding) : [];
+  const rows = dbf !== undefined ? readDbf(dbf, `${where} ${base}.dbf`, encoding, issues) : [];
   if (dbf === undefined) pushIssue(issues, { where: `${where} ${base}.dbf`, reason: 'missing: features have no attributes' });
   else if (rows.length !== geoms.length) pushIssue(issues, { where: `${where} ${base}.dbf`, reason: `${rows.length} records for ${geoms.length} shapes` });
   const features: LayerFeature[] = [];

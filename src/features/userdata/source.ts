@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { openDB, type IDBPDatabase } from 'idb';
 import { parseUserFile, USERDATA_PARSE_VERSION, type UserParseApi, type UserParseRequest, type UserParseResponse } from './parse-kernel.ts';
 import type { UserCityApi } from './city-kernel.ts';
 import { USERDATA_CITY_VERSION, type UserCityRequest, type UserCityResponse } from './city-contract.ts';
@@ -93,43 +94,41 @@ export interface UserStore {
 const DB = 'jumeau-userdata';
 const STORE = 'items';
 
-/** The IndexedDB store (a store that keeps nothing when IndexedDB is missing or refused). */
+/** The IndexedDB store, through `idb` (a store that keeps nothing when IndexedDB is missing or refused). */
 export function createUserStore(): UserStore {
-  let db: Promise<IDBDatabase | null> | null = null;
+  let db: Promise<IDBPDatabase | null> | null = null;
   const open = () =>
-    (db ??= new Promise<IDBDatabase | null>((resolve) => {
+    (db ??= new Promise<IDBPDatabase | null>((resolve) => {
       if (typeof indexedDB === 'undefined') return resolve(null);
-      const req = indexedDB.open(DB, 1);
-      req.onupgradeneeded = () => {
-        const s = req.result.createObjectStore(STORE, { keyPath: 'id' });
-        s.createIndex('city', 'cityId');
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => resolve(null);
-      req.onblocked = () => resolve(null);
+      openDB(DB, 1, {
+        upgrade(d) {
+          d.createObjectStore(STORE, { keyPath: 'id' }).createIndex('city', 'cityId');
+        },
+        blocked: () => resolve(null),
+      }).then(resolve, () => resolve(null));
     }));
-  const run = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | null> =>
-    open().then(
-      (d) =>
-        new Promise<T | null>((resolve, reject) => {
-          if (d === null) return resolve(null);
-          const tx = d.transaction(STORE, mode);
-          const r = fn(tx.objectStore(STORE));
-          tx.oncomplete = () => resolve(r.result);
-          tx.onerror = () => reject(new Error(`IndexedDB: ${tx.error?.message ?? 'write failed'}`));
-          tx.onabort = () => reject(new Error(`IndexedDB: ${tx.error?.message ?? 'aborted (storage full?)'}`));
-        }),
-    );
+  /** Runs one write; a failed or aborted transaction rejects with the reason. */
+  const write = async (fn: (d: IDBPDatabase) => Promise<unknown>): Promise<void> => {
+    const d = await open();
+    if (d === null) return;
+    try {
+      await fn(d);
+    } catch (e) {
+      const m = e instanceof Error ? e.message : '';
+      throw new Error(`IndexedDB: ${m !== '' ? m : 'aborted (storage full?)'}`);
+    }
+  };
   return {
     async list(cityId) {
-      const all = (await run('readonly', (s) => s.index('city').getAll(cityId))) as StoredItem[] | null;
-      return (all ?? []).sort((a, b) => a.order - b.order);
+      const d = await open();
+      const all = d === null ? [] : ((await d.getAllFromIndex(STORE, 'city', cityId)) as StoredItem[]);
+      return all.sort((a, b) => a.order - b.order);
     },
     async put(item) {
-      await run('readwrite', (s) => s.put(item));
+      await write((d) => d.put(STORE, item));
     },
     async remove(id) {
-      await run('readwrite', (s) => s.delete(id));
+      await write((d) => d.delete(STORE, id));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { inflateSync } from 'fflate';
+import { normalisePath } from '../../core/paths.ts';
 
 /**
  * Local 3D Tiles (issue 13): a `.3tz` archive (3D Tiles archive format: a zip whose root holds
@@ -81,16 +82,7 @@ interface Entry {
   headerOffset: number;
 }
 
-/** Normalises a path: '\' to '/', no leading '../../userdata/' or '/', '..' resolved (never above the root). */
-export function normalisePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.replace(/\\/g, '/').split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
+export { normalisePath };
 
 const INDEX_NAME = '@3dtilesIndex1@';
 const u64 = (dv: DataView, at: number) => dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 2 ** 32;

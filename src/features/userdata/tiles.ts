@@ -3,7 +3,6 @@ import { mountLocalTiles } from './local-tiles-view.ts';
 import { addUserTileset, type TilesetHandle } from './view.ts';
 import { openRangeAccess } from './range-access.ts';
 import { fetchUserBytes } from './source.ts';
-import { GltfPackError, packGltf } from './gltf-pack.ts';
 import { blobAccess, bytesAccess, folderTileFiles, openTilesArchive, TILES_LIMITS, TilesFileError, tilesetFileName, type TileFiles } from './tiles-archive.ts';
 
 /**
@@ -88,12 +87,14 @@ export async function openLocalTileset(scene: Parameters<typeof addUserTileset>[
 }
 
 /**
- * Packs a `.gltf` and the files given with it into GLB bytes. Throws a GltfPackError naming a
+ * Packs a `.gltf` and the files given with it into GLB bytes. Throws a GltfError naming a
  * missing resource or past the size limit.
  */
 export async function gltfToGlb(gltf: File, resources: readonly { path: string; file: File }[], maxBytes: number): Promise<Uint8Array> {
+  // gltf-transform (with the Draco and meshopt decoders) is loaded on first use.
+  const { GltfError, packGltf } = await import('../../core/gltf-io.ts');
   const total = gltf.size + resources.reduce((n, r) => n + r.file.size, 0);
-  if (total > maxBytes) throw new GltfPackError(gltf.name, `${Math.round(total / 1048576)} MB with its resources, more than the limit of ${Math.round(maxBytes / 1048576)} MB`);
+  if (total > maxBytes) throw new GltfError(`${Math.round(total / 1048576)} MB with its resources, more than the limit of ${Math.round(maxBytes / 1048576)} MB`, gltf.name);
   const json = new Uint8Array(await gltf.arrayBuffer());
   // Only the files the glTF names are read.
   const text = new TextDecoder().decode(json);

@@ -1,11 +1,11 @@
-import { parse } from '@loaders.gl/core';
-import { CSVLoader } from '@loaders.gl/csv';
+import { strFromU8 } from 'fflate';
+import { forEachCsvRecord } from '../../core/csv.ts';
 import { LayerParseError } from '../types.ts';
 
 /**
- * CSV tables through loaders.gl's CSVLoader (header row, every cell as text: values are typed by
- * the layer's parser, which knows its columns). The big GTFS tables use the faster tokenizer in
- * src/core/csv.ts instead (measured in bench/suites/layers.ts).
+ * CSV tables (header row, every cell as text: values are typed by the layer's parser, which
+ * knows its columns) through the project's own RFC 4180 tokenizer, src/core/csv.ts (delimiter
+ * detected among `,` `;` and tab; quoted fields; blank lines skipped), the one the GTFS kernels use.
  */
 
 export interface CsvTable {
@@ -15,24 +15,29 @@ export interface CsvTable {
 
 /** Reads a CSV file; throws LayerParseError naming the file when it has no header or a required column is missing. */
 export async function readCsvTable(bytes: Uint8Array, where: string, required: readonly string[] = [], maxRows = 1_000_000): Promise<CsvTable> {
-  const copy = bytes.slice().buffer;
-  let table: unknown;
+  let text: string;
   try {
-    table = await parse(copy, CSVLoader, { csv: { header: true, shape: 'object-row-table', dynamicTyping: false, skipEmptyLines: true }, worker: false });
+    text = strFromU8(bytes);
   } catch (e) {
     throw new LayerParseError(where, `not a readable CSV file (${e instanceof Error ? e.message : String(e)})`);
   }
-  const t = table as { data?: unknown; schema?: { fields?: { name: string }[] } };
-  if (!Array.isArray(t.data)) throw new LayerParseError(where, 'not a readable CSV table');
-  const columns = (t.schema?.fields ?? []).map((f) => f.name.trim());
-  if (columns.length === 0 && t.data.length > 0) columns.push(...Object.keys(t.data[0] as object));
-  const missing = required.filter((c) => !columns.includes(c));
-  if (missing.length > 0) throw new LayerParseError(where, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${columns.join(',').slice(0, 120)})`);
-  if (t.data.length > maxRows) throw new LayerParseError(where, `${t.data.length} rows, more than the limit of ${maxRows}`);
-  const rows = (t.data as Record<string, unknown>[]).map((r) => {
+  let columns: string[] | null = null;
+  const rows: Record<string, string>[] = [];
+  let count = 0;
+  forEachCsvRecord(text, (fields) => {
+    if (columns === null) {
+      columns = fields.map((h) => h.trim());
+      return;
+    }
+    // Counted past the limit without keeping the rows (the error says how many).
+    if (++count > maxRows) return;
     const o: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r)) o[k.trim()] = v === null || v === undefined ? '' : String(v);
-    return o;
+    columns.forEach((c, k) => (o[c] = fields[k] ?? ''));
+    rows.push(o);
   });
-  return { columns, rows };
+  const header: string[] = columns ?? [];
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new LayerParseError(where, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${header.join(',').slice(0, 120)})`);
+  if (count > maxRows) throw new LayerParseError(where, `${count} rows, more than the limit of ${maxRows}`);
+  return { columns: header, rows };
 }

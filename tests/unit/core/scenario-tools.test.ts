@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '../../../src/core/bytes.ts';
 import { enuFrame, geodeticToEcef } from '../../../src/core/geodesy.ts';
-import { GltfError, parseGltfTriangles, writeGlb } from '../../../src/core/gltf.ts';
+import { GltfError, parseGltfTriangles, writeGlb } from '../../../src/core/gltf-io.ts';
+import { NodeIO } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { compressedGlb } from '../../support/compressed-glb.ts';
 import { measureArea, measureDistance, measureHeight } from '../../../src/features/measure/measure.ts';
 import { placeLocal, placementMatrix } from '../../../src/core/placement.ts';
 import { createSnapIndex } from '../../../src/features/scenarios/snap.ts';
@@ -26,27 +29,46 @@ describe('bytes', () => {
 });
 
 describe('glTF triangles', () => {
-  const glb = writeGlb({ positions: [0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 30], normals: [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1], indices: [0, 1, 2, 0, 1, 3], color: [1, 0, 0, 1] });
-  it('reads back what was written (z up, metres)', () => {
-    const t = parseGltfTriangles(glb);
+  const box = { positions: [0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 30], normals: [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1], indices: [0, 1, 2, 0, 1, 3], color: [1, 0, 0, 1] as const };
+  it('reads back what was written (z up, metres)', async () => {
+    const t = await parseGltfTriangles(await writeGlb(box));
     expect(t.triangles).toBe(2);
     expect(t.bounds.max[2]).toBeCloseTo(30, 5);
     expect(t.bounds.max[0]).toBeCloseTo(10, 5);
   });
-  it('answers any damaged file with a GltfError, never another exception (fuzz)', () => {
-    fc.assert(
-      fc.property(fc.nat(glb.length - 1), fc.nat(255), fc.nat(glb.length), (at, v, cut) => {
+  it('answers any damaged file with a GltfError, never another exception (fuzz)', async () => {
+    const glb = await writeGlb(box);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(glb.length - 1), fc.nat(255), fc.nat(glb.length), async (at, v, cut) => {
         const b = glb.slice(0, Math.max(1, cut));
         if (at < b.length) b[at] = v;
         try {
-          parseGltfTriangles(b);
+          await parseGltfTriangles(b);
         } catch (e) {
           expect(e).toBeInstanceOf(GltfError);
         }
       }),
       { numRuns: 500 },
     );
-    expect(() => parseGltfTriangles(new Uint8Array([1, 2, 3]))).toThrow(GltfError);
+    await expect(parseGltfTriangles(new Uint8Array([1, 2, 3]))).rejects.toThrow(GltfError);
+  });
+  it('reads Draco- and meshopt-compressed models (decoded to the same triangles)', async () => {
+    const plain = await parseGltfTriangles(await writeGlb(box));
+    for (const method of ['draco', 'meshopt'] as const) {
+      const glb = await compressedGlb(await writeGlb(box), method);
+      const { json } = await new NodeIO().registerExtensions(ALL_EXTENSIONS).binaryToJSON(glb);
+      expect(json.extensionsRequired).toContain(method === 'draco' ? 'KHR_draco_mesh_compression' : 'EXT_meshopt_compression');
+      const t = await parseGltfTriangles(glb);
+      expect(t.triangles).toBe(2);
+      for (let c = 0; c < 3; c++) {
+        expect(t.bounds.max[c]).toBeCloseTo(plain.bounds.max[c]!, 1);
+        expect(t.bounds.min[c]).toBeCloseTo(plain.bounds.min[c]!, 1);
+      }
+    }
+  });
+  it('names an extension it cannot read', async () => {
+    const json = { asset: { version: '2.0' }, extensionsRequired: ['KHR_unknown'], extensionsUsed: ['KHR_unknown'] };
+    await expect(parseGltfTriangles(new TextEncoder().encode(JSON.stringify(json)))).rejects.toThrow(/requires the extension KHR_unknown/);
   });
 });
 

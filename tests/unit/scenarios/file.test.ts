@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeGlb } from '../../../src/core/gltf.ts';
+import { writeGlb } from '../../../src/core/gltf-io.ts';
 import { canonicalScenario, readScenarioFile, sha256Hex, writeScenarioFile, type ScenarioAsset } from '../../../src/scenarios/file.ts';
 import { stableJson, type Scenario } from '../../../src/scenarios/model.ts';
 import { decodeShare, encodeShare } from '../../../src/features/scenarios/share.ts';
@@ -25,7 +25,7 @@ describe('scenario file', () => {
   });
 
   it('keeps imported models byte for byte and refuses a corrupted one', async () => {
-    const bytes = writeGlb({ positions: new Float32Array([0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 10]), normals: new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]), indices: [0, 1, 2, 0, 1, 3], color: [1, 1, 1, 1] });
+    const bytes = await writeGlb({ positions: new Float32Array([0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 10]), normals: new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]), indices: [0, 1, 2, 0, 1, 3], color: [1, 1, 1, 1] });
     const sha = await sha256Hex(bytes);
     const s: Scenario = { id: 's1', name: 'Tower', cityId: 'demo', description: '', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', study: { area: null, date: '2026-06-21', stepMin: 30, cellM: 4 }, edits: [{ kind: 'add-model', id: 'm', asset: sha, name: 'tower.glb', lonDeg: -1.68, latDeg: 48.11, baseM: 0, headingDeg: 30, scale: 1 }] };
     const text = writeScenarioFile(s, new Map([[sha, { name: 'tower.glb', mediaType: 'model/gltf-binary', bytes }]]));

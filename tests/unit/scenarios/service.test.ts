@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { writeGlb } from '../../../src/core/gltf.ts';
+import { writeGlb } from '../../../src/core/gltf-io.ts';
+import { compressedGlb } from '../../support/compressed-glb.ts';
 import type { Edit } from '../../../src/scenarios/edits.ts';
 import { ScenarioService } from '../../../src/features/scenarios/service.ts';
 import { createMemoryStore, type ScenarioStore } from '../../../src/scenarios/store.ts';
@@ -66,7 +67,7 @@ describe('ScenarioService', () => {
     const { service } = make();
     await service.openCity('demo');
     await service.create('Model');
-    const glb = writeGlb({ positions: [0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 30], normals: [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1], indices: [0, 1, 2, 0, 1, 3], color: [1, 1, 1, 1] });
+    const glb = await writeGlb({ positions: [0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 30], normals: [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1], indices: [0, 1, 2, 0, 1, 3], color: [1, 1, 1, 1] });
     expect(await service.addModel(new Uint8Array([1, 2, 3]), 'junk.glb')).toMatchObject({ ok: false, error: expect.stringMatching(/^junk\.glb: /) });
     const m = await service.addModel(glb, 'tower.glb');
     if (!m.ok) throw new Error(m.error);
@@ -79,6 +80,27 @@ describe('ScenarioService', () => {
     expect(maxZ).toBeCloseTo(60, 4); // 30 m authored, scale 2
     const text = service.exportFile();
     expect(JSON.parse(text).assets[m.sha].name).toBe('tower.glb');
+  });
+
+  it('Draco- and meshopt-compressed models are imported, exported and read back with their triangles', async () => {
+    const plain = await writeGlb({ positions: [0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 30], normals: [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1], indices: [0, 1, 2, 0, 1, 3], color: [1, 1, 1, 1] });
+    for (const method of ['draco', 'meshopt'] as const) {
+      const { service } = make();
+      await service.openCity('demo');
+      await service.create('Compressed');
+      const m = await service.addModel(await compressedGlb(plain, method), `tower-${method}.glb`);
+      if (!m.ok) throw new Error(m.error);
+      expect(m.triangles.triangles).toBe(2);
+      expect(m.triangles.bounds.max[2]).toBeCloseTo(30, 1);
+      service.addEdit({ kind: 'add-model', id: 'm', asset: m.sha, name: `tower-${method}.glb`, lonDeg: -1.68, latDeg: 48.11, baseM: 0, headingDeg: 0, scale: 1 });
+      const text = service.exportFile();
+      // Another device: the file's model is checked and its triangles enter the simulations.
+      const { service: other } = make();
+      await other.openCity('demo');
+      const r = await other.importFile(text);
+      expect(r).toMatchObject({ ok: true });
+      expect(toSimScenario(other.effect(), (sha) => other.modelTriangles(sha)).missing).toEqual([]);
+    }
   });
 
   it('a failing store is reported and the change is kept for the next save', async () => {

@@ -13,7 +13,7 @@ import { legendEntries, styleable, userColorRule } from '../../../src/features/u
 import { CSV_CRS_CHOICES, type VECTOR_FORMATS } from '../../../src/layers/userdata-types.ts';
 import { parseUserFile, USERDATA_PARSE_VERSION } from '../../../src/features/userdata/parse-kernel.ts';
 import { urlKindOf } from '../../../src/features/userdata/item.ts';
-import { writeDbf, writeShp } from './shapefile-writer.ts';
+import { writeDbf, writeShp, type TestShape } from './shapefile-writer.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/userdata/${name}`, import.meta.url)));
 const text = (s: string) => strToU8(s);
@@ -151,6 +151,22 @@ describe('shapefile', () => {
     expect(g.polygons[0]![0]![0]![0]).toBeCloseTo(-1.6795, 2);
     expect(r.parsed.features[0]!.properties).toEqual({ NOM: 'Îlot Nord', HAUTEUR: 18 });
     expect(r.parsed.features[1]!.name).toBe('Îlot Sud');
+  });
+  it('keeps attributes with their shapes across a null shape, and reads dates (loaders.gl decodes the records)', () => {
+    const sq = (x: number): TestShape => ({ type: 5, parts: [[[x, 48.1], [x, 48.2], [x + 0.1, 48.2], [x + 0.1, 48.1], [x, 48.1]]] });
+    const two = writeShp([sq(-1.7), sq(-1.5)]);
+    // A null shape (type 0) between the two records.
+    const firstLen = new DataView(two.buffer).getInt32(104, false) * 2 + 8;
+    const nul = new Uint8Array(12);
+    new DataView(nul.buffer).setInt32(0, 2, false);
+    new DataView(nul.buffer).setInt32(4, 2, false);
+    const shp = new Uint8Array(two.length + 12);
+    shp.set(two.subarray(0, 100 + firstLen));
+    shp.set(nul, 100 + firstLen);
+    shp.set(two.subarray(100 + firstLen), 112 + firstLen);
+    const dbf = writeDbf([{ name: 'NOM', type: 'C', len: 10 }], [['ouest'], ['vide'], ['est']]);
+    const r = parseUserVector('shapefile', zipSync({ 'a.shp': shp, 'a.dbf': dbf }), 'nul.zip');
+    expect(r.parsed.features.map((f) => [f.id, f.properties.NOM])).toEqual([['0', 'ouest'], ['2', 'est']]);
   });
   it('refuses projected coordinates without a .prj by naming the records', () => {
     expect(() => parseUserVector('shapefile', shapefileZip(false), 'noprj.zip')).toThrow(/noprj\.zip: no feature could be read/);

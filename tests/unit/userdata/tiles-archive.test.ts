@@ -1,8 +1,10 @@
 import { Document, NodeIO } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import fc from 'fast-check';
 import { zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { GltfPackError, packGltf } from '../../../src/features/userdata/gltf-pack.ts';
+import { GltfError, packGltf } from '../../../src/core/gltf-io.ts';
+import { compressedGlb } from '../../support/compressed-glb.ts';
 import { groupLocalFiles } from '../../../src/features/userdata/local-files.ts';
 import { blobAccess, bytesAccess, folderTileFiles, normalisePath, openTilesArchive, TILES_LIMITS, TilesFileError, tilesetRoot } from '../../../src/features/userdata/tiles-archive.ts';
 
@@ -142,7 +144,7 @@ describe('glTF with separate resources packed into GLB', () => {
   it('packs buffers and images into a GLB that reads back with the same geometry and texture', async () => {
     const { json, resources } = await gltfWithResources();
     expect([...resources.keys()].sort()).toEqual(['house.bin', 'tex/wall.png']);
-    const glb = packGltf('house.gltf', json, resources);
+    const glb = await packGltf('house.gltf', json, resources);
     expect(new TextDecoder().decode(glb.subarray(0, 4))).toBe('glTF');
     const back = await new NodeIO().readBinary(glb);
     expect([...back.getRoot().listAccessors()[0]!.getArray()!]).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0]);
@@ -154,20 +156,43 @@ describe('glTF with separate resources packed into GLB', () => {
   it('names a missing resource and refuses what is not glTF 2.0', async () => {
     const { json, resources } = await gltfWithResources();
     resources.delete('tex/wall.png');
-    expect(() => packGltf('house.gltf', json, resources)).toThrow(/house\.gltf: image 0 "tex\/wall\.png" is missing/);
-    expect(() => packGltf('a.gltf', enc('{"asset":{"version":"1.0"}}'), new Map())).toThrow(/only glTF 2\.0/);
-    expect(() => packGltf('a.gltf', enc('nope'), new Map())).toThrow(GltfPackError);
+    await expect(packGltf('house.gltf', json, resources)).rejects.toThrow(/house\.gltf: image 0 "tex\/wall\.png" is missing/);
+    await expect(packGltf('a.gltf', enc('{"asset":{"version":"1.0"}}'), new Map())).rejects.toThrow(/only glTF 2\.0/);
+    await expect(packGltf('a.gltf', enc('nope'), new Map())).rejects.toThrow(GltfError);
   });
 
-  it('fuzz: any JSON gives a GLB or a GltfPackError', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), fc.constantFrom('house.bin', 'data:application/octet-stream;base64,AAAA', 'http://x/y.bin', 'data:bad'), (v, uri) => {
+  it('packs a Draco- or meshopt-compressed .gltf into a GLB with the decoded geometry', async () => {
+    const { parseGltfTriangles, writeGlb } = await import('../../../src/core/gltf-io.ts');
+    const plain = await writeGlb({ positions: [0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 30], normals: [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1], indices: [0, 1, 2, 0, 1, 3], color: [1, 1, 1, 1] });
+    for (const method of ['draco', 'meshopt'] as const) {
+      const io = new NodeIO().registerExtensions(ALL_EXTENSIONS);
+      const glb = await compressedGlb(plain, method);
+      // The same model as a .gltf with a separate .bin (the compressed bytes as written).
+      const { json, resources } = await io.binaryToJSON(glb);
+      const bin = resources['@glb.bin']!;
+      json.buffers![0]!.uri = 'house.bin';
+      expect(json.extensionsRequired).toContain(method === 'draco' ? 'KHR_draco_mesh_compression' : 'EXT_meshopt_compression');
+      const packed = await packGltf('house.gltf', enc(JSON.stringify(json)), new Map([['house.bin', bin]]));
+      const back = await io.readBinary(packed);
+      const used = back.getRoot().listExtensionsUsed().map((e) => e.extensionName);
+      expect(used).not.toContain('KHR_draco_mesh_compression');
+      expect(used).not.toContain('EXT_meshopt_compression');
+      expect(back.getRoot().listMeshes()[0]!.listPrimitives()[0]!.getIndices()!.getCount()).toBe(6);
+      const t = await parseGltfTriangles(packed);
+      expect(t.triangles).toBe(2);
+      expect(t.bounds.max[2]).toBeCloseTo(30, 1);
+    }
+  });
+
+  it('fuzz: any JSON gives a GLB or a GltfError', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.constantFrom('house.bin', 'data:application/octet-stream;base64,AAAA', 'http://x/y.bin', 'data:bad'), async (v, uri) => {
         const doc = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v, asset: { version: '2.0' }, buffers: [{ uri, byteLength: 3 }], bufferViews: [{ buffer: 0, byteLength: 3 }] } : v;
         try {
-          const out = packGltf('f.gltf', enc(JSON.stringify(doc)), new Map([['house.bin', new Uint8Array(3)]]));
+          const out = await packGltf('f.gltf', enc(JSON.stringify(doc)), new Map([['house.bin', new Uint8Array(3)]]));
           expect(out.length % 4).toBe(0);
         } catch (e) {
-          expect(e).toBeInstanceOf(GltfPackError);
+          expect(e).toBeInstanceOf(GltfError);
         }
       }),
       { numRuns: 300 },
