@@ -120,3 +120,34 @@ export function toWgs84(name: string): ToWgs84 {
     inArea,
   };
 }
+
+/**
+ * Whether coordinates given in a world-wide projected CRS by the user (`--crs EPSG:3857`, not
+ * declared by the data) look like a national CRS's: the same numbers read in a supported
+ * national CRS land inside its area, while read as given they land outside it or more than
+ * 100 km away (Lambert-93 numbers read as Web Mercator build in Germany). National CRSs need no
+ * such test: numbers of another CRS read in them fall outside their area and every building is
+ * refused with that reason. Returns the message of the error to raise, or null.
+ */
+export function suspiciousCrs(code: string, x: number, y: number, where: string): string | null {
+  const given = toWgs84(code);
+  if (given.crs.geographic || given.crs.area[2] - given.crs.area[0] < 180) return null;
+  const [lon, lat] = given.forward(x, y);
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  for (const other of LIST) {
+    if (other.geographic || other.area[2] - other.area[0] >= 180) continue;
+    const t = toWgs84(other.code);
+    const [olon, olat] = t.forward(x, y);
+    if (!t.inArea(olon, olat)) continue;
+    if (t.inArea(lon, lat) && distanceKm(lon, lat, olon, olat) <= 100) continue;
+    return `${where}: --crs ${given.crs.code} puts its first vertex (${x}, ${y}) at lon ${lon.toFixed(4)}, lat ${lat.toFixed(4)}, but these numbers look like ${other.code} (${other.title}), where they lie at lon ${olon.toFixed(4)}, lat ${olat.toFixed(4)}: check --crs, or pass --force-crs if ${given.crs.code} is right`;
+  }
+  return null;
+}
+
+/** Great-circle distance between two points, kilometres (spherical Earth). */
+export function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const r = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
+}

@@ -1,10 +1,10 @@
-import { Document, Logger, TextureInfo, WebIO, type Buffer as GltfBuffer, type Material } from '@gltf-transform/core';
+import { Document, Logger, TextureInfo, WebIO, type Buffer as GltfBuffer, type Material, type TypedArray } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { GrowableF32, GrowableU32 } from '../core/geometry/buffers.ts';
 import { MeshBuilder } from '../core/geometry/extrude.ts';
 import { triangulatePlanar } from '../core/geometry/planar.ts';
 import { enuFrame, multiplyMat4, type EnuFrame } from '../core/geodesy.ts';
-import { attachFeatureIds, writeBuildingTable } from './metadata.ts';
+import { attachFeatureIds, writeBuildingTable, type SchemaOptions } from './metadata.ts';
 import { invertRigid } from './tileset.ts';
 import type { PreparedTexture } from './node/textures.ts';
 import type { BuildingRecord } from './types.ts';
@@ -23,6 +23,8 @@ export interface TileGlbOptions {
   compress?: boolean;
   /** Textures by key (`Surface3D.texture`); a surface whose texture is missing here is drawn untextured. */
   textures?: ReadonlyMap<string, PreparedTexture>;
+  /** How the building schema is written (default: described in full, no default source). */
+  schema?: SchemaOptions;
 }
 
 /** Triangles of LOD2 surfaces, with optional texture coordinates. */
@@ -158,7 +160,7 @@ export async function writeTileGlb(buildings: readonly BuildingRecord[], frame: 
   const doc = new Document().setLogger(new Logger(Logger.Verbosity.WARN));
   doc.getRoot().getAsset().generator = 'Jumeau city pipeline';
   const buffer = doc.createBuffer();
-  const table = writeBuildingTable(doc, buildings);
+  const table = writeBuildingTable(doc, buildings, options.schema);
   const mesh = doc.createMesh('buildings');
   const smallFids = buildings.length < 65535;
   let vertices = 0, triangles = 0;
@@ -205,34 +207,16 @@ export async function writeTileGlb(buildings: readonly BuildingRecord[], frame: 
     // Loaded only when compressing: gltf-transform's functions and the meshopt encoder (ndarray
     // inside compiles code with Function(), which the browser's CSP refuses).
     const { compressTile } = await import('./glb-compress.ts');
-    io = await compressTile(doc, positionExtentM(vertexPositions(mb, surfaces)), io);
+    io = await compressTile(doc, io);
   }
   const glb = await io.writeBinary(doc);
   return { glb, vertices, triangles };
 }
 
 
-function vertexPositions(mb: MeshBuilder, surfaces: ReadonlyMap<string, SurfaceBuilder>): Float32Array[] {
-  return [mb.positions.toArray(), ...[...surfaces.values()].map((g) => g.positions.toArray())];
-}
-
-/** Largest extent along an axis of all positions, metres. */
-function positionExtentM(arrays: readonly Float32Array[]): number {
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i += 3) {
-      for (let k = 0; k < 3; k++) {
-        const v = a[i + k]!;
-        if (v < lo[k]!) lo[k] = v;
-        if (v > hi[k]!) hi[k] = v;
-      }
-    }
-  }
-  return Math.max(0, hi[0]! - lo[0]!, hi[1]! - lo[1]!, hi[2]! - lo[2]!);
-}
-
 function accessor(doc: Document, buffer: GltfBuffer, type: 'VEC3' | 'VEC2' | 'SCALAR', array: Float32Array | Uint16Array | Uint32Array) {
-  return doc.createAccessor().setType(type).setArray(array).setBuffer(buffer);
+  // Our arrays are never on a SharedArrayBuffer (gltf-transform's TypedArray wants ArrayBuffer).
+  return doc.createAccessor().setType(type).setArray(array as TypedArray).setBuffer(buffer);
 }
 
 /** Last path segment, for naming a texture. */

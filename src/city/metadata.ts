@@ -36,28 +36,91 @@ function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** One property of the building class: its 3D Tiles metadata definition (with its description). */
+interface PropertyDef {
+  type: 'STRING' | 'SCALAR' | 'ENUM';
+  componentType?: 'FLOAT32' | 'UINT16' | 'UINT8';
+  enumType?: string;
+  required?: boolean;
+  noData?: number;
+  description: string;
+}
+
+const CLASS_DESCRIPTION = 'A building: its footprint extruded to its height (LOD1), or its real surfaces (LOD2)';
+const ENUM_DESCRIPTION = 'How the height was obtained';
+const PROPERTIES: [string, PropertyDef][] = [
+  ['id', { type: 'STRING', required: true, description: 'Building id in its source dataset' }],
+  ['heightM', { type: 'SCALAR', componentType: 'FLOAT32', required: true, description: 'Height above the base, metres' }],
+  ['heightSource', { type: 'ENUM', enumType: 'HeightSource', required: true, description: 'How the height was obtained' }],
+  ['baseM', { type: 'SCALAR', componentType: 'FLOAT32', required: true, description: 'Ellipsoid height of the base, metres' }],
+  ['floors', { type: 'SCALAR', componentType: 'UINT16', noData: NO_DATA.floors, description: 'Number of storeys' }],
+  ['use', { type: 'STRING', description: 'Main use (residential, commercial, …)' }],
+  ['yearBuilt', { type: 'SCALAR', componentType: 'UINT16', noData: NO_DATA.yearBuilt, description: 'Year of construction' }],
+  ['source', { type: 'STRING', description: 'Source dataset' }],
+  ['groundAltitudeM', { type: 'SCALAR', componentType: 'FLOAT32', noData: NO_DATA.groundAltitudeM, description: 'Ground altitude in the source vertical datum (e.g. NGF-IGN69), metres' }],
+  // UINT8 0/1 rather than BOOLEAN: loaders.gl does not read BOOLEAN properties.
+  ['textured', { type: 'SCALAR', componentType: 'UINT8', description: '1 when drawn with its source texture (LOD2), else 0' }],
+];
+
+/** How a tile writes the schema. */
+export interface SchemaOptions {
+  /**
+   * Leave the descriptions out of the glb: a pack writes the described schema once, in its
+   * tileset.json (`buildingSchemaJson`), and each tile only what readers need to decode it.
+   */
+  compact?: boolean;
+  /**
+   * The `source` of most buildings of the pack, declared as the property's `default`: a tile
+   * whose buildings all have it leaves the column out (readers use the default).
+   */
+  defaultSource?: string;
+}
+
+/**
+ * The building schema as 3D Tiles 1.1 metadata JSON, with descriptions: what a pack's
+ * tileset.json carries once (`schema`), identical in classes and types to its tiles' schemas.
+ */
+export function buildingSchemaJson(options: Pick<SchemaOptions, 'defaultSource'> = {}): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [name, d] of PROPERTIES) {
+    properties[name] = {
+      description: d.description,
+      type: d.type,
+      ...(d.componentType !== undefined ? { componentType: d.componentType } : {}),
+      ...(d.enumType !== undefined ? { enumType: d.enumType } : {}),
+      ...(d.required === true ? { required: true } : {}),
+      ...(d.noData !== undefined ? { noData: d.noData } : {}),
+      ...(name === 'source' && options.defaultSource !== undefined ? { default: options.defaultSource } : {}),
+    };
+  }
+  return {
+    id: SCHEMA_ID,
+    version: '1.0.0',
+    enums: { HeightSource: { description: ENUM_DESCRIPTION, valueType: 'UINT8', values: HEIGHT_SOURCES.map((name, value) => ({ name, value })) } },
+    classes: { [BUILDING_CLASS]: { name: 'Building', description: CLASS_DESCRIPTION, properties } },
+  };
+}
+
 /** Adds the schema (once per document) and returns the extensions to attach tables. */
-export function createBuildingSchema(doc: Document) {
+export function createBuildingSchema(doc: Document, options: SchemaOptions = {}) {
   const meta = doc.createExtension(EXTStructuralMetadata);
   const features = doc.createExtension(EXTMeshFeatures);
-  const heightSourceEnum = meta.createEnum().setValueType('UINT8').setDescription('How the height was obtained');
+  const described = options.compact !== true;
+  const heightSourceEnum = meta.createEnum().setValueType('UINT8');
+  if (described) heightSourceEnum.setDescription(ENUM_DESCRIPTION);
   HEIGHT_SOURCES.forEach((name, i) => heightSourceEnum.addEnumValue(meta.createEnumValue().setName(name).setValue(i)));
-  const prop = (type: 'STRING' | 'SCALAR' | 'ENUM', description: string) => meta.createClassProperty().setType(type).setDescription(description);
-  const cls = meta
-    .createClass()
-    .setName('Building')
-    .setDescription('A building: its footprint extruded to its height (LOD1), or its real surfaces (LOD2)')
-    .setProperty('id', prop('STRING', 'Building id in its source dataset').setRequired(true))
-    .setProperty('heightM', prop('SCALAR', 'Height above the base, metres').setComponentType('FLOAT32').setRequired(true))
-    .setProperty('heightSource', prop('ENUM', 'How the height was obtained').setEnumType('HeightSource').setRequired(true))
-    .setProperty('baseM', prop('SCALAR', 'Ellipsoid height of the base, metres').setComponentType('FLOAT32').setRequired(true))
-    .setProperty('floors', prop('SCALAR', 'Number of storeys').setComponentType('UINT16').setNoData(NO_DATA.floors))
-    .setProperty('use', prop('STRING', 'Main use (residential, commercial, …)'))
-    .setProperty('yearBuilt', prop('SCALAR', 'Year of construction').setComponentType('UINT16').setNoData(NO_DATA.yearBuilt))
-    .setProperty('source', prop('STRING', 'Source dataset'))
-    .setProperty('groundAltitudeM', prop('SCALAR', 'Ground altitude in the source vertical datum (e.g. NGF-IGN69), metres').setComponentType('FLOAT32').setNoData(NO_DATA.groundAltitudeM))
-    // UINT8 0/1 rather than BOOLEAN: loaders.gl does not read BOOLEAN properties.
-    .setProperty('textured', prop('SCALAR', '1 when drawn with its source texture (LOD2), else 0').setComponentType('UINT8'));
+  const cls = meta.createClass();
+  if (described) cls.setName('Building').setDescription(CLASS_DESCRIPTION);
+  for (const [name, d] of PROPERTIES) {
+    const p = meta.createClassProperty().setType(d.type);
+    if (described) p.setDescription(d.description);
+    if (d.componentType !== undefined) p.setComponentType(d.componentType);
+    if (d.enumType !== undefined) p.setEnumType(d.enumType);
+    if (d.required === true) p.setRequired(true);
+    if (d.noData !== undefined) p.setNoData(d.noData);
+    if (name === 'source' && options.defaultSource !== undefined) p.setDefault(options.defaultSource);
+    cls.setProperty(name, p);
+  }
   const schema = meta
     .createSchema()
     .setId(SCHEMA_ID)
@@ -70,8 +133,8 @@ export function createBuildingSchema(doc: Document) {
 }
 
 /** Writes a property table for the given buildings (row i = feature id i). */
-export function writeBuildingTable(doc: Document, buildings: readonly BuildingRecord[]): PropertyTable {
-  const { meta, root } = createBuildingSchema(doc);
+export function writeBuildingTable(doc: Document, buildings: readonly BuildingRecord[], options: SchemaOptions = {}): PropertyTable {
+  const { meta, root } = createBuildingSchema(doc, options);
   const n = buildings.length;
   const table = meta.createPropertyTable().setName('buildings').setClass(BUILDING_CLASS).setCount(n);
   const str = (key: string, values: string[], required = false) => {
@@ -90,7 +153,8 @@ export function writeBuildingTable(doc: Document, buildings: readonly BuildingRe
   num('floors', Uint16Array.from(buildings, (b) => (b.floors === null ? NO_DATA.floors : Math.max(0, Math.min(65534, Math.round(b.floors))))));
   str('use', buildings.map((b) => b.use ?? ''));
   num('yearBuilt', Uint16Array.from(buildings, (b) => (b.yearBuilt === null ? NO_DATA.yearBuilt : Math.max(1, Math.min(65535, Math.round(b.yearBuilt))))));
-  str('source', buildings.map((b) => b.source));
+  // Left out when every building has the declared default.
+  if (options.defaultSource === undefined || buildings.some((b) => b.source !== options.defaultSource)) str('source', buildings.map((b) => b.source));
   // Optional columns, written only when a building of the tile has a value.
   if (buildings.some((b) => b.groundAltitudeM !== undefined && b.groundAltitudeM !== null)) {
     num('groundAltitudeM', Float32Array.from(buildings, (b) => b.groundAltitudeM ?? NO_DATA.groundAltitudeM));

@@ -96,17 +96,84 @@ export function uniqueIds(records: BuildingRecord[]): string | null {
   return `${plural(renamed, 'building')} shared an id with an earlier one and got a suffix ~2, ~3… (e.g. ${examples.map((e) => JSON.stringify(e)).join(', ')})`;
 }
 
-/** The report's warnings on what was flagged or changed, summed (ids are made unique here). */
-export function summaryWarnings(c: Collected, rules: RecordRules): string[] {
+/**
+ * Makes ids unique as records stream by (later duplicates get `~2`, `~3`… skipping ids already
+ * seen), and counts records by height source: what `uniqueIds` and `summaryWarnings` do on an
+ * array, for records that are not kept. It keeps every id seen (the only per-building memory
+ * of a streaming read besides the tiling index).
+ */
+export class UniqueIdTally {
+  private readonly seen = new Set<string>();
+  private readonly occurrences = new Map<string, number>();
+  readonly bySource = new Map<string, number>();
+  private renamed = 0;
+  private readonly examples: string[] = [];
+  /** What was added since `begin()`: [original id, id kept, height source]. */
+  private log: [string, string, string][] | null = null;
+
+  /** Starts remembering what is added, so that `rollback()` can forget it (a file read again). */
+  begin(): void {
+    this.log = [];
+  }
+
+  /** Forgets what was added since `begin()`. */
+  rollback(): void {
+    for (const [original, kept, source] of (this.log ?? []).reverse()) {
+      this.seen.delete(kept);
+      this.bySource.set(source, this.bySource.get(source)! - 1);
+      if (original !== kept) {
+        this.renamed--;
+        this.occurrences.set(original, this.occurrences.get(original)! - 1);
+      }
+    }
+    this.log = null;
+  }
+
+  /** Renames `r.id` if it was seen before; counts its height source. */
+  add(r: BuildingRecord): void {
+    this.bySource.set(r.heightSource, (this.bySource.get(r.heightSource) ?? 0) + 1);
+    const original = r.id;
+    this.addId(r);
+    this.log?.push([original, r.id, r.heightSource]);
+  }
+
+  private addId(r: BuildingRecord): void {
+    if (!this.seen.has(r.id)) {
+      this.seen.add(r.id);
+      return;
+    }
+    const n = (this.occurrences.get(r.id) ?? 1) + 1;
+    this.occurrences.set(r.id, n);
+    let k = n;
+    while (this.seen.has(`${r.id}~${k}`)) k++;
+    if (this.examples.length < 3 && !this.examples.includes(r.id)) this.examples.push(r.id);
+    r.id = `${r.id}~${k}`;
+    this.seen.add(r.id);
+    this.renamed++;
+  }
+
+  /** The warning `uniqueIds` would give, or null. */
+  get duplicates(): string | null {
+    if (this.renamed === 0) return null;
+    return `${plural(this.renamed, 'building')} shared an id with an earlier one and got a suffix ~2, ~3… (e.g. ${this.examples.map((e) => JSON.stringify(e)).join(', ')})`;
+  }
+}
+
+/**
+ * The report's warnings on what was flagged or changed, summed (ids are made unique here).
+ * A streaming reader, whose records are no longer in `c.records`, gives the counts by height
+ * source and the duplicate-id warning it kept as it went (`UniqueIdTally`).
+ */
+export function summaryWarnings(c: Collected, rules: RecordRules, streamed?: { bySource: ReadonlyMap<string, number>; duplicates: string | null }): string[] {
   const warnings: string[] = [];
-  const bySource = new Map<string, number>();
-  for (const r of c.records) bySource.set(r.heightSource, (bySource.get(r.heightSource) ?? 0) + 1);
+  const bySource = new Map<string, number>(streamed?.bySource ?? []);
+  if (streamed === undefined) for (const r of c.records) bySource.set(r.heightSource, (bySource.get(r.heightSource) ?? 0) + 1);
   const defaults = bySource.get('default') ?? 0;
   if (defaults > 0) warnings.push(`${plural(defaults, 'building')} had no height: default ${rules.defaultHeightM ?? 10} m, flagged heightSource "default"`);
   const levels = bySource.get('levels') ?? 0;
   if (levels > 0) warnings.push(`${plural(levels, 'building')} got their height from a number of storeys × ${rules.storeyHeightM ?? 3} m (heightSource "levels")`);
   if (c.missingIds > 0) warnings.push(`${plural(c.missingIds, 'building')} had no id: named #<index in the file>`);
-  const dup = uniqueIds(c.records);
+  const dup = streamed !== undefined ? streamed.duplicates : uniqueIds(c.records);
   if (dup !== null) warnings.push(dup);
   const k = c.counters;
   if (k.removedVertices > 0) warnings.push(`${plural(k.removedVertices, 'duplicate or spike vertex', 'duplicate or spike vertices')} removed`);

@@ -1,6 +1,7 @@
 import { enuFrame, type GeodeticDeg } from '../core/geodesy.ts';
 import { writeTileGlb } from './glb.ts';
 import type { PreparedTexture } from './node/textures.ts';
+import type { SchemaOptions } from './metadata.ts';
 import type { BuildingRecord } from './types.ts';
 
 /**
@@ -14,6 +15,7 @@ export interface TileJob {
   compress: boolean;
   /** The textures its LOD2 surfaces use. */
   textures: PreparedTexture[];
+  schema?: SchemaOptions;
 }
 
 export interface TileJobResult {
@@ -26,6 +28,6 @@ export interface TileJobResult {
 /** Runs a tile job. */
 export async function runTileJob(job: TileJob): Promise<TileJobResult> {
   const textures = new Map(job.textures.map((t) => [t.key, t]));
-  const r = await writeTileGlb(job.buildings, enuFrame(job.origin), { compress: job.compress, textures });
+  const r = await writeTileGlb(job.buildings, enuFrame(job.origin), { compress: job.compress, textures, ...(job.schema !== undefined ? { schema: job.schema } : {}) });
   return { id: job.id, glb: r.glb, vertices: r.vertices, triangles: r.triangles };
 }

@@ -9,6 +9,17 @@ import type { BuildingRecord, BuildingSummary } from './types.ts';
  */
 
 export interface TilerOptions {
+  /**
+   * `rtree` (default): buildings packed by sort-tile-recursive into leaf tiles of about
+   * `targetFeatures` each, grouped under content-free parents of at most `fanout` children
+   * (two levels up to `fanout` × `targetFeatures` buildings). `skyline`: the quadtree whose
+   * internal tiles hold the most prominent buildings of their area (ADD), children the rest.
+   */
+  layout?: 'rtree' | 'skyline';
+  /** Buildings per leaf tile aimed at by the `rtree` layout (default 900, at most maxFeatures). */
+  targetFeatures?: number;
+  /** Children per content-free parent in the `rtree` layout (default 64). */
+  fanout?: number;
   /** Hard limit of features in one tile's content (issue: at most 1,000). */
   maxFeatures?: number;
   /** Features kept in an internal tile before its area is split (the rest go to children). */
@@ -44,55 +55,119 @@ const DEG = Math.PI / 180;
 
 /** Summarises each building for tiling (bbox, centroid, heights, importance). LOD2 surfaces count whole. */
 export function summarise(buildings: readonly BuildingRecord[]): BuildingSummary[] {
-  return buildings.map((b, index) => {
-    let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
-    let sx = 0, sy = 0, n = 0;
-    let minH = b.baseM, maxH = b.baseM + b.heightM;
-    const add = (x: number, y: number) => {
-      if (x < west) west = x;
-      if (x > east) east = x;
-      if (y < south) south = y;
-      if (y > north) north = y;
-      sx += x;
-      sy += y;
-      n++;
-    };
-    if (b.surfaces !== undefined) {
-      minH = Infinity;
-      maxH = -Infinity;
-      for (const s of b.surfaces) {
-        for (const ring of s.rings) {
-          for (let i = 0; i < ring.length; i += 3) {
-            add(ring[i]!, ring[i + 1]!);
-            const h = ring[i + 2]!;
-            if (h < minH) minH = h;
-            if (h > maxH) maxH = h;
-          }
+  return buildings.map((b, index) => summariseOne(b, index));
+}
+
+/** The tiling summary of one building, numbered `index`. */
+export function summariseOne(b: BuildingRecord, index: number): BuildingSummary {
+  let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
+  let sx = 0, sy = 0, n = 0;
+  let minH = b.baseM, maxH = b.baseM + b.heightM;
+  const add = (x: number, y: number) => {
+    if (x < west) west = x;
+    if (x > east) east = x;
+    if (y < south) south = y;
+    if (y > north) north = y;
+    sx += x;
+    sy += y;
+    n++;
+  };
+  if (b.surfaces !== undefined) {
+    minH = Infinity;
+    maxH = -Infinity;
+    for (const s of b.surfaces) {
+      for (const ring of s.rings) {
+        for (let i = 0; i < ring.length; i += 3) {
+          add(ring[i]!, ring[i + 1]!);
+          const h = ring[i + 2]!;
+          if (h < minH) minH = h;
+          if (h > maxH) maxH = h;
         }
       }
-    } else {
-      for (const p of b.polygons) {
-        const o = p.outer;
-        for (let i = 0; i < o.length; i += 2) add(o[i]!, o[i + 1]!);
-      }
     }
-    const m = metresPerDegree((south + north) / 2);
-    const diag = Math.hypot((east - west) * m.lonM, (north - south) * m.latM);
-    // A flat LOD1 base (tangent at one corner) sits below the ellipsoid away from that corner.
-    if (b.surfaces === undefined) minH -= (diag * diag) / (2 * 6_356_752);
-    return {
-      index,
-      centroidLon: sx / n,
-      centroidLat: sy / n,
-      west, south, east, north,
-      minH,
-      maxH,
-      // The footprint size is rounded to the metre (and tie groups are kept together, see
-      // buildTileTree) so that data a few millimetres apart (the same buildings in two CRSs) is
-      // tiled the same way.
-      importanceM: Math.max(maxH - minH, Math.round(diag)),
-    };
-  });
+  } else {
+    for (const p of b.polygons) {
+      const o = p.outer;
+      for (let i = 0; i < o.length; i += 2) add(o[i]!, o[i + 1]!);
+    }
+  }
+  const m = metresPerDegree((south + north) / 2);
+  const diag = Math.hypot((east - west) * m.lonM, (north - south) * m.latM);
+  // A flat LOD1 base (tangent at one corner) sits below the ellipsoid away from that corner.
+  if (b.surfaces === undefined) minH -= (diag * diag) / (2 * 6_356_752);
+  return {
+    index,
+    centroidLon: sx / n,
+    centroidLat: sy / n,
+    west, south, east, north,
+    minH,
+    maxH,
+    // The footprint size is rounded to the metre (and tie groups are kept together, see
+    // buildTileTree) so that data a few millimetres apart (the same buildings in two CRSs) is
+    // tiled the same way.
+    importanceM: Math.max(maxH - minH, Math.round(diag)),
+  };
+}
+
+/** The tiling summaries of many buildings as typed columns (~72 B per building): row i = building i. */
+export class SummaryColumns {
+  count = 0;
+  cx = new Float64Array(1024);
+  cy = new Float64Array(1024);
+  west = new Float64Array(1024);
+  south = new Float64Array(1024);
+  east = new Float64Array(1024);
+  north = new Float64Array(1024);
+  minH = new Float64Array(1024);
+  maxH = new Float64Array(1024);
+  importance = new Float64Array(1024);
+
+  /** Appends a summary (its `index` must be `count`). */
+  push(b: BuildingSummary): void {
+    if (b.index !== this.count) throw new Error(`summary ${b.index} pushed as row ${this.count}`);
+    if (this.count === this.cx.length) {
+      const grow = (a: Float64Array) => {
+        const g = new Float64Array(a.length * 2);
+        g.set(a);
+        return g;
+      };
+      this.cx = grow(this.cx);
+      this.cy = grow(this.cy);
+      this.west = grow(this.west);
+      this.south = grow(this.south);
+      this.east = grow(this.east);
+      this.north = grow(this.north);
+      this.minH = grow(this.minH);
+      this.maxH = grow(this.maxH);
+      this.importance = grow(this.importance);
+    }
+    const i = this.count++;
+    this.cx[i] = b.centroidLon;
+    this.cy[i] = b.centroidLat;
+    this.west[i] = b.west;
+    this.south[i] = b.south;
+    this.east[i] = b.east;
+    this.north[i] = b.north;
+    this.minH[i] = b.minH;
+    this.maxH[i] = b.maxH;
+    this.importance[i] = b.importanceM;
+  }
+
+  /** Forgets the rows from `count` on. */
+  truncate(count: number): void {
+    this.count = Math.min(this.count, count);
+  }
+
+  /** Row i as a summary object. */
+  get(i: number): BuildingSummary {
+    return { index: i, centroidLon: this.cx[i]!, centroidLat: this.cy[i]!, west: this.west[i]!, south: this.south[i]!, east: this.east[i]!, north: this.north[i]!, minH: this.minH[i]!, maxH: this.maxH[i]!, importanceM: this.importance[i]! };
+  }
+
+  static from(all: readonly BuildingSummary[]): SummaryColumns {
+    const c = new SummaryColumns();
+    all.forEach((b, i) => c.push(b.index === i ? b : { ...b, index: i }));
+    return c;
+  }
 }
 
 /**
@@ -117,6 +192,23 @@ function regionOf(items: readonly BuildingSummary[]): Region | null {
   return [w * DEG - padLon, s * DEG - padLat, e * DEG + padLon, n * DEG + padLat, lo - REGION_PAD_M, hi + REGION_PAD_M];
 }
 
+/** regionOf for rows of summary columns. */
+function regionOfRows(c: SummaryColumns, rows: ArrayLike<number>): Region {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity, lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    if (c.west[i]! < w) w = c.west[i]!;
+    if (c.south[i]! < s) s = c.south[i]!;
+    if (c.east[i]! > e) e = c.east[i]!;
+    if (c.north[i]! > n) n = c.north[i]!;
+    if (c.minH[i]! < lo) lo = c.minH[i]!;
+    if (c.maxH[i]! > hi) hi = c.maxH[i]!;
+  }
+  const padLat = REGION_PAD_M / 6_356_752;
+  const padLon = padLat / Math.max(0.01, Math.cos(((s + n) / 2) * DEG));
+  return [w * DEG - padLon, s * DEG - padLat, e * DEG + padLon, n * DEG + padLat, lo - REGION_PAD_M, hi + REGION_PAD_M];
+}
+
 /** Union of regions (null entries ignored). */
 export function unionRegions(regions: readonly (Region | null)[]): Region {
   const rs = regions.filter((r): r is Region => r !== null);
@@ -133,12 +225,158 @@ export function unionRegions(regions: readonly (Region | null)[]): Region {
 
 /** Builds the tile tree. Deterministic: ties are broken by input index. */
 export function buildTileTree(buildings: readonly BuildingRecord[], options: TilerOptions = {}): TileNode {
+  if (buildings.length === 0) throw new Error('no buildings to tile');
+  return buildTileTreeFromSummaries(summarise(buildings), options);
+}
+
+/**
+ * Builds the tile tree from the buildings' summaries alone (the compact index a streaming
+ * build keeps in memory): `content` holds the summaries' `index` values.
+ */
+export function buildTileTreeFromSummaries(all: BuildingSummary[] | SummaryColumns, options: TilerOptions = {}): TileNode {
+  const columns = all instanceof SummaryColumns ? all : SummaryColumns.from(all);
+  if (columns.count === 0) throw new Error('no buildings to tile');
+  if ((options.layout ?? 'rtree') === 'rtree') return rtreeTiles(columns, options);
+  return skylineTiles(all instanceof SummaryColumns ? Array.from({ length: all.count }, (_, i) => all.get(i)) : all, options);
+}
+
+/** Grid step of the centroids the `rtree` layout sorts on, degrees (about 1 m). */
+const RTREE_GRID = 1e5;
+
+/**
+ * Sort-tile-recursive packing: leaves of ~targetFeatures buildings in compact rectangles, then
+ * the same packing on the leaves' centres, level by level, until one parent holds them all.
+ * Content only in leaves; a parent's geometric error is `errorScale` × its largest building.
+ * Centroids are compared on a ~1 m grid (ties by input index), so data a few millimetres apart
+ * is tiled the same way.
+ */
+function rtreeTiles(all: SummaryColumns, options: TilerOptions): TileNode {
+  const maxFeatures = options.maxFeatures ?? 1000;
+  const target = Math.max(1, Math.min(options.targetFeatures ?? 900, maxFeatures));
+  const fanout = Math.max(2, options.fanout ?? 64);
+  const errorScale = options.errorScale ?? 4;
+  const n = all.count;
+  let latSum = 0;
+  for (let i = 0; i < n; i++) latSum += all.cy[i]!;
+  const kx = Math.cos((latSum / n) * (Math.PI / 180));
+  type Item<T> = { x: number; y: number; key: number; value: T };
+  /** Splits items into ceil(n / size) groups of near-equal size, as square as the data allows. */
+  const pack = <T>(items: Item<T>[], size: number): T[][] => {
+    const groups = Math.ceil(items.length / size);
+    if (groups <= 1) return [items.map((i) => i.value)];
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const i of items) {
+      if (i.x < x0) x0 = i.x;
+      if (i.x > x1) x1 = i.x;
+      if (i.y < y0) y0 = i.y;
+      if (i.y > y1) y1 = i.y;
+    }
+    const aspect = Math.max(1e-6, (x1 - x0) * kx) / Math.max(1e-6, y1 - y0);
+    const slices = Math.max(1, Math.min(groups, Math.round(Math.sqrt(groups * aspect))));
+    const sorted = items.slice().sort((a, b) => a.x - b.x || a.y - b.y || a.key - b.key);
+    const out: T[][] = [];
+    for (const [from, to, k] of sliceBounds(sorted.length, groups, slices)) {
+      const slice = sorted.slice(from, to).sort((a, b) => a.y - b.y || a.x - b.x || a.key - b.key);
+      for (const g of evenChunks(slice, k)) out.push(g.map((i) => i.value));
+    }
+    return out;
+  };
+  const grid = (v: number) => Math.round(v * RTREE_GRID);
+  // The leaves, on typed arrays (the index of a national build has millions of rows): the same
+  // packing as `pack`, rows sorted by grid x, y, then row number.
+  const gx = new Float64Array(n), gy = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    gx[i] = grid(all.cx[i]!);
+    gy[i] = grid(all.cy[i]!);
+  }
+  const packRows = (rows: Uint32Array, size: number): Uint32Array[] => {
+    const groups = Math.ceil(rows.length / size);
+    if (groups <= 1) return [rows];
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let k = 0; k < rows.length; k++) {
+      const x = gx[rows[k]!]!, y = gy[rows[k]!]!;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    const aspect = Math.max(1e-6, (x1 - x0) * kx) / Math.max(1e-6, y1 - y0);
+    const slices = Math.max(1, Math.min(groups, Math.round(Math.sqrt(groups * aspect))));
+    const sorted = rows.slice().sort((a, b) => gx[a]! - gx[b]! || gy[a]! - gy[b]! || a - b);
+    const out: Uint32Array[] = [];
+    for (const [from, to, k] of sliceBounds(sorted.length, groups, slices)) {
+      const slice = sorted.subarray(from, to);
+      slice.sort((a, b) => gy[a]! - gy[b]! || gx[a]! - gx[b]! || a - b);
+      for (let j = 0; j < k; j++) {
+        const g = slice.slice(Math.floor((j * slice.length) / k), Math.floor(((j + 1) * slice.length) / k));
+        if (g.length > 0) out.push(g);
+      }
+    }
+    return out;
+  };
+  const rows = new Uint32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  const leafGroups = packRows(rows, target);
+  let nodes: { node: TileNode; maxImportance: number; key: number }[] = leafGroups.map((g) => {
+    const r = regionOfRows(all, g);
+    const content = Array.from(g).sort((a, b) => a - b);
+    let maxImportance = 0;
+    for (let k = 0; k < g.length; k++) maxImportance = Math.max(maxImportance, all.importance[g[k]!]!);
+    return { node: { level: 0, x: 0, y: 0, content, children: [], contentRegion: r, region: r, geometricErrorM: 0 }, maxImportance, key: content[0]! };
+  });
+  while (nodes.length > 1) {
+    const groups = pack(nodes.map((n) => ({ x: grid(((n.node.region[0] + n.node.region[2]) / 2) * (180 / Math.PI)), y: grid(((n.node.region[1] + n.node.region[3]) / 2) * (180 / Math.PI)), key: n.key, value: n })), fanout);
+    nodes = groups.map((g) => {
+      const maxImportance = g.reduce((m, n) => Math.max(m, n.maxImportance), 0);
+      return {
+        node: { level: 0, x: 0, y: 0, content: [], children: g.map((n) => n.node), contentRegion: null, region: unionRegions(g.map((n) => n.node.region)), geometricErrorM: Math.max(maxImportance * errorScale, ...g.map((n) => n.node.geometricErrorM)) },
+        maxImportance,
+        key: g.reduce((m, n) => Math.min(m, n.key), Infinity),
+      };
+    });
+  }
+  const root = nodes[0]!.node;
+  // Levels and positions: depth from the root, x = rank among the level's tiles.
+  const next = new Map<number, number>();
+  const number = (t: TileNode, level: number) => {
+    t.level = level;
+    t.x = next.get(level) ?? 0;
+    next.set(level, t.x + 1);
+    for (const c of t.children) number(c, level + 1);
+  };
+  number(root, 0);
+  return root;
+}
+
+/**
+ * Cuts n sorted items into `slices` runs holding `groups` groups in all, each run a whole number
+ * of groups: [from, to, groups in the run]. With groups of n / groups items (± 1) everywhere,
+ * the pack has exactly ceil(n / size) tiles, all about as full.
+ */
+function sliceBounds(n: number, groups: number, slices: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let i = 0; i < slices; i++) {
+    const g0 = Math.floor((i * groups) / slices), g1 = Math.floor(((i + 1) * groups) / slices);
+    if (g1 === g0) continue;
+    out.push([Math.floor((g0 * n) / groups), Math.floor((g1 * n) / groups), g1 - g0]);
+  }
+  return out;
+}
+
+/** Splits `items` into `k` consecutive chunks whose sizes differ by at most one. */
+function evenChunks<T>(items: T[], k: number): T[][] {
+  const out: T[][] = [];
+  const n = items.length;
+  for (let i = 0; i < k; i++) out.push(items.slice(Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)));
+  return out.filter((c) => c.length > 0);
+}
+
+/** The quadtree whose internal tiles keep the most prominent buildings of their area. */
+function skylineTiles(all: BuildingSummary[], options: TilerOptions): TileNode {
   const maxFeatures = options.maxFeatures ?? 1000;
   const internalFeatures = Math.min(options.internalFeatures ?? 300, maxFeatures);
   const maxDepth = options.maxDepth ?? 16;
   const errorScale = options.errorScale ?? 4;
-  if (buildings.length === 0) throw new Error('no buildings to tile');
-  const all = summarise(buildings);
   // Bounds of centroids, squared up so quadrants stay roughly square on the ground.
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
   for (const b of all) {

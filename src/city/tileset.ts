@@ -18,6 +18,8 @@ export interface TilesetTile {
 
 export interface Tileset {
   asset: { version: '1.1'; generator: string; tilesetVersion?: string };
+  /** The metadata schema, once for the tileset (its tiles carry it without descriptions). */
+  schema?: Record<string, unknown>;
   geometricError: number;
   root: TilesetTile;
 }
@@ -51,7 +53,7 @@ export function regionDiagonalM(r: Region): number {
  * Builds the tileset JSON. `uriOf` names the content file of a tile; tiles without content
  * have none.
  */
-export function buildTileset(root: TileNode, uriOf: (t: TileNode) => string | null): Tileset {
+export function buildTileset(root: TileNode, uriOf: (t: TileNode) => string | null, schema?: Record<string, unknown>): Tileset {
   const convert = (t: TileNode, parentFrame: Mat4 | null): TilesetTile => {
     const o = tileOrigin(t);
     const frame = enuToEcefMatrix(o.lonDeg, o.latDeg, o.heightM);
@@ -70,6 +72,7 @@ export function buildTileset(root: TileNode, uriOf: (t: TileNode) => string | nu
   const rootTile = convert(root, null);
   return {
     asset: { version: '1.1', generator: 'Jumeau city pipeline' },
+    ...(schema !== undefined ? { schema } : {}),
     geometricError: Math.max(regionDiagonalM(root.region), root.geometricErrorM * 2),
     root: rootTile,
   };

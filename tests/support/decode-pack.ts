@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
-import { ALL_EXTENSIONS, type Features, type PropertyTable } from '@gltf-transform/extensions';
+import { ALL_EXTENSIONS, type Features, type PropertyTable, type StructuralMetadata } from '@gltf-transform/extensions';
 import { MeshoptDecoder } from 'meshoptimizer';
 import type { Tileset, TilesetTile } from '../../src/city/tileset.ts';
 
@@ -69,13 +69,19 @@ export async function decodePack(dir: string): Promise<Map<string, DecodedFeatur
         if (mesh === null) continue;
         const local = Array.from(node.getWorldMatrix());
         const world = mul(t, mul(Y_UP_TO_Z_UP, local));
-        // The quantization step: the node's scale over 16-bit normalized integers.
+        // The quantization step: the node's scale (integer grid), or over 16-bit normalized integers.
         const scale = Math.max(Math.hypot(local[0]!, local[1]!, local[2]!), Math.hypot(local[4]!, local[5]!, local[6]!), Math.hypot(local[8]!, local[9]!, local[10]!));
         for (const prim of mesh.listPrimitives()) {
           const fidDef = prim.getExtension<Features>('EXT_mesh_features')!.listFeatureIDs()[0]!;
           const table = fidDef.getPropertyTable()!;
           const ids = column(table, 'id', 'string') as string[];
-          const cols = COLUMNS.map(([name, type]) => [name, column(table, name, type)] as const);
+          // A column left out of the table takes its class property's default (EXT_structural_metadata).
+          const cls = doc.getRoot().getExtension<StructuralMetadata>('EXT_structural_metadata')?.getSchema()?.getClass(table.getClass()) ?? null;
+          const cols = COLUMNS.map(([name, type]) => {
+            const values = column(table, name, type);
+            const dflt = cls?.getProperty(name)?.getDefault();
+            return [name, values === null && (typeof dflt === 'string' || typeof dflt === 'number') ? new Array<string | number>(table.getCount()).fill(dflt) : values] as const;
+          });
           const pos = prim.getAttribute('POSITION')!;
           const fids = prim.getAttribute('_FEATURE_ID_0')!;
           const quantized = pos.getComponentType() !== 5126;
@@ -87,7 +93,7 @@ export async function decodePack(dir: string): Promise<Map<string, DecodedFeatur
             if (f === undefined) {
               const props: Record<string, number | string> = {};
               for (const [name, values] of cols) if (values !== null) props[name] = values[fid]!;
-              f = { id, tile: tile.content.uri, ecef: [], props, stepM: quantized ? scale / 32767 : 0 };
+              f = { id, tile: tile.content.uri, ecef: [], props, stepM: !quantized ? 0 : pos.getNormalized() ? scale / 32767 : scale };
               out.set(id, f);
             }
             f.ecef.push(

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { addLayer } from '../../src/city/node/add-layer.ts';
 import { buildCity, type BuildOptions, type BuildResult } from '../../src/city/node/build.ts';
 import { checkPack } from '../../src/city/node/checks.ts';
+import { mergeParts } from '../../src/city/node/pack.ts';
 import { fetchCity, parseBbox } from '../../src/city/node/fetch.ts';
 import { terminalProgress } from '../../src/city/progress.ts';
 import { SYNTH_SEED, writeSynthGeoJson } from '../../src/city/node/synth.ts';
@@ -15,7 +16,8 @@ import { WFS_PRESETS } from '../../src/city/node/wfs.ts';
  * `npm run city -- <command> …`: the city pipeline's command line.
  *
  *   build <input…> --out <pack-dir> --publisher P --licence L --date D [--crs EPSG:n]
- *         [--height ATTR] [--id ATTR] [--name TEXT] [--base ellipsoid|source] …
+ *         [--height ATTR] [--id ATTR] [--name TEXT] [--base ellipsoid|source] [--partition k/n]
+ *         [--from postgresql://… --table schema.table [--geometry COLUMN]] …
  *                         GeoJSON / CityGML buildings → a city pack (see README "City pipeline")
  *   add-layer <pack-dir> <file> [--layer <catalog-id>] [--id <id>] [--title <text>]
  *             [--format geojson|csv|gtfs] --publisher <p> --licence <l> --date <d>
@@ -26,18 +28,22 @@ import { WFS_PRESETS } from '../../src/city/node/wfs.ts';
  *   replay <folder> [--port N]   serves recorded WFS answers (src/city/node/wfs-replay.ts) for fetch
  *   synth --buildings N [--out <pack-dir>] [--geojson <file>] [--seed S] [--workers N]
  *                         a synthetic city of N buildings (GeoJSON in Lambert-93), built as a pack
+ *   merge <part-dir…> --out <pack-dir>
+ *                         assembles the parts of a build run with --partition k/n (same bytes as one run)
  *   check <pack-dir>      structural checks and the glTF validator on every tile
  */
 
 const USAGE = `usage: npm run city -- <command> …
-  build <input…> --out DIR --publisher P --licence L --date D [--crs EPSG:n] [--height ATTR] [--id ATTR] [--name TEXT]
+  build <input…> --out DIR --publisher P --licence L --date D [--crs EPSG:n [--force-crs]] [--height ATTR] [--id ATTR] [--name TEXT]
         [--title T] [--source-name S] [--licence-url U] [--base ellipsoid|source] [--geoid-undulation M]
         [--storey-height M] [--default-height M] [--max-height M] [--workers N] [--texture-size PX] [--theme T] [--no-compress]
+        [--partition k/n] [--from postgresql://… --table schema.table [--geometry COLUMN]]
   add-layer <pack-dir> <file> --publisher P --licence L --date D [--layer ID] [--id ID] [--title T] [--format geojson|csv|gtfs] [--status recorded|live|synthetic]
   fetch --source ign-bdtopo|rennes-metropole|custom --bbox W,S,E,N --out DIR [--type-name T] [--url U] [--srs EPSG:n]
         [--page-size N] [--max-features N] [--sort-by A] [--retries N] [--cache DIR] [--date D] [build options]
   replay <folder> [--port N]
   synth --buildings N [--out DIR] [--geojson FILE] [--seed S] [--workers N]
+  merge <part-dir…> --out DIR      (parts built with build … --partition k/n)
   check <pack-dir>`;
 
 async function main(argv: string[]): Promise<number> {
@@ -78,14 +84,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'build': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...BUILD_FLAGS, title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' }, origin: { type: 'string' } } });
-      if (positionals.length === 0) throw new Error(`build needs at least one input file\n${USAGE}`);
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...BUILD_FLAGS, title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' }, origin: { type: 'string' }, from: { type: 'string' }, table: { type: 'string' }, geometry: { type: 'string' } } });
+      if (values.from !== undefined && !/^postgres(ql)?:\/\//.test(values.from)) throw new Error(`--from must be a postgresql://… URL, not "${values.from}"`);
+      if ((values.from === undefined) !== (values.table === undefined)) throw new Error('--from and --table go together: --from postgresql://user@host/db --table schema.table');
+      if (positionals.length === 0 && values.from === undefined) throw new Error(`build needs at least one input file (or --from postgresql://… --table schema.table)\n${USAGE}`);
       for (const k of ['publisher', 'licence', 'date'] as const) {
         if (values[k] === undefined) throw new Error(`build needs --${k}: every pack says where its data comes from (use --licence unknown when it is not known)`);
       }
       const r = await buildCity({
         ...buildOptions(values),
         inputs: positionals,
+        ...(values.from !== undefined ? { postgis: { url: values.from, table: values.table!, ...(values.geometry !== undefined ? { geometry: values.geometry } : {}) } } : {}),
         attribution: {
           publisher: values.publisher!, licence: values.licence!, date: values.date!,
           ...(values.title !== undefined ? { title: values.title } : {}),
@@ -173,6 +182,13 @@ async function main(argv: string[]): Promise<number> {
       await new Promise(() => undefined);
       return 0;
     }
+    case 'merge': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });
+      if (values.out === undefined || positionals.length === 0) throw new Error(`merge needs the part folders and --out <pack-dir>\n${USAGE}`);
+      const r = await mergeParts(positionals, values.out);
+      console.log(`merged ${positionals.length} parts into ${values.out}: ${r.tiles} tiles, ${(r.glbBytes / 1024).toFixed(0)} KiB glb`);
+      return 0;
+    }
     case 'check': {
       const [packDir] = rest;
       if (packDir === undefined) throw new Error(`check needs <pack-dir>\n${USAGE}`);
@@ -192,7 +208,7 @@ const BUILD_FLAGS = {
   description: { type: 'string' }, 'pack-id': { type: 'string' }, 'source-name': { type: 'string' },
   base: { type: 'string' }, 'geoid-undulation': { type: 'string' }, 'storey-height': { type: 'string' }, 'default-height': { type: 'string' },
   'max-height': { type: 'string' }, workers: { type: 'string' }, 'texture-size': { type: 'string' }, theme: { type: 'string' },
-  'no-compress': { type: 'boolean' }, quiet: { type: 'boolean' },
+  'no-compress': { type: 'boolean' }, quiet: { type: 'boolean' }, 'force-crs': { type: 'boolean' }, partition: { type: 'string' },
 } as const;
 
 type BuildFlagValues = { [K in keyof typeof BUILD_FLAGS]?: (typeof BUILD_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -207,6 +223,8 @@ function buildOptions(values: BuildFlagValues): Omit<BuildOptions, 'inputs' | 'a
     ...(values.name !== undefined ? { name: values.name } : {}),
     ...(values.description !== undefined ? { description: values.description } : {}),
     ...(values.crs !== undefined ? { crs: values.crs } : {}),
+    ...(values['force-crs'] === true ? { forceCrs: true } : {}),
+    ...(values.partition !== undefined ? { partition: parsePartition(values.partition) } : {}),
     ...(values.height !== undefined ? { heightAttribute: values.height } : {}),
     ...(values.id !== undefined ? { idAttribute: values.id } : {}),
     ...(values['source-name'] !== undefined ? { sourceName: values['source-name'] } : {}),
@@ -226,11 +244,20 @@ function buildOptions(values: BuildFlagValues): Omit<BuildOptions, 'inputs' | 'a
 function printBuild(r: BuildResult): void {
   console.log(
     `built ${r.packDir}: ${r.buildings.toLocaleString('en-US')} buildings, ${r.rejected.length} rejected, ${r.stats.tiles} tiles (depth ${r.stats.depth}), ` +
-      `${(r.stats.glbBytes / 1024).toFixed(0)} KiB glb, ${r.workers} workers, ${r.timings.totalS.toFixed(1)} s (${Math.round(r.buildings / r.timings.totalS).toLocaleString('en-US')} buildings/s)`,
+      `${(r.stats.glbBytes / 1024).toFixed(0)} KiB glb, ${r.workers} workers, ${r.timings.totalS.toFixed(1)} s (${Math.round(r.buildings / r.timings.totalS).toLocaleString('en-US')} buildings/s)` +
+      (r.stats.reusedTiles > 0 ? `; ${r.stats.reusedTiles} tiles unchanged since the last run, kept` : ''),
   );
   for (const w of r.warnings) console.log(`  warning: ${w}`);
   for (const x of r.rejected.slice(0, 20)) console.log(`  rejected ${x.file !== undefined ? `${x.file} ` : ''}#${x.index}${x.id !== null ? ` (${x.id})` : ''}: ${x.reason}`);
   if (r.rejected.length > 20) console.log(`  … and ${r.rejected.length - 20} more rejected (all listed in city.json)`);
+}
+
+/** Parses `--partition k/n`. */
+function parsePartition(raw: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const k = Number(m?.[1]), n = Number(m?.[2]);
+  if (m === null || !(n >= 1 && n <= 100_000 && k >= 1 && k <= n)) throw new Error(`--partition must be k/n with 1 ≤ k ≤ n (e.g. 3/16), not "${raw}"`);
+  return { index: k, count: n };
 }
 
 /** Parses a numeric option within bounds into `{ [key]: value }` (empty when absent). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityPackSchema } from '../../../src/core/schemas/city-pack.ts';
-import { buildCity, type BuildResult } from '../../../src/city/node/build.ts';
+import { buildCity, defaultWorkers, type BuildResult } from '../../../src/city/node/build.ts';
 import { checkPack } from '../../../src/city/node/checks.ts';
 import { footprintToRecord, newCounters } from '../../../src/city/clean.ts';
 import { toWgs84 } from '../../../src/city/crs.ts';
@@ -107,6 +107,35 @@ describe('city build on a hostile corpus', () => {
     await expect(buildCity({ inputs: [HOSTILE], outDir: join(tmp, 'packs', 'Bad_Name'), attribution: ATTRIBUTION, workers: 0 })).rejects.toThrow(/pack id "Bad_Name"/);
     await expect(buildCity({ inputs: [join(tmp, 'nope.geojson')], outDir: join(tmp, 'packs', 'n'), attribution: ATTRIBUTION, workers: 0 })).rejects.toThrow(/does not exist/);
     await expect(buildCity({ inputs: [HOSTILE], outDir: join(tmp, 'packs', 'c'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:9999' })).rejects.toThrow(/unsupported CRS "EPSG:9999"/);
+  });
+
+  it('refuses a --crs that puts the data where its numbers look like another CRS, unless --force-crs', async () => {
+    // Lambert-93 numbers (Lyon) without a crs member, read as Web Mercator: they would build in Germany.
+    const l93 = join(tmp, 'l93.geojson');
+    const square = (x: number, y: number) => [[[x, y], [x + 10, y], [x + 10, y + 10], [x, y + 10], [x, y]]];
+    await writeFile(l93, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { hauteur: 5 }, geometry: { type: 'Polygon', coordinates: square(842000, 6519000) } }] }));
+    await expect(buildCity({ inputs: [l93], outDir: join(tmp, 'packs', 'm'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:3857' })).rejects.toThrow(/--crs EPSG:3857 puts its first vertex \(842000, 6519000\) at lon 7\.56\d+, lat 50\.41\d+, but these numbers look like EPSG:2154 .*pass --force-crs/);
+    const forced = await buildCity({ inputs: [l93], outDir: join(tmp, 'packs', 'm'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:3857', forceCrs: true });
+    expect(forced.buildings).toBe(1);
+    // The right CRS builds; real Web Mercator numbers in France are not suspected.
+    expect((await buildCity({ inputs: [l93], outDir: join(tmp, 'packs', 'm'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:2154' })).buildings).toBe(1);
+    const merc = join(tmp, 'merc.geojson');
+    await writeFile(merc, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { hauteur: 5 }, geometry: { type: 'Polygon', coordinates: square(535000, 5740000) } }] }));
+    expect((await buildCity({ inputs: [merc], outDir: join(tmp, 'packs', 'm'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:3857' })).buildings).toBe(1);
+    // Beside an input that declares its CRS (Web Mercator, in France), one read with --crs 1,000 km away is refused.
+    const lyon = join(tmp, 'lyon.geojson');
+    await writeFile(lyon, JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3857' } }, features: [{ type: 'Feature', properties: { hauteur: 5 }, geometry: { type: 'Polygon', coordinates: square(535000, 5740000) } }] }));
+    const far = join(tmp, 'far.geojson');
+    await writeFile(far, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { hauteur: 5 }, geometry: { type: 'Polygon', coordinates: square(-500000, 4500000) } }] }));
+    await expect(buildCity({ inputs: [lyon, far], outDir: join(tmp, 'packs', 'm'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:3857' })).rejects.toThrow(/far\.geojson: --crs EPSG:3857 puts it at .* \d+ km from the inputs that declare their CRS/);
+    expect((await buildCity({ inputs: [lyon, far], outDir: join(tmp, 'packs', 'm'), attribution: ATTRIBUTION, workers: 0, crs: 'EPSG:3857', forceCrs: true })).buildings).toBe(2);
+  });
+
+  it('uses worker threads by default only where they help: never on fewer than 4 cores or small builds', () => {
+    expect(defaultWorkers(50_000, 2)).toBe(0);
+    expect(defaultWorkers(50_000, 3)).toBe(0);
+    expect(defaultWorkers(4_999, 16)).toBe(0);
+    expect(defaultWorkers(50_000, 8)).toBe(7);
   });
 
   it('reads the CRS member wherever it is: after the features, the file is read again with it', async () => {
