@@ -8,6 +8,7 @@ import { packsDir } from '../src/city/node/pack.ts';
 import { buildDemoPack } from '../src/city/node/demo-pack.ts';
 import { bundleSuite } from './suites/bundle.ts';
 import { demoPackSuite } from './suites/demo-pack.ts';
+import { hostileTilesetsSuite } from './suites/hostile-tilesets.ts';
 import { layersSuite } from './suites/layers.ts';
 import { mobilitySuite } from './suites/mobility.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
@@ -21,6 +22,7 @@ import { userdataTilesSuite } from './suites/userdata-tiles.ts';
 import { viewerSuite } from './suites/viewer.ts';
 import { wifiSuite } from './suites/wifi.ts';
 import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
+import { exitUsage, parseCliOrExit, UsageError } from '../src/city/node/args.ts';
 
 /**
  * `npm run bench [-- --only a,b]`: runs the benchmark suites, writes bench/results/<suite>.json
@@ -28,11 +30,26 @@ import type { BenchContext, BenchRow, BenchSuite } from './types.ts';
  * ratios within one run (the machine is shared and noisy).
  */
 
-const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, userdataSuite, userdataTilesSuite, wifiSuite];
+const SUITES: BenchSuite[] = [bundleSuite, demoPackSuite, pipelineSuite, viewerSuite, simulationsSuite, serverSuite, layersSuite, soakSuite, mobilitySuite, scenariosSuite, toursSuite, userdataSuite, userdataTilesSuite, hostileTilesetsSuite, wifiSuite];
 
 const root = resolve(import.meta.dirname, '..');
-const onlyArg = process.argv.indexOf('--only');
-const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : null;
+/** The production build to serve: dist/, or another build folder (JUMEAU_DIST_DIR, as for the server). */
+const distDir = process.env.JUMEAU_DIST_DIR !== undefined && process.env.JUMEAU_DIST_DIR !== '' ? resolve(process.env.JUMEAU_DIST_DIR) : join(root, 'dist');
+const cliSpec = {
+  command: 'npm run bench --',
+  summary: 'Runs the benchmark suites; writes bench/results/<suite>.json and bench/results/latest.md.',
+  usage: ['[--only suite,suite…]'],
+  options: { only: { type: 'string', value: 'LIST', description: `comma-separated suites to run: ${SUITES.map((s) => s.name).join(', ')}` } },
+  notes: ['JUMEAU_DIST_DIR=<folder> measures and serves another production build than dist/.'],
+} as const;
+const only = (() => {
+  const list = parseCliOrExit(cliSpec, process.argv.slice(2)).string('only');
+  if (list === undefined) return null;
+  const names = new Set(list.split(',').filter((n) => n !== ''));
+  const unknown = [...names].filter((n) => !SUITES.some((s) => s.name === n));
+  if (unknown.length > 0) exitUsage(new UsageError(`--only: unknown suite ${unknown.join(', ')}`, cliSpec));
+  return names;
+})();
 
 let server = null as Awaited<ReturnType<typeof createServer>> | null;
 const ctx: BenchContext = {
@@ -41,9 +58,9 @@ const ctx: BenchContext = {
   async baseUrl() {
     if (server === null) {
       if (!existsSync(join(packsDir(), 'demo', 'city.json'))) await buildDemoPack();
-      if (!existsSync(join(root, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+      if (!existsSync(join(distDir, 'index.html'))) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
       // The consultation API on an in-memory database: never the project's data folder.
-      server = await createServer({ mode: 'prod', packsDir: packsDir(), distDir: join(root, 'dist'), rootDir: root, consult: { db: { kind: 'pglite', dataDir: 'memory://' } } });
+      server = await createServer({ mode: 'prod', packsDir: packsDir(), distDir, rootDir: root, consult: { db: { kind: 'pglite', dataDir: 'memory://' } } });
       await server.listen({ port: 0, host: '127.0.0.1' });
     }
     const a = server.server.address();
@@ -66,7 +83,7 @@ function table(rows: BenchRow[]): string {
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 const all: BenchRow[] = [];
 await mkdir(join(root, 'bench', 'results'), { recursive: true });
-if (!existsSync(join(root, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(distDir, 'index.html'))) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 try {
   for (const s of SUITES) {
     if (only !== null && !only.has(s.name)) continue;
