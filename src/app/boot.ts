@@ -1,8 +1,8 @@
 import { startNetworkMonitor } from '../sources/network-monitor.ts';
 import { parseUrlState, roundTimeMs, type UrlState } from '../core/url-state.ts';
 import { chooseCity, loadCatalog, type CatalogEntry, type Notice } from '../config/catalog.ts';
-import { DEMO } from '../config/cities.ts';
 import { settings } from '../config/settings.ts';
+import { loadRuntimeConfig } from '../config/runtime.ts';
 import type { CityConfig } from '../config/types.ts';
 import { fetchJson, probe } from '../sources/http.ts';
 import { getCameraState, onCameraMoveEnd, onHeadingChange, setCameraState } from '../scene/camera.ts';
@@ -83,6 +83,12 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     onRebuild: () => options.onRebuild?.(),
     // The selection highlight: a building, or none (another layer's item, or the panel closed).
     onSelect: (item) => city?.scene.buildings?.setSelected(item !== null && item.layerId === 'buildings' ? item.id : null),
+    // The basemap switcher: the choice goes in the link (`basemap=<id>`, `none` for none).
+    onBasemap: (id) => {
+      city?.scene.setBasemap(id);
+      state.extra.basemap = id ?? 'none';
+      shell.syncUrl();
+    },
   });
   const { say, syncUrl, topbar, toolbar, time, messages } = shell;
   const sayNotice = (n: Notice) => say(n.level, n.key, n.params, `${n.key}:${JSON.stringify(n.params)}`);
@@ -137,7 +143,13 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   }
 
   // ---- Catalog and city --------------------------------------------------------------------
-  const deps = { packsBaseUrl: settings.packsBaseUrl, fetchJson: (url: string) => fetchJson(url, { timeoutMs: 8000, maxBytes: 8 * 1024 * 1024 }) };
+  // The run-time configuration (default city, cities, packs' location), when the server gives one.
+  const getJson = (url: string) => fetchJson(url, { timeoutMs: 8000, maxBytes: 8 * 1024 * 1024 });
+  const runtime = await loadRuntimeConfig(settings.configUrl, getJson);
+  if (runtime.problem !== null) say('warning', 'msg.catalogFailed', { reason: runtime.problem }, 'runtime-config');
+  const cityFiles = runtime.config?.cities?.map((c) => ({ name: c.name, raw: c.city }));
+  const deps = { packsBaseUrl: runtime.config?.packsBaseUrl ?? settings.packsBaseUrl, fetchJson: getJson, ...(cityFiles !== undefined ? { cityFiles } : {}) };
+  const defaultCity = runtime.config?.defaultCity ?? settings.defaultCity;
   const catalog = await loadCatalog(deps);
   catalog.notices.forEach(sayNotice);
   const entries: CatalogEntry[] = catalog.entries;
@@ -180,6 +192,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
       config = await entry.load();
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
+      if (entry.id === settings.fallbackCity) say('error', 'msg.demoMissing', {}, 'demo-missing');
       say('error', 'msg.packInvalid', { id: entry.id, reason }, `pack:${entry.id}`);
       return reason;
     }
@@ -194,17 +207,21 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
         stable,
         shadows: state.shadows === true,
         probeTimeoutMs: settings.probeTimeoutMs,
+        ...(state.extra.basemap !== undefined ? { basemap: state.extra.basemap } : {}),
         onEvent: onCityEvent,
       });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      if (config.id === DEMO.id) say('error', 'msg.demoMissing', {}, 'demo-missing');
+      if (config.id === settings.fallbackCity) say('error', 'msg.demoMissing', {}, 'demo-missing');
       say('error', 'msg.tilesetFailed', { name: config.name, url: config.buildings?.url ?? '', reason }, `tileset:${config.id}`);
       return reason;
     }
     state.city = config.id;
     const current: OpenCity = { config, scene };
     city = current;
+    // The city's own time: the time panel's slider and date (the sun reads ctx.city().config.timeZone).
+    time.setTimeZone(config.timeZone);
+    shell.basemaps.set(scene.basemaps(), scene.basemap());
     // Buildings picking and a building selected in the URL: the buildings feature (onCity).
     for (const fn of cityListeners) runCityListener(current, fn);
     shell.refreshSources();
@@ -223,6 +240,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     }
     city?.scene.dispose();
     city = null;
+    shell.basemaps.set([], null);
   }
 
   async function switchCity(id: string): Promise<void> {
@@ -230,6 +248,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
     if (entry === undefined) return;
     delete state.camera;
     delete state.selected;
+    delete state.extra.basemap;
     shell.info.clear();
     shell.setPanel('info', false);
     const failure = await openCity(entry, false);
@@ -317,7 +336,7 @@ export async function boot(root: HTMLElement, options: BootOptions = {}): Promis
   // ---- Start-up choice ---------------------------------------------------------------------
   const chosen = await chooseCity(entries, {
     ...(state.city !== undefined ? { requested: state.city } : {}),
-    defaultCity: settings.defaultCity,
+    defaultCity,
     fallbackCity: settings.fallbackCity,
     offline: state.offline === true,
     probe: async (entry) => {

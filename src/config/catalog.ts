@@ -1,5 +1,6 @@
-import { cityPackSchema, describeZodError, packIndexSchema } from '../core/schemas/city-pack.ts';
-import { BUILTIN_CITIES, cityFromPack } from './cities.ts';
+import { cityPackSchema, describeZodError, packIndexSchema, type CityPack } from '../core/schemas/city-pack.ts';
+import { describeIssues, issuesOf, parseCityText, validateCity, type CityFile } from '../core/schemas/city.ts';
+import { cityFromFile, cityFromPack, SHIPPED_CITY_FILES } from './cities.ts';
 import type { CityConfig } from './types.ts';
 
 /**
@@ -21,33 +22,83 @@ export interface CatalogEntry {
 /** A notice for the user, as a message key and its parameters (translated by the UI). */
 export interface Notice {
   level: 'error' | 'warning' | 'info';
-  key: 'msg.unknownCity' | 'msg.cityUnreachable' | 'msg.catalogFailed' | 'msg.packInvalid';
+  key: 'msg.unknownCity' | 'msg.cityUnreachable' | 'msg.catalogFailed' | 'msg.packInvalid' | 'msg.cityInvalid';
   params: Record<string, string>;
 }
 
 export interface CatalogDeps {
   packsBaseUrl: string;
   fetchJson(url: string): Promise<unknown>;
+  /**
+   * City files to offer, as raw JSON with a name for messages (default: those shipped with the
+   * app, src/config/cities/; the run-time configuration may give others).
+   */
+  cityFiles?: readonly { name: string; raw: unknown }[];
 }
 
-function builtinEntry(c: CityConfig): CatalogEntry {
-  return { id: c.id, name: c.name, synthetic: c.synthetic, online: c.online, origin: 'builtin', load: () => Promise.resolve(c) };
+/** Reads a pack manifest (validated); rejects with the field named. */
+async function readPackManifest(id: string, deps: CatalogDeps): Promise<CityPack> {
+  const raw = await deps.fetchJson(`${deps.packsBaseUrl}${id}/city.json`);
+  const parsed = cityPackSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`city.json: ${describeIssues(issuesOf(parsed.error))}`);
+  if (parsed.data.id !== id) throw new Error(`city.json: id "${parsed.data.id}" does not match the folder "${id}"`);
+  return parsed.data;
+}
+
+/** A catalog entry for a city file; its pack's manifest (when it names one) is read on load. */
+export function cityFileEntry(file: CityFile, deps: CatalogDeps): CatalogEntry {
+  return {
+    id: file.id,
+    name: file.names.fr,
+    synthetic: file.synthetic,
+    online: file.online,
+    origin: 'builtin',
+    async load() {
+      if (file.pack === undefined) return cityFromFile(file, deps.packsBaseUrl, null);
+      let pack: CityPack | null = null;
+      try {
+        pack = await readPackManifest(file.pack, deps);
+      } catch (e) {
+        // Without its manifest a city still opens when its file gives the extent (its tileset then
+        // fails with a message naming it); otherwise the manifest's problem is the reason.
+        if (file.bbox === undefined || file.home === undefined) throw e;
+      }
+      return cityFromFile(file, deps.packsBaseUrl, pack);
+    },
+  };
+}
+
+/**
+ * Validates a city file fetched or read at run time: the entry, or a notice naming every
+ * problem with its JSON path (the app shows it and keeps the other cities).
+ */
+export function cityFileNotice(where: string, raw: unknown): { file: CityFile } | { notice: Notice } {
+  // A file that is not JSON comes as its text (server/config-route.ts): its syntax error is named.
+  const r = typeof raw === 'string' ? parseCityText(raw) : validateCity(raw);
+  if (r.ok) return { file: r.city };
+  return { notice: { level: 'error', key: 'msg.cityInvalid', params: { id: where, reason: describeIssues(r.issues) } } };
 }
 
 /** Reads and validates a pack manifest; rejects with a readable reason. */
 export async function loadPack(id: string, deps: CatalogDeps): Promise<CityConfig> {
-  const base = `${deps.packsBaseUrl}${id}/`;
-  const raw = await deps.fetchJson(`${base}city.json`);
-  const parsed = cityPackSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`city.json: ${describeZodError(parsed.error)}`);
-  if (parsed.data.id !== id) throw new Error(`city.json: id "${parsed.data.id}" does not match the folder "${id}"`);
-  return cityFromPack(parsed.data, base);
+  return cityFromPack(await readPackManifest(id, deps), `${deps.packsBaseUrl}${id}/`);
 }
 
-/** Built-in cities plus local packs. Never rejects: an unreadable index gives a notice. */
+/**
+ * The city files plus local packs. Never rejects: an unreadable index gives a notice. A pack
+ * named by a city file is opened through that file; other packs open from their manifest.
+ */
 export async function loadCatalog(deps: CatalogDeps): Promise<{ entries: CatalogEntry[]; notices: Notice[] }> {
-  const entries = BUILTIN_CITIES.map(builtinEntry);
   const notices: Notice[] = [];
+  const files: CityFile[] = [];
+  for (const f of deps.cityFiles ?? SHIPPED_CITY_FILES) {
+    const r = cityFileNotice(f.name, f.raw);
+    if ('notice' in r) notices.push(r.notice);
+    else if (files.some((x) => x.id === r.file.id)) notices.push({ level: 'error', key: 'msg.cityInvalid', params: { id: f.name, reason: `$.id: "${r.file.id}" is already the id of another city` } });
+    else files.push(r.file);
+  }
+  const entries = files.map((f) => cityFileEntry(f, deps));
+  const packsOfFiles = new Set(files.flatMap((f) => (f.pack !== undefined ? [f.pack] : [])));
   let index: unknown;
   try {
     index = await deps.fetchJson(`${deps.packsBaseUrl}index.json`);
@@ -63,6 +114,7 @@ export async function loadCatalog(deps: CatalogDeps): Promise<{ entries: Catalog
     return { entries, notices };
   }
   for (const p of parsed.data.packs) {
+    if (packsOfFiles.has(p.id)) continue;
     const entry: CatalogEntry = {
       id: p.id,
       name: p.name,
@@ -72,7 +124,7 @@ export async function loadCatalog(deps: CatalogDeps): Promise<{ entries: Catalog
       load: () => loadPack(p.id, deps),
     };
     const at = entries.findIndex((e) => e.id === p.id);
-    // A pack with a built-in id (the demo) replaces the built-in entry: the pack knows its real extent.
+    // A pack with the id of a city file that does not name it replaces that entry.
     if (at >= 0) entries[at] = entry;
     else entries.push(entry);
   }

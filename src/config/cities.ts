@@ -1,28 +1,34 @@
 import type { CityPack } from '../core/schemas/city-pack.ts';
 import type { Attribution } from '../core/schemas/attribution.ts';
+import { validateCity, type CityFile } from '../core/schemas/city.ts';
 import type { BasemapSource, CityConfig } from './types.ts';
+import rennesJson from './cities/rennes.json';
+import demoJson from './cities/demo.json';
+import parisJson from './cities/paris.json';
 
 /**
- * The built-in city catalog. Local packs (from `npm run city` and `npm run demo`) are added at
- * start-up from `packs/index.json`; a pack with the id of a built-in entry replaces it.
+ * The cities shipped with the app, each described by a city file (`src/config/cities/*.json`,
+ * format in src/config/city-schema.ts): no city is written in TypeScript. A city file may name a
+ * pack (`"pack": "demo"`), whose manifest gives the tileset, the layer files and the extent;
+ * packs without a city file are opened from their manifest alone (`cityFromPack`).
  */
 
-const OSM_ATTRIBUTION: Attribution = {
-  title: 'OpenStreetMap tiles',
-  publisher: 'OpenStreetMap contributors',
-  licence: 'ODbL 1.0',
-  licenceUrl: 'https://www.openstreetmap.org/copyright',
-  date: 'live',
-  status: 'live',
-  origin: 'https://tile.openstreetmap.org/',
-};
-
-/** The basemap used by cities that do not name their own. */
+/** The basemap of packs whose manifest names none (OpenStreetMap's standard tiles). */
 export const OSM_BASEMAP: BasemapSource = {
-  kind: 'osm',
-  url: 'https://tile.openstreetmap.org/',
+  kind: 'xyz',
+  id: 'osm',
+  names: { fr: 'Plan OpenStreetMap', en: 'OpenStreetMap' },
+  url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   maximumLevel: 19,
-  attribution: OSM_ATTRIBUTION,
+  attribution: {
+    title: 'OpenStreetMap tiles',
+    publisher: 'OpenStreetMap contributors',
+    licence: 'ODbL 1.0',
+    licenceUrl: 'https://www.openstreetmap.org/copyright',
+    date: 'live',
+    status: 'live',
+    origin: 'https://tile.openstreetmap.org/',
+  },
 };
 
 /** Imagery shipped with Cesium, always available offline. */
@@ -36,107 +42,98 @@ export const NATURAL_EARTH_ATTRIBUTION: Attribution = {
   origin: 'cesium/Assets/Textures/NaturalEarthII',
 };
 
-const RM_TILES = 'https://rennes-coopterr-tiles.s3.fr-par.scw.cloud/';
+/** Time zone of cities whose file or pack names none (UTC: never a guess about a place). */
+export const DEFAULT_TIME_ZONE = 'UTC';
 
-/** Rennes, from Rennes Métropole's official online services (../shared/data/SOURCES.md). */
-export const RENNES: CityConfig = {
-  id: 'rennes',
-  name: 'Rennes',
-  description: 'Rennes Métropole 3D buildings (2023), terrain and 2021 orthophoto, streamed from the official services.',
-  synthetic: false,
-  online: true,
-  origin: 'builtin',
-  home: { lonDeg: -1.6842, latDeg: 48.0985, heightM: 950, headingDeg: 15, pitchDeg: -38, rollDeg: 0 },
-  bbox: [-1.7526, 48.0768, -1.6244, 48.1549],
-  buildings: {
-    url: `${RM_TILES}building_2023/tileset.json`,
-    heightProperties: ['hauteur', 'HAUTEUR', 'height', 'heightM', 'Height'],
-    idProperties: ['id', 'ID', 'gml_id', 'identifiant', 'batchId'],
-    maximumScreenSpaceError: 16,
-    attribution: {
-      title: 'Bâtiments 3D 2023',
-      publisher: 'Rennes Métropole',
-      licence: 'ODbL 1.0',
-      licenceUrl: 'https://opendatacommons.org/licenses/odbl/1-0/',
-      date: '2023',
-      status: 'live',
-      origin: `${RM_TILES}building_2023/`,
-    },
-  },
-  terrain: {
-    url: `${RM_TILES}terrain_2023/`,
-    attribution: {
-      title: 'Terrain 2023 (quantized mesh)',
-      publisher: 'Rennes Métropole',
-      licence: 'ODbL 1.0',
-      licenceUrl: 'https://opendatacommons.org/licenses/odbl/1-0/',
-      date: '2023',
-      status: 'live',
-      origin: `${RM_TILES}terrain_2023/`,
-    },
-  },
-  basemap: {
-    kind: 'wmts',
-    url: 'https://public.sig.rennesmetropole.fr/geowebcache/service/wmts',
-    layer: 'raster:ortho2021',
-    style: '',
-    format: 'image/jpeg',
-    tileMatrixSetID: 'EPSG:3857',
-    tileMatrixPrefix: 'EPSG:3857:',
-    maximumLevel: 21,
-    extentDeg: [-2.117, 47.781, -1.171, 48.395],
-    attribution: {
-      title: 'Orthophotographie 2021',
-      publisher: 'Rennes Métropole',
-      licence: 'Licence Ouverte 2.0',
-      licenceUrl: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
-      date: '2021',
-      status: 'live',
-      origin: 'https://public.sig.rennesmetropole.fr/geowebcache/service/wmts (raster:ortho2021)',
-    },
-  },
-};
+function joinUrl(base: string, path: string): string {
+  if (/^https?:\/\//.test(path) || path.startsWith('/')) return path;
+  return (base.endsWith('/') ? base : `${base}/`) + path;
+}
 
 /**
- * The demo city: a deterministic synthetic district built offline by `npm run demo` into the
- * packs folder. It sits on central Rennes so that the city's real open-data layers can be shown
- * over it, and is labelled "synthetic" everywhere it shows.
+ * The configuration of a city file, with its pack's manifest when it names one (read by the
+ * catalog). `packsBaseUrl` resolves the pack's files. Throws when the file needs its pack's
+ * extent and has no pack manifest.
  */
-export const DEMO: CityConfig = {
-  id: 'demo',
-  name: 'Demo district',
-  description: 'A synthetic district generated by `npm run demo` (seeded, deterministic). Not real buildings.',
-  synthetic: true,
-  online: false,
-  origin: 'builtin',
-  home: { lonDeg: -1.6835, latDeg: 48.0985, heightM: 750, headingDeg: 10, pitchDeg: -35, rollDeg: 0 },
-  bbox: [-1.6975, 48.1010, -1.6625, 48.1190],
-  buildings: {
-    url: 'packs/demo/tileset.json',
-    heightProperties: ['heightM'],
-    idProperties: ['id'],
-    attribution: {
-      title: 'Demo buildings (synthetic)',
-      publisher: 'Jumeau demo generator',
-      licence: 'CC0 1.0',
-      date: 'generated',
-      status: 'synthetic',
-      origin: 'npm run demo',
-    },
-  },
-};
+export function cityFromFile(file: CityFile, packsBaseUrl: string, pack: CityPack | null): CityConfig {
+  const packUrl = file.pack !== undefined ? `${joinUrl(packsBaseUrl, file.pack)}/` : undefined;
+  const bbox = file.bbox ?? pack?.bbox;
+  const home = file.home ?? (pack !== null ? { ...pack.home, rollDeg: pack.home.rollDeg ?? 0 } : undefined);
+  if (bbox === undefined || home === undefined) throw new Error(`city "${file.id}": no bbox or home view, and its pack "${file.pack ?? ''}" has no readable city.json`);
+  let buildings: CityConfig['buildings'];
+  if (file.buildings !== null) {
+    const b = file.buildings;
+    const packTileset = pack !== null ? pack.tileset : 'tileset.json';
+    const url = b.url ?? (packUrl !== undefined && packTileset !== null ? packUrl + packTileset : undefined);
+    const attribution = b.attribution ?? pack?.sources[0];
+    if (url !== undefined && attribution !== undefined) {
+      buildings = {
+        url: packUrl !== undefined && b.url !== undefined ? joinUrl(packUrl, b.url) : url,
+        heightProperties: b.url === undefined && pack !== null ? [...new Set([pack.heightProperty, ...b.heightProperties])] : b.heightProperties,
+        idProperties: b.url === undefined && pack !== null ? [...new Set([pack.idProperty, ...b.idProperties])] : b.idProperties,
+        ...(b.maximumScreenSpaceError !== undefined ? { maximumScreenSpaceError: b.maximumScreenSpaceError } : {}),
+        attribution,
+      };
+    }
+  }
+  return {
+    id: file.id,
+    name: file.names.fr,
+    names: file.names,
+    ...(file.description !== undefined ? { description: file.description.en } : pack?.description !== undefined ? { description: pack.description } : {}),
+    timeZone: file.timeZone,
+    synthetic: file.synthetic,
+    online: file.online,
+    origin: 'builtin',
+    home,
+    bbox,
+    ...(buildings !== undefined ? { buildings } : {}),
+    ...(file.terrain !== null ? { terrain: { url: file.terrain.url, attribution: file.terrain.attribution } } : {}),
+    basemaps: file.basemaps,
+    ...(file.layers !== undefined ? { layers: file.layers } : {}),
+    ...(packUrl !== undefined ? { packUrl, packLayers: pack !== null ? packLayersOf(pack, packUrl) : [] } : {}),
+  };
+}
 
-/** Built-in cities, in menu order. */
-export const BUILTIN_CITIES: readonly CityConfig[] = [RENNES, DEMO];
+function packLayersOf(pack: CityPack, base: string): NonNullable<CityConfig['packLayers']> {
+  return pack.layers.map((l) => ({
+    id: l.id,
+    title: l.title,
+    file: base + l.file,
+    format: l.format,
+    ...(l.layer !== undefined ? { layer: l.layer } : {}),
+    attribution: l.attribution,
+  }));
+}
+
+/**
+ * The city files shipped with the app, in menu order, as raw JSON: the catalog validates them
+ * like any other city file (a broken one gives a message naming its JSON paths, and the other
+ * cities stay offered). A deployment replaces them at run time (src/config/runtime.ts).
+ */
+export const SHIPPED_CITY_FILES: readonly { name: string; raw: unknown }[] = [
+  { name: 'rennes.json', raw: rennesJson },
+  { name: 'demo.json', raw: demoJson },
+  { name: 'paris.json', raw: parisJson },
+];
+
+/** The shipped city files that are valid. */
+export const CITY_FILES: readonly CityFile[] = SHIPPED_CITY_FILES.flatMap((f) => {
+  const r = validateCity(f.raw);
+  return r.ok ? [r.city] : [];
+});
 
 /** A catalog entry for a city pack, resolving its files against the pack's base URL. */
 export function cityFromPack(pack: CityPack, packUrl: string): CityConfig {
   const base = packUrl.endsWith('/') ? packUrl : `${packUrl}/`;
   const buildingsAttribution = pack.sources[0]!;
+  const ext = pack.city ?? {};
   return {
     id: pack.id,
-    name: pack.name,
+    name: ext.names?.fr ?? pack.name,
+    names: ext.names ?? { fr: pack.name, en: pack.name },
     ...(pack.description !== undefined ? { description: pack.description } : {}),
+    timeZone: ext.timeZone ?? DEFAULT_TIME_ZONE,
     synthetic: pack.synthetic,
     online: false,
     origin: 'pack',
@@ -153,13 +150,9 @@ export function cityFromPack(pack: CityPack, packUrl: string): CityConfig {
           },
         }
       : {}),
-    packLayers: pack.layers.map((l) => ({
-      id: l.id,
-      title: l.title,
-      file: base + l.file,
-      format: l.format,
-      ...(l.layer !== undefined ? { layer: l.layer } : {}),
-      attribution: l.attribution,
-    })),
+    ...(ext.terrain !== undefined && ext.terrain !== null ? { terrain: { url: joinUrl(base, ext.terrain.url), attribution: ext.terrain.attribution } } : {}),
+    basemaps: ext.basemaps ?? [OSM_BASEMAP],
+    ...(ext.layers !== undefined ? { layers: ext.layers } : {}),
+    packLayers: packLayersOf(pack, base),
   };
 }

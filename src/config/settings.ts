@@ -1,5 +1,6 @@
 /**
- * App settings. Build-time values come from Vite env variables (`VITE_JUMEAU_*`), so a deployment
+ * App settings: the build's defaults. A deployment overrides the default city, the cities and the
+ * packs' location at run time (src/config/runtime.ts, read at start-up). Build-time values come from Vite env variables (`VITE_JUMEAU_*`), so a deployment
  * can choose its default city without a code change.
  */
 export interface Settings {
@@ -9,8 +10,10 @@ export interface Settings {
   fallbackCity: string;
   /** How long start-up waits for an online city or basemap to answer. */
   probeTimeoutMs: number;
-  /** Base URL of the local packs folder (served by our server). */
+  /** Base URL of the local packs folder (served by our server); the run-time configuration may name another. */
   packsBaseUrl: string;
+  /** Where the run-time configuration is read (src/config/runtime.ts, server/config-route.ts). */
+  configUrl: string;
 }
 
 const env = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env ?? {};
@@ -20,4 +23,5 @@ export const settings: Settings = {
   fallbackCity: 'demo',
   probeTimeoutMs: Number(env.VITE_JUMEAU_PROBE_TIMEOUT_MS ?? 2500),
   packsBaseUrl: env.VITE_JUMEAU_PACKS_URL ?? '/packs/',
+  configUrl: env.VITE_JUMEAU_CONFIG_URL ?? `${env.BASE_URL ?? '/'}api/config`,
 };

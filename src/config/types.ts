@@ -1,5 +1,6 @@
 import type { Attribution } from '../core/schemas/attribution.ts';
 import type { CameraState } from '../core/url-state.ts';
+import type { CityBasemap, CityLayer } from '../core/schemas/city.ts';
 
 /** The 3D Tiles tileset of a city's buildings. */
 export interface BuildingsSource {
@@ -23,34 +24,22 @@ export interface TerrainSource {
   attribution: Attribution;
 }
 
-/** An online basemap; the offline NaturalEarthII imagery shipped with Cesium is always under it. */
-export type BasemapSource =
-  | {
-      kind: 'wmts';
-      url: string;
-      layer: string;
-      style: string;
-      format: string;
-      tileMatrixSetID: string;
-      /** Prefix of tile matrix ids (e.g. "EPSG:3857:"), followed by the level number. */
-      tileMatrixPrefix: string;
-      maximumLevel: number;
-      /** [west, south, east, north] degrees covered by the service. */
-      extentDeg: readonly [number, number, number, number];
-      attribution: Attribution;
-    }
-  | {
-      kind: 'osm';
-      url: string;
-      maximumLevel: number;
-      attribution: Attribution;
-    };
+/**
+ * A basemap the user can choose (the offline NaturalEarthII imagery shipped with Cesium is always
+ * under it): a city file's `basemaps` entry (src/config/city-schema.ts).
+ */
+export type BasemapSource = CityBasemap;
 
 /** A city of the catalog: data only (DESIGN.md: "a city is data"). */
 export interface CityConfig {
   id: string;
+  /** The name in the current default language (French), as menus show it. */
   name: string;
+  /** The name in each language. */
+  names: { fr: string; en: string };
   description?: string;
+  /** IANA time zone: the sun, the time panel and recorded series use it. */
+  timeZone: string;
   /** Generated data: the UI labels the whole city "synthetic". */
   synthetic: boolean;
   /** Needs the network (probed at start-up with a short timeout). */
@@ -62,7 +51,13 @@ export interface CityConfig {
   bbox: readonly [number, number, number, number];
   buildings?: BuildingsSource;
   terrain?: TerrainSource;
-  basemap?: BasemapSource;
+  /** Basemaps the user switches between; the first is shown first (empty: the offline imagery only). */
+  basemaps: readonly BasemapSource[];
+  /**
+   * The layers the city file lists: named display kinds and generic layers (absent: every
+   * display kind with data for the city).
+   */
+  layers?: readonly CityLayer[];
   /** Base URL of the pack folder, for pack cities (layers are read from it). */
   packUrl?: string;
   /** Layer files shipped with the pack (read by the layers issue). */

@@ -20,7 +20,7 @@ export function parseParkAndRide(inputs: LayerInputs, ctx: ParseContext): Parsed
     values[f.id] = [cap !== null && free !== null && cap > 0 ? Math.min(1, Math.max(0, 1 - free / cap)) : NaN];
     if (f.properties.max === undefined && cap !== null) f.properties.max = cap;
   }
-  return { ...parsed, series: { quantity: 'occupancy', timesMs: [ctx.fetchedAtMs ?? 0], values, timeZone: 'Europe/Paris' } };
+  return { ...parsed, series: { quantity: 'occupancy', timesMs: [ctx.fetchedAtMs ?? 0], values, timeZone: ctx.timeZone ?? 'UTC' } };
 }
 
 export const parkAndRideLayer = {

@@ -48,7 +48,7 @@ export async function parseParking(inputs: LayerInputs, ctx: ParseContext): Prom
     const timesMs = [...snapshots.keys()].sort((a, b) => a - b);
     const values: Record<string, number[]> = {};
     for (const f of features) values[f.id] = timesMs.map((t) => snapshots.get(t)!.get(f.id) ?? NaN);
-    if (timesMs.length > 0) series = { quantity: 'occupancy', timesMs, values, timeZone: 'Europe/Paris' };
+    if (timesMs.length > 0) series = { quantity: 'occupancy', timesMs, values, timeZone: ctx.timeZone ?? 'UTC' };
   } else if (features.some((f) => f.properties.free !== undefined)) {
     // A live answer: one reading per car park, at the time it was fetched.
     const timesMs = [ctx.fetchedAtMs ?? 0];
@@ -57,7 +57,7 @@ export async function parseParking(inputs: LayerInputs, ctx: ParseContext): Prom
       const free = toNumber(f.properties.free ?? null), max = toNumber(f.properties.max ?? null);
       values[f.id] = [free !== null && max !== null && max > 0 ? Math.min(1, Math.max(0, 1 - free / max)) : NaN];
     }
-    series = { quantity: 'occupancy', timesMs, values, timeZone: 'Europe/Paris' };
+    series = { quantity: 'occupancy', timesMs, values, timeZone: ctx.timeZone ?? 'UTC' };
   }
   return { features, issues, ...(series !== undefined ? { series } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { Attribution } from '../core/schemas/attribution.ts';
+import type { CityLayer } from '../core/schemas/city.ts';
 import type { Bbox, LayerDefinition, OnlineSource, PackInput } from './types.ts';
 
 /**
@@ -18,6 +19,23 @@ export interface PackLayerRef {
 export interface CityForLayers {
   bbox: Bbox;
   packLayers: readonly PackLayerRef[];
+  /** The city's IANA time zone (recorded series are shown in it). */
+  timeZone?: string;
+  /**
+   * The layers its city file lists (display kinds, i.e. layer definition ids, and generic
+   * layers), with their default state; absent: every display kind with data for the city.
+   */
+  layers?: readonly CityLayer[];
+  /** Definitions of the city's generic layers (src/layers/generic.ts), offered for this city only. */
+  extraLayers?: readonly LayerDefinition[];
+}
+
+/** The id of a layer of a city file. */
+export const cityLayerId = (l: CityLayer): string => ('display' in l ? l.display : l.id);
+
+/** Whether a city offers a layer (its city file lists it, or lists none). */
+export function offers(city: CityForLayers, id: string): boolean {
+  return city.layers === undefined || city.layers.some((l) => cityLayerId(l) === id);
 }
 
 export interface PackPlan {

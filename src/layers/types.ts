@@ -71,6 +71,11 @@ export interface ParseContext {
   names: Readonly<Record<string, string>>;
   /** When live inputs were fetched (ms since the epoch): the time of a live reading. */
   fetchedAtMs?: number;
+  /**
+   * The city's IANA time zone, for the series a parser returns (absent: UTC; the layers feature
+   * sets the open city's on every series it receives).
+   */
+  timeZone?: string;
 }
 
 /** A file or answer that cannot be read at all: the layer is marked in error with this reason. */
@@ -220,4 +225,6 @@ export interface LayerDefinition {
   searchable?: boolean;
   /** Attributes shown first in the info panel, in this order. */
   keyProperties?: readonly string[];
+  /** Live data: reloaded every `refreshS` seconds while shown, when read from an online source. */
+  refreshS?: number;
 }

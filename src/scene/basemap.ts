@@ -2,8 +2,9 @@ import {
   CesiumTerrainProvider,
   EllipsoidTerrainProvider,
   ImageryLayer,
-  OpenStreetMapImageryProvider,
   Rectangle,
+  UrlTemplateImageryProvider,
+  WebMapServiceImageryProvider,
   WebMapTileServiceImageryProvider,
   type CesiumWidget,
   type ImageryProvider,
@@ -32,11 +33,35 @@ export function webMercatorTile(lonDeg: number, latDeg: number, z: number): { x:
   return { x: Math.min(n - 1, Math.max(0, x)), y: Math.min(n - 1, Math.max(0, y)) };
 }
 
+/** Web-Mercator bounds of a tile, metres (EPSG:3857). */
+function tileBoundsM(x: number, y: number, z: number): [number, number, number, number] {
+  const size = (2 * Math.PI * 6378137) / 2 ** z;
+  const west = -Math.PI * 6378137 + x * size;
+  const north = Math.PI * 6378137 - y * size;
+  return [west, north - size, west + size, north];
+}
+
 /** URL of one tile of a basemap, used as a probe. */
 export function basemapProbeUrl(b: BasemapSource, lonDeg: number, latDeg: number): string {
-  const z = 14;
+  const z = Math.min(14, b.maximumLevel);
   const { x, y } = webMercatorTile(lonDeg, latDeg, z);
-  if (b.kind === 'osm') return `${b.url}${z}/${x}/${y}.png`;
+  if (b.kind === 'xyz') return b.url.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y));
+  if (b.kind === 'wms') {
+    const q = new URLSearchParams({
+      SERVICE: 'WMS',
+      REQUEST: 'GetMap',
+      VERSION: b.version,
+      LAYERS: b.layers,
+      STYLES: '',
+      FORMAT: b.format,
+      TRANSPARENT: 'true',
+      WIDTH: '256',
+      HEIGHT: '256',
+      [b.version === '1.3.0' ? 'CRS' : 'SRS']: 'EPSG:3857',
+      BBOX: tileBoundsM(x, y, z).map((v) => v.toFixed(2)).join(','),
+    });
+    return `${b.url}${b.url.includes('?') ? '&' : '?'}${q.toString()}`;
+  }
   const q = new URLSearchParams({
     SERVICE: 'WMTS',
     REQUEST: 'GetTile',
@@ -53,7 +78,17 @@ export function basemapProbeUrl(b: BasemapSource, lonDeg: number, latDeg: number
 }
 
 function createProvider(b: BasemapSource): ImageryProvider {
-  if (b.kind === 'osm') return new OpenStreetMapImageryProvider({ url: b.url, maximumLevel: b.maximumLevel });
+  const rectangle = b.extentDeg !== undefined ? { rectangle: Rectangle.fromDegrees(...b.extentDeg) } : {};
+  if (b.kind === 'xyz') return new UrlTemplateImageryProvider({ url: b.url, maximumLevel: b.maximumLevel, ...rectangle });
+  if (b.kind === 'wms') {
+    return new WebMapServiceImageryProvider({
+      url: b.url,
+      layers: b.layers,
+      parameters: { format: b.format, transparent: true, version: b.version, styles: '' },
+      maximumLevel: b.maximumLevel,
+      ...rectangle,
+    });
+  }
   return new WebMapTileServiceImageryProvider({
     url: b.url,
     layer: b.layer,
@@ -62,7 +97,7 @@ function createProvider(b: BasemapSource): ImageryProvider {
     tileMatrixSetID: b.tileMatrixSetID,
     tileMatrixLabels: Array.from({ length: b.maximumLevel + 1 }, (_, i) => `${b.tileMatrixPrefix}${i}`),
     maximumLevel: b.maximumLevel,
-    rectangle: Rectangle.fromDegrees(...b.extentDeg),
+    ...rectangle,
   });
 }
 
@@ -81,7 +116,8 @@ export async function addBasemap(
   if (!p.ok) return { ok: false, reason: p.reason, dispose: () => undefined };
   const provider = createProvider(b);
   const layer = new ImageryLayer(provider);
-  widget.imageryLayers.add(layer);
+  // Just above the offline imagery (index 0), under any imagery layer a data layer added.
+  widget.imageryLayers.add(layer, Math.min(1, widget.imageryLayers.length));
   let errors = 0;
   const removeError = provider.errorEvent.addEventListener((e: { retry: boolean; message: string }) => {
     e.retry = false;

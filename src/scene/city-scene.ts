@@ -1,6 +1,6 @@
 import type { CesiumWidget } from 'cesium';
-import { NATURAL_EARTH_ATTRIBUTION, OSM_BASEMAP } from '../config/cities.ts';
-import type { CityConfig } from '../config/types.ts';
+import { NATURAL_EARTH_ATTRIBUTION } from '../config/cities.ts';
+import type { BasemapSource, CityConfig } from '../config/types.ts';
 import type { Attribution } from '../core/schemas/attribution.ts';
 import { addBasemap, setTerrain, type OnlineResult } from './basemap.ts';
 import { loadBuildings, type BuildingsHandle } from './buildings.ts';
@@ -34,6 +34,11 @@ export interface CityScene {
   readonly buildings: BuildingsHandle | null;
   sources(): SourceStatus[];
   terrainIsEllipsoid(): boolean;
+  /** The city's basemaps (its file's order) and the one shown now (null: offline imagery only). */
+  basemaps(): readonly BasemapSource[];
+  basemap(): string | null;
+  /** Shows another of the city's basemaps (null: none, the offline imagery only). */
+  setBasemap(id: string | null): void;
   dispose(): void;
 }
 
@@ -42,6 +47,8 @@ export interface CitySceneOptions {
   stable: boolean;
   shadows: boolean;
   probeTimeoutMs: number;
+  /** The basemap to show first (a link's `basemap=`); absent or unknown: the city's first. */
+  basemap?: string;
   onEvent(e: CityEvent): void;
 }
 
@@ -67,32 +74,51 @@ export async function openCityScene(widget: CesiumWidget, city: CityConfig, o: C
   }
 
   const centre = { lonDeg: (city.bbox[0] + city.bbox[2]) / 2, latDeg: (city.bbox[1] + city.bbox[3]) / 2 };
-  const basemap = city.basemap ?? OSM_BASEMAP;
-  const basemapStatus: SourceStatus = { role: 'basemap', attribution: basemap.attribution, shown: false, reason: '…' };
-  statuses.push(basemapStatus);
   const track = (r: OnlineResult) => {
     if (disposed) r.dispose();
     else disposers.push(() => r.dispose());
   };
-  if (o.offline) {
-    basemapStatus.reason = 'offline mode';
-  } else {
+
+  // Basemaps: one shown at a time, switched by the user; the one shown owns its imagery layer.
+  const basemaps = city.basemaps;
+  let current: { id: string; status: SourceStatus; result: OnlineResult | null; gone: boolean } | null = null;
+  const showBasemap = (id: string | null) => {
+    if (current !== null) {
+      current.gone = true;
+      current.result?.dispose();
+      const at = statuses.indexOf(current.status);
+      if (at >= 0) statuses.splice(at, 1);
+      current = null;
+    }
+    const basemap = basemaps.find((b) => b.id === id);
+    if (basemap === undefined) return;
+    const status: SourceStatus = { role: 'basemap', attribution: basemap.attribution, shown: false, reason: '…' };
+    statuses.push(status);
+    const mine = { id: basemap.id, status, result: null as OnlineResult | null, gone: false };
+    current = mine;
+    if (o.offline) {
+      status.reason = 'offline mode';
+      return;
+    }
     void addBasemap(widget, basemap, centre, o.probeTimeoutMs, (reason) => {
-      basemapStatus.shown = false;
-      basemapStatus.reason = reason;
+      status.shown = false;
+      status.reason = reason;
       o.onEvent({ kind: 'basemap-failed', name: basemap.attribution.title, reason });
       o.onEvent({ kind: 'sources-changed' });
     }).then((r) => {
-      track(r);
-      basemapStatus.shown = r.ok;
-      if (r.ok) delete basemapStatus.reason;
+      if (disposed || mine.gone) return r.dispose();
+      mine.result = r;
+      status.shown = r.ok;
+      if (r.ok) delete status.reason;
       else {
-        basemapStatus.reason = r.reason ?? '';
-        if (!disposed) o.onEvent({ kind: 'basemap-failed', name: basemap.attribution.title, reason: r.reason ?? '' });
+        status.reason = r.reason ?? '';
+        o.onEvent({ kind: 'basemap-failed', name: basemap.attribution.title, reason: r.reason ?? '' });
       }
-      if (!disposed) o.onEvent({ kind: 'sources-changed' });
+      o.onEvent({ kind: 'sources-changed' });
     });
-  }
+  };
+  showBasemap(basemaps.find((b) => b.id === o.basemap)?.id ?? basemaps[0]?.id ?? null);
+  disposers.push(() => showBasemap(null));
 
   if (city.terrain !== undefined) {
     const terrain = city.terrain;
@@ -118,6 +144,14 @@ export async function openCityScene(widget: CesiumWidget, city: CityConfig, o: C
     buildings,
     sources: () => statuses.map((s) => ({ ...s })),
     terrainIsEllipsoid: () => ellipsoid,
+    basemaps: () => basemaps,
+    basemap: () => current?.id ?? null,
+    setBasemap(id) {
+      if (disposed || id === (current?.id ?? null)) return;
+      showBasemap(id);
+      widget.scene.requestRender();
+      o.onEvent({ kind: 'sources-changed' });
+    },
     dispose() {
       disposed = true;
       for (const d of disposers.splice(0).reverse()) d();

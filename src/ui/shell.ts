@@ -1,6 +1,7 @@
 import { HEIGHT_RAMP } from '../core/color-ramp.ts';
 import { serializeUrlState, type PanelId, type UrlState } from '../core/url-state.ts';
 import { h } from './dom.ts';
+import { createBasemapSwitcher, type BasemapSwitcher } from './basemap-switcher.ts';
 import { createHelpPanel } from './help-panel.ts';
 import { getLang, onLangChange, setLang, t, type MessageKey } from './i18n/index.ts';
 import { createInfoPanel, type InfoPanel } from './info-panel.ts';
@@ -65,6 +66,8 @@ export interface ShellOptions {
   onRebuild(): void;
   /** The selection changed (null: cleared by closing the info panel). */
   onSelect(item: ShellItem | null): void;
+  /** The user chose another basemap of the city (null: none). */
+  onBasemap?(id: string | null): void;
 }
 
 export interface Shell {
@@ -75,6 +78,8 @@ export interface Shell {
   readonly topbar: TopBar;
   readonly info: InfoPanel;
   readonly time: TimePanel;
+  /** The basemap switcher in the top bar (src/ui/basemap-switcher.ts). */
+  readonly basemaps: BasemapSwitcher;
   say(level: Level, key: MessageKey, params?: Record<string, string | number>, dedupe?: string): void;
   syncUrl(): void;
   addPanel(id: PanelId, panel: Panel, where: 'left' | 'right', button?: { label: MessageKey; icon: readonly string[] }): () => void;
@@ -161,6 +166,8 @@ export function createShell(root: HTMLElement, o: ShellOptions): Shell {
       syncUrl();
     },
   });
+  const basemaps = createBasemapSwitcher((id) => o.onBasemap?.(id));
+  topbar.el.querySelector('#city-select')?.after(basemaps.el);
   const stacks = {
     left: h('div', { class: 'panel-stack panel-stack-left' }),
     right: h('div', { class: 'panel-stack panel-stack-right' }),
@@ -225,6 +232,7 @@ export function createShell(root: HTMLElement, o: ShellOptions): Shell {
       for (const p of panels.values()) p.relabel();
       toolbar.relabel();
       topbar.relabel();
+      basemaps.relabel();
       refreshSources();
       setViewLabel(o.citySources()?.name ?? '');
       for (const fn of langListeners) fn();
@@ -249,6 +257,7 @@ export function createShell(root: HTMLElement, o: ShellOptions): Shell {
     messages,
     toolbar,
     topbar,
+    basemaps,
     info,
     time,
     say,

@@ -31,6 +31,7 @@ import { WFS_PRESETS } from '../../src/city/node/wfs.ts';
  *   merge <part-dir…> --out <pack-dir>
  *                         assembles the parts of a build run with --partition k/n (same bytes as one run)
  *   check <pack-dir>      structural checks and the glTF validator on every tile
+ *   validate <dir|file…>  city files (jumeau-city) and pack manifests, errors naming JSON paths
  */
 
 const USAGE = `usage: npm run city -- <command> …
@@ -44,7 +45,8 @@ const USAGE = `usage: npm run city -- <command> …
   replay <folder> [--port N]
   synth --buildings N [--out DIR] [--geojson FILE] [--seed S] [--workers N]
   merge <part-dir…> --out DIR      (parts built with build … --partition k/n)
-  check <pack-dir>`;
+  check <pack-dir>
+  validate <dir|file…>             city files and pack manifests: every error names its JSON path`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -189,6 +191,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(`merged ${positionals.length} parts into ${values.out}: ${r.tiles} tiles, ${(r.glbBytes / 1024).toFixed(0)} KiB glb`);
       return 0;
     }
+    case 'validate':
+      return (await import('./validate.ts')).main(rest);
     case 'check': {
       const [packDir] = rest;
       if (packDir === undefined) throw new Error(`check needs <pack-dir>\n${USAGE}`);

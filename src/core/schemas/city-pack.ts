@@ -6,21 +6,10 @@ import { attributionSchema } from './attribution.ts';
  * pipeline or the demo generator). The viewer opens a pack as a city.
  */
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+import { bboxSchema, cameraSchema } from './geo.ts';
+import { packCityExtensionSchema } from './city.ts';
 
-export const cameraSchema = z.object({
-  lonDeg: finite.min(-180).max(180),
-  latDeg: finite.min(-90).max(90),
-  heightM: finite.min(-1000).max(5e7),
-  headingDeg: finite,
-  pitchDeg: finite.min(-90).max(90),
-  rollDeg: finite.default(0),
-});
-
-/** [west, south, east, north] in degrees (WGS84). */
-export const bboxSchema = z
-  .tuple([finite.min(-180).max(180), finite.min(-90).max(90), finite.min(-180).max(180), finite.min(-90).max(90)])
-  .refine(([w, s, e, n]) => w <= e && s <= n, 'bbox must be [west, south, east, north] with west ≤ east and south ≤ north');
+export { bboxSchema, cameraSchema };
 
 export const rejectedSchema = z.object({
   /** Index of the record in its input file (0-based). */
@@ -67,6 +56,11 @@ export const cityPackSchema = z.object({
   sources: z.array(attributionSchema).min(1),
   layers: z.array(packLayerSchema).default([]),
   report: buildReportSchema,
+  /**
+   * Optional: what a city file says beyond the pack (names, time zone, terrain, basemaps, layers),
+   * src/core/schemas/city.ts. Packs without it open as before.
+   */
+  city: packCityExtensionSchema.optional(),
 });
 
 export type CityPack = z.infer<typeof cityPackSchema>;

@@ -1,4 +1,4 @@
-import { planLayer, type CityForLayers, type SourcePlan } from '../../layers/resolve.ts';
+import { cityLayerId, offers, planLayer, type CityForLayers, type SourcePlan } from '../../layers/resolve.ts';
 import { buildSearchIndex, type SearchIndex } from '../../layers/search.ts';
 import type { Bbox, LayerDefinition, OnlineSource, ParsedLayer } from '../../layers/types.ts';
 import { formatClock, parseClock, parseLayersParam, serializeLayersParam, type LayerUrlEntry } from '../../layers/url.ts';
@@ -69,11 +69,17 @@ export function createLayersController(catalog: readonly LayerDefinition[], url:
   /** Layers the user switched in this session (defaults no longer apply to them). */
   const userChanged = new Set<string>();
 
+  /** The open city's generic layers (its city file's), offered for that city only. */
+  let extras: LayerDefinition[] = [];
+  const catalogNow = () => [...catalog, ...extras];
+  /** Entries of the link naming no catalogue layer: a city's generic layer, or reported when the first city opens. */
+  let pendingUnknown: string[] = [];
   if (url.layers !== undefined) {
     const { entries, issues } = parseLayersParam(url.layers, catalog);
     for (const l of layers.values()) l.on = false;
     for (const e of entries) Object.assign(layers.get(e.id)!, { on: true, opacity: e.opacity, variant: e.variant });
-    for (const i of issues) p.say('warning', 'msg.urlParam', { param: 'layers', value: i.value, reason: i.reason }, `url:layers:${i.value}`);
+    for (const i of issues) if (i.reason === 'unknown layer') pendingUnknown.push(i.value);
+    else p.say('warning', 'msg.urlParam', { param: 'layers', value: i.value, reason: i.reason }, `url:layers:${i.value}`);
   }
   if (url.ptime !== undefined) {
     const m = parseClock(url.ptime);
@@ -81,11 +87,12 @@ export function createLayersController(catalog: readonly LayerDefinition[], url:
     else p.say('warning', 'msg.urlParam', { param: 'ptime', value: url.ptime, reason: 'expected HH:MM' }, 'url:ptime');
   }
 
-  const all = () => [...layers.values()];
+  /** The layers the open city offers (its city file's list; all when it lists none). */
+  const all = () => [...layers.values()].filter((l) => city === null || offers(city, l.def.id));
   const shown = (): LayerUrlEntry[] => all().filter((l) => l.on).map((l) => ({ id: l.def.id, opacity: l.opacity, variant: l.variant }));
   const writeUrl = () => {
     const timed = all().some((l) => l.on && seriesOf(l) !== null && seriesOf(l)!.timesMs.length > 1);
-    p.writeUrl(serializeLayersParam(shown(), catalog), timed ? formatClock(timeMin) : null);
+    p.writeUrl(serializeLayersParam(shown(), catalogNow()), timed ? formatClock(timeMin) : null);
   };
 
   const playing = () => stopPlaying !== null;
@@ -97,7 +104,11 @@ export function createLayersController(catalog: readonly LayerDefinition[], url:
   };
 
   // ---- Loading and drawing ----------------------------------------------------------------------
-  async function load(l: LayerEntry): Promise<void> {
+  /** Live layers' refresh timers (`refreshS`), by layer id: stopped when the city closes. */
+  const refreshers = new Map<string, () => void>();
+  const stopRefreshers = () => (refreshers.forEach((stop) => stop()), refreshers.clear());
+
+  async function load(l: LayerEntry, redraw = false): Promise<void> {
     const c = city;
     if (c === null || l.plan === null) return;
     if (l.plan.kind === 'unavailable') {
@@ -138,9 +149,16 @@ export function createLayersController(catalog: readonly LayerDefinition[], url:
         p.say('warning', 'layers.msg.failed', { name: t(l.def.title), reason: r.reason }, `layer:${l.def.id}`);
       }
     } else {
+      // Recorded series are shown in the city's own time zone.
+      const series = result.parsed.series;
+      if (series !== undefined && c.timeZone !== undefined) result.parsed = { ...result.parsed, series: { ...series, timeZone: c.timeZone } };
       l.status = { kind: 'ready', count: result.parsed.features.length, issues: result.parsed.issues };
       if (result.notes.some((n) => n.key === 'layers.fallback')) p.say('info', 'layers.msg.liveFailed', { name: t(l.def.title), reason: String(result.notes[0]!.params.reason ?? '') }, `layer-live:${l.def.id}`);
+      if (redraw) view.undraw(l.def.id);
       draw(l);
+      // Live data read online: reloaded every refreshS seconds while the layer is shown.
+      const refreshS = l.def.refreshS;
+      if (refreshS !== undefined && l.plan.kind === 'online' && !refreshers.has(l.def.id)) refreshers.set(l.def.id, p.every(refreshS * 1000, () => void (l.on && city === c && l.status.kind !== 'loading' && load(l, true))));
     }
     updateRow(l);
     p.refreshSources();
@@ -361,21 +379,37 @@ export function createLayersController(catalog: readonly LayerDefinition[], url:
     openCity(c: CityForLayers, offline: boolean): void {
       city = c;
       restored = false;
+      // The city's generic layers replace the previous city's.
+      for (const d of extras) layers.delete(d.id);
+      extras = (c.extraLayers ?? []).filter((d) => !catalog.some((x) => x.id === d.id));
+      for (const def of extras) layers.set(def.id, { def, on: url.layers === undefined ? def.defaultOn === true : false, opacity: 1, variant: def.variants[0].id, plan: null, status: { kind: 'off' }, result: null, notes: [] as LayerEntry['notes'], cancel: null });
+      if (pendingUnknown.length > 0) {
+        // The link's entries for this city's generic layers apply; the others are reported once.
+        const { entries, issues } = parseLayersParam(pendingUnknown.join(','), extras);
+        for (const e of entries) Object.assign(layers.get(e.id)!, { on: true, opacity: e.opacity, variant: e.variant });
+        for (const i of issues) p.say('warning', 'msg.urlParam', { param: 'layers', value: i.value, reason: i.reason }, `url:layers:${i.value}`);
+        pendingUnknown = [];
+      }
       for (const l of layers.values()) {
-        l.plan = planLayer(l.def, c, offline);
-        // Default layers (the demo's streets) only where they exist, unless the link asks for them.
-        if (url.layers === undefined && !userChanged.has(l.def.id) && l.def.defaultOn === true) l.on = l.plan.kind !== 'unavailable';
+        const listed = c.layers?.find((x) => cityLayerId(x) === l.def.id);
+        l.plan = offers(c, l.def.id) ? planLayer(l.def, c, offline) : { kind: 'unavailable', reason: 'no-source' };
+        // Default layers (the demo's streets, or those the city file sets on) only where they
+        // exist, unless the link asks for them.
+        const defaultOn = listed?.defaultOn ?? l.def.defaultOn === true;
+        if (url.layers === undefined && !userChanged.has(l.def.id) && defaultOn) l.on = l.plan.kind !== 'unavailable';
+        else if (!offers(c, l.def.id)) l.on = false;
         l.status = l.on ? { kind: 'loading' } : { kind: 'off' };
         l.result = null;
         l.notes = [];
       }
       renderRows();
-      for (const l of layers.values()) if (l.on) void load(l);
+      for (const l of all()) if (l.on) void load(l);
     },
     /** The city closes: loads in flight are cancelled, results and drawings dropped. */
     closeCity(): void {
       city = null;
       searchIndex = null;
+      stopRefreshers();
       for (const l of layers.values()) {
         l.cancel?.();
         l.cancel = null;
@@ -384,6 +418,7 @@ export function createLayersController(catalog: readonly LayerDefinition[], url:
       view.clear();
     },
     dispose(): void {
+      stopRefreshers();
       stopPlaying?.();
       stopPlaying = null;
     },

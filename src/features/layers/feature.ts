@@ -1,7 +1,10 @@
 import { LAYERS } from '../../layers/catalog.ts';
+import { genericLayer } from '../../layers/generic.ts';
+import { LAYER_PARSE_VERSION, type LayerParseResponse } from '../../layers/parse/kernel.ts';
+import { LayerParseError, type LayerDefinition } from '../../layers/types.ts';
 import { createBrowserCache, createWorkerParser, loadLayer, type LayerParser } from '../../sources/layers.ts';
 import { h } from '../../ui/dom.ts';
-import { formatNumber, t } from '../../ui/i18n/index.ts';
+import { formatNumber, registerMessages, t } from '../../ui/i18n/index.ts';
 import { ICONS } from '../../ui/icons.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createLayersController } from './controller.ts';
@@ -20,7 +23,24 @@ import { createLayersView } from './view.ts';
  */
 export function install(ctx: AppContext): () => void {
   const disposers: (() => void)[] = [];
-  const parser: LayerParser = createWorkerParser();
+  const worker: LayerParser = createWorkerParser();
+  /** The open city's generic layers (src/layers/generic.ts): parsed here, the worker knows only the catalogue. */
+  const generic = new Map<string, LayerDefinition>();
+  const parser: LayerParser = {
+    async parse(req): Promise<LayerParseResponse> {
+      const def = generic.get(req.layerId);
+      if (def === undefined) return worker.parse(req);
+      const t0 = Date.now();
+      try {
+        const parsed = await def.parse(req.inputs, { names: req.names, ...(req.fetchedAtMs !== undefined ? { fetchedAtMs: req.fetchedAtMs } : {}) });
+        return { ok: true, version: LAYER_PARSE_VERSION, parsed, parseMs: Date.now() - t0 };
+      } catch (e) {
+        const error = e instanceof LayerParseError ? { where: e.where, reason: e.reason } : { where: req.layerId, reason: e instanceof Error ? e.message : String(e) };
+        return { ok: false, version: LAYER_PARSE_VERSION, error };
+      }
+    },
+    dispose: () => worker.dispose(),
+  };
   const cache = createBrowserCache();
   const view = createLayersView(ctx.viewer, ctx.stable);
 
@@ -92,10 +112,32 @@ export function install(ctx: AppContext): () => void {
   // ---- City lifecycle ---------------------------------------------------------------------------
   disposers.push(
     ctx.onCity((c) => {
-      ctrl.openCity({ bbox: c.config.bbox, packLayers: c.config.packLayers ?? [] }, ctx.state.offline === true);
+      // The city file's generic layers: definitions, texts, pack files, info panel hooks.
+      generic.clear();
+      const removers: (() => void)[] = [];
+      const packLayers = [...(c.config.packLayers ?? [])];
+      for (const spec of c.config.layers ?? []) {
+        if ('display' in spec) continue;
+        const built = genericLayer(spec, c.config.packUrl);
+        generic.set(built.def.id, built.def);
+        registerMessages([{ fr: built.messages.fr, en: built.messages.en }]);
+        if (built.packLayer !== null) packLayers.push(built.packLayer);
+        removers.push(ctx.setItemTitle(built.def.id, (item) => ctrl.itemTitle(built.def.id, item.id)));
+      }
+      ctrl.openCity(
+        {
+          bbox: c.config.bbox,
+          packLayers,
+          timeZone: c.config.timeZone,
+          ...(c.config.layers !== undefined ? { layers: c.config.layers } : {}),
+          extraLayers: [...generic.values()],
+        },
+        ctx.state.offline === true,
+      );
       const removePick = ctx.picking?.add(view.pickHandler((layerId, index) => ctrl.item(layerId, index)));
       return () => {
         removePick?.();
+        for (const r of removers) r();
         ctrl.closeCity();
       };
     }),

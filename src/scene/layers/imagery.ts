@@ -18,7 +18,7 @@ export async function addWmtsLayer(
   timeoutMs: number,
 ): Promise<{ ok: true; handle: ImageryHandle } | { ok: false; reason: string }> {
   const extentDeg = s.coverage ?? ([-180, -85, 180, 85] as const);
-  const b = { kind: 'wmts' as const, url: s.url, layer: s.layer, style: '', format: s.format, tileMatrixSetID: s.tileMatrixSetID, tileMatrixPrefix: s.tileMatrixPrefix, maximumLevel: s.maximumLevel, extentDeg, attribution: s.attribution };
+  const b = { kind: 'wmts' as const, id: 'layer', names: { fr: '', en: '' }, url: s.url, layer: s.layer, style: '', format: s.format, tileMatrixSetID: s.tileMatrixSetID, tileMatrixPrefix: s.tileMatrixPrefix, maximumLevel: s.maximumLevel, extentDeg: [...extentDeg] as [number, number, number, number], attribution: s.attribution };
   const p = await probe(basemapProbeUrl(b, at.lonDeg, at.latDeg), timeoutMs);
   if (!p.ok) return { ok: false, reason: p.reason };
   const provider = new WebMapTileServiceImageryProvider({

@@ -13,6 +13,9 @@ export const en: Record<CoreMessageKey, string> = {
   'app.viewLabel': '3D view of {city}. Drag to move, wheel to zoom, right-drag or Ctrl+drag to tilt.',
 
   'city.label': 'City',
+  'basemap.label': 'Basemap',
+  'basemap.none': 'None',
+  'msg.cityInvalid': 'City file "{id}" is invalid: {reason}. The other cities are still offered.',
   'city.synthetic': 'synthetic',
   'city.syntheticBanner': 'Synthetic data: this district is generated, these are not real buildings.',
   'city.online': 'online',

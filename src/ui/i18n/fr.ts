@@ -14,6 +14,9 @@ export const fr = {
   'app.viewLabel': 'Vue 3D de {city}. Glisser pour se déplacer, molette pour zoomer, clic droit ou Ctrl+glisser pour incliner.',
 
   'city.label': 'Ville',
+  'basemap.label': 'Fond de carte',
+  'basemap.none': 'Aucun',
+  'msg.cityInvalid': 'Fichier de ville « {id} » invalide : {reason}. Les autres villes restent proposées.',
   'city.synthetic': 'synthétique',
   'city.syntheticBanner': 'Données synthétiques : ce quartier est généré, ce ne sont pas de vrais bâtiments.',
   'city.online': 'en ligne',

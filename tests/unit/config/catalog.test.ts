@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chooseCity, loadCatalog, type CatalogEntry } from '../../../src/config/catalog.ts';
-import { DEMO, RENNES } from '../../../src/config/cities.ts';
+import { CITY_FILES, cityFromFile } from '../../../src/config/cities.ts';
+
+const RENNES = cityFromFile(CITY_FILES[0]!, '/packs/', null);
+const DEMO = cityFromFile({ ...CITY_FILES[1]!, home: { lonDeg: -1.68, latDeg: 48.1, heightM: 750, headingDeg: 0, pitchDeg: -35, rollDeg: 0 }, bbox: [-1.7, 48.1, -1.66, 48.12] }, '/packs/', null);
 
 const demoPack = {
   format: 'jumeau-city-pack', version: 1, id: 'demo', name: 'Demo district', synthetic: true,
@@ -19,7 +22,7 @@ function fakeFetch(files: Record<string, unknown>) {
 }
 
 describe('city catalog', () => {
-  it('adds packs from the index, a pack replacing the built-in entry with the same id', async () => {
+  it('adds packs from the index; a pack named by a city file opens through that file', async () => {
     const { entries, notices } = await loadCatalog({
       packsBaseUrl: '/packs/',
       fetchJson: fakeFetch({
@@ -28,26 +31,32 @@ describe('city catalog', () => {
       }),
     });
     expect(notices).toEqual([]);
-    expect(entries.map((e) => [e.id, e.origin])).toEqual([['rennes', 'builtin'], ['demo', 'pack'], ['lyon-1er', 'pack']]);
+    expect(entries.map((e) => [e.id, e.origin])).toEqual([['rennes', 'builtin'], ['demo', 'builtin'], ['paris', 'builtin'], ['lyon-1er', 'pack']]);
     const demo = await entries[1]!.load();
     expect(demo.buildings?.url).toBe('/packs/demo/tileset.json');
     expect(demo.synthetic).toBe(true);
+    // The pack knows its real extent; the city file gives the time zone and the basemaps.
+    expect(demo.bbox).toEqual(demoPack.bbox);
+    expect(demo.timeZone).toBe('Europe/Paris');
+    expect(demo.basemaps.map((b) => b.id)).toEqual(['osm']);
     // A listed pack whose manifest is missing fails when opened, with the file named.
+    await expect(entries[3]!.load()).rejects.toThrow(/city.json/);
+    // A city file whose pack is missing and which gives no extent fails the same way.
     await expect(entries[2]!.load()).rejects.toThrow(/city.json/);
   });
 
   it('keeps the built-in cities when there is no packs folder, and says so when the index is broken', async () => {
     const none = await loadCatalog({ packsBaseUrl: '/packs/', fetchJson: fakeFetch({}) });
-    expect(none.entries.map((e) => e.id)).toEqual(['rennes', 'demo']);
+    expect(none.entries.map((e) => e.id)).toEqual(['rennes', 'demo', 'paris']);
     expect(none.notices).toEqual([]);
     const broken = await loadCatalog({ packsBaseUrl: '/packs/', fetchJson: fakeFetch({ '/packs/index.json': { packs: 'nope' } }) });
-    expect(broken.entries.map((e) => e.id)).toEqual(['rennes', 'demo']);
+    expect(broken.entries.map((e) => e.id)).toEqual(['rennes', 'demo', 'paris']);
     expect(broken.notices[0]?.key).toBe('msg.catalogFailed');
     expect(broken.notices[0]?.params.reason).toMatch(/index.json/);
   });
 
   it('rejects a manifest with a wrong id or invalid fields, naming the field', async () => {
-    const deps = (m: unknown) => ({ packsBaseUrl: '/packs/', fetchJson: fakeFetch({ '/packs/index.json': { format: 'jumeau-pack-index', version: 1, packs: [{ id: 'demo', name: 'D', synthetic: true }] }, '/packs/demo/city.json': m }) });
+    const deps = (m: unknown) => ({ packsBaseUrl: '/packs/', cityFiles: [], fetchJson: fakeFetch({ '/packs/index.json': { format: 'jumeau-pack-index', version: 1, packs: [{ id: 'rennes', name: 'R', synthetic: false }, { id: 'demo', name: 'D', synthetic: true }] }, '/packs/demo/city.json': m }) });
     const wrongId = await loadCatalog(deps({ ...demoPack, id: 'other' }));
     await expect(wrongId.entries[1]!.load()).rejects.toThrow(/does not match/);
     const badBbox = await loadCatalog(deps({ ...demoPack, bbox: [10, 10, 0, 0] }));

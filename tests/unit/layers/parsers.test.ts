@@ -65,7 +65,7 @@ describe('parking parser', () => {
 
   it('reads a live answer (free and max in the features) as one reading at the fetch time', async () => {
     const live = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { key: 'Arsenal', free: 100, max: 400 }, geometry: { type: 'Point', coordinates: [-1.68, 48.1] } }] });
-    const r = await parseParking({ carParks: u8(live) }, { names: {}, fetchedAtMs: 1_000_000 });
+    const r = await parseParking({ carParks: u8(live) }, { names: {}, fetchedAtMs: 1_000_000, timeZone: 'Europe/Paris' });
     expect(r.series).toEqual({ quantity: 'occupancy', timesMs: [1_000_000], values: { Arsenal: [0.75] }, timeZone: 'Europe/Paris' });
   });
 

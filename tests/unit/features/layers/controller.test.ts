@@ -117,7 +117,10 @@ describe('layers controller', () => {
   it('reads layers= and ptime= from the link and reports what it ignores', () => {
     const h = harness({ url: { layers: 'parks:50:fills,nope', ptime: '25:99' } });
     expect(h.ctrl.entries().map((l) => [l.def.id, l.on, l.opacity, l.variant])).toEqual([['streets', false, 1, 'lines'], ['parks', true, 0.5, 'fills'], ['ortho', false, 1, 'lines']]);
-    expect(h.said.map((s) => s.dedupe)).toEqual(['url:layers:nope', 'url:ptime']);
+    // An unknown id may be a generic layer of the city: it is reported when the city opens.
+    expect(h.said.map((s) => s.dedupe)).toEqual(['url:ptime']);
+    h.ctrl.openCity(city(), false);
+    expect(h.said.map((s) => s.dedupe)).toEqual(['url:ptime', 'url:layers:nope']);
     expect(h.ctrl.timeMin).toBe(18 * 60);
     expect(harness({ url: { ptime: '07:30' } }).ctrl.timeMin).toBe(7 * 60 + 30);
   });
@@ -221,6 +224,52 @@ describe('layers controller', () => {
     expect(h.ctrl.timeMin).toBe(1439);
     h.ctrl.setOn('parks', false);
     expect(h.urls.at(-1)).toEqual({ layers: '', ptime: null });
+  });
+
+  it('offers only the layers a city file lists, with its defaults, and shows series in the city time zone', async () => {
+    const h = harness();
+    // Tokyo: the snapshots at 08:00 and 10:00 Paris time are 16:00 and 18:00 there.
+    h.ctrl.openCity({ ...city('streets', 'parks'), timeZone: 'Asia/Tokyo', layers: [{ display: 'parks', defaultOn: true }] as unknown as CityForLayers['layers'] }, false);
+    expect([...h.rows.keys()]).toEqual(['parks']);
+    expect(h.ctrl.sources().length).toBe(0);
+    expect(h.ctrl.shown().map((l) => l.id)).toEqual(['parks']);
+    expect(h.loads.map((l) => l.id)).toEqual(['parks']);
+    await h.loads[0]!.answer(features(PARKS));
+    expect(h.rows.get('parks')!.time).toMatchObject({ day: '2024-03-05', snapshots: ['16:00', '18:00'] });
+    expect(h.ctrl.chartOf('parks', 'p1')).toMatchObject({ timeZone: 'Asia/Tokyo' });
+    // A layer the city file does not list stays off, even when asked for.
+    h.ctrl.setOn('streets', true);
+    expect(h.loads.map((l) => l.id)).toEqual(['parks']);
+  });
+
+  it("offers a city's generic layers for that city only, and applies the link's entries for them", async () => {
+    const zones = layer('zones', { inputs: [], online: [{ kind: 'geojson', input: 'zones', url: 'https://example.org/z.geojson', attribution: ATTR, maxBytes: 1e6, cache: false }], prefer: 'online', defaultOn: true });
+    const h = harness({ url: { layers: 'zones:50,bogus' } });
+    expect(h.said).toEqual([]);
+    h.ctrl.openCity({ ...city(), extraLayers: [zones] }, false);
+    expect(h.ctrl.shown()).toEqual([{ id: 'zones', opacity: 0.5, variant: 'lines' }]);
+    expect(h.said.map((x) => x.params.value)).toEqual(['bogus']);
+    expect(h.loads.map((l) => l.id)).toEqual(['zones']);
+    h.ctrl.closeCity();
+    h.ctrl.openCity(city(), false);
+    expect(h.rows.has('zones')).toBe(true); // the fake panel keeps old rows; the controller no longer knows it:
+    expect(h.ctrl.shown()).toEqual([]);
+  });
+
+  it('reloads a live layer every refreshS seconds while shown, until the city closes', async () => {
+    const live = layer('live', { inputs: [], online: [{ kind: 'geojson', input: 'live', url: 'https://example.org/live.geojson', attribution: ATTR, maxBytes: 1e6, cache: false }], prefer: 'online', defaultOn: true, refreshS: 60 });
+    const h = harness();
+    h.ctrl.openCity({ ...city(), extraLayers: [live] }, false);
+    await h.loads[0]!.answer(features({ features: [point('a', 'A')], issues: [] }));
+    expect(h.ticks).toHaveLength(1);
+    h.ticks[0]!.fn();
+    expect(h.loads.map((l) => l.id)).toEqual(['live', 'live']);
+    await h.loads[1]!.answer(features({ features: [point('a', 'A'), point('b', 'B')], issues: [] }));
+    expect(h.log.filter((x) => x === 'draw live lines')).toHaveLength(2);
+    expect(h.ctrl.entries().find((l) => l.def.id === 'live')!.status).toMatchObject({ kind: 'ready', count: 2 });
+    expect(h.ticks).toHaveLength(1);
+    h.ctrl.closeCity();
+    expect(h.ticks[0]!.stopped).toBe(true);
   });
 
   it('plays the day 5 minutes a tick, from 06:00 when at the end, and stops at 23:00', () => {
