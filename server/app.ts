@@ -4,7 +4,11 @@ import { join, relative, resolve, sep } from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { configFromEnv, configRoute } from './config-route.ts';
 import { consultationApi, type ConsultApiOptions } from './consult/api.ts';
+import { ApiFailure } from './consult/routes.ts';
+import { fieldsWithInvalidUtf8, isValidUtf8, jsonTooDeep, MAX_JSON_DEPTH } from './http/body-guard.ts';
+import { fastifyTrustProxy, parseTrustProxy, type TrustProxy } from './http/proxy.ts';
 import { databaseConfigFromEnv, openDatabase, type Database, type DatabaseConfig } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 
@@ -36,13 +40,36 @@ export interface ServerOptions {
    * the server) and options. Default: from the environment (see `consultOptionsFromEnv`).
    */
   consult?: Omit<ConsultApiOptions, 'db'> & { db: Database | DatabaseConfig };
+  /** Trusted reverse proxies (see `parseTrustProxy`). Default: from `$JUMEAU_TRUST_PROXY`. */
+  trustProxy?: TrustProxy;
+  /**
+   * Requests per client address to unknown paths (any method under `api/`, any but GET and HEAD
+   * elsewhere), per window. Default 120 per minute.
+   */
+  notFoundLimit?: { max: number; timeWindowMs: number };
+}
+
+/**
+ * `$JUMEAU_PUBLIC_ORIGIN`: the site's public origins (`https://carto.ville.example`, comma-separated),
+ * the only ones allowed to send changes; unset: the request's own host. Throws on a value that is
+ * not an http(s) origin.
+ */
+export function publicOrigins(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const v = env.JUMEAU_PUBLIC_ORIGIN?.trim();
+  if (v === undefined || v === '') return undefined;
+  return v.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => {
+    const u = URL.canParse(x) ? new URL(x) : null;
+    if (u === null || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== x.replace(/\/$/, '')) throw new Error(`JUMEAU_PUBLIC_ORIGIN: ${JSON.stringify(x)} is not an origin such as https://carto.ville.example (scheme, host, optional port; no path)`);
+    return u.origin;
+  });
 }
 
 /**
  * Consultation settings from the environment: `DATABASE_URL` (PostgreSQL) or PGlite in
  * `JUMEAU_PGLITE_DIR` (default `.data/pglite`); `JUMEAU_ADMIN_EMAIL` / `JUMEAU_ADMIN_PASSWORD`
  * (/ `JUMEAU_ADMIN_NAME`) create a first administrator when there is no moderator at all;
- * `JUMEAU_SECURE_COOKIES=1` marks cookies Secure even behind a proxy that speaks plain HTTP.
+ * `JUMEAU_SECURE_COOKIES=1` marks cookies Secure even behind a proxy that speaks plain HTTP;
+ * `JUMEAU_PUBLIC_ORIGIN` names the origins allowed to send changes.
  */
 export function consultOptionsFromEnv(rootDir: string, env: NodeJS.ProcessEnv = process.env): Omit<ConsultApiOptions, 'db'> & { db: DatabaseConfig } {
   const email = env.JUMEAU_ADMIN_EMAIL?.trim();
@@ -51,6 +78,7 @@ export function consultOptionsFromEnv(rootDir: string, env: NodeJS.ProcessEnv = 
     db: databaseConfigFromEnv(rootDir, env),
     bootstrapAdmin: email !== undefined && email !== '' && password !== undefined && password !== '' ? { email, password, displayName: env.JUMEAU_ADMIN_NAME?.trim() || 'Administrator' } : null,
     secureCookies: env.JUMEAU_SECURE_COOKIES === '1' ? true : 'auto',
+    ...(publicOrigins(env) !== undefined ? { allowedOrigins: publicOrigins(env)! } : {}),
   };
 }
 
@@ -89,14 +117,61 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are trusted (client addresses for
- * the rate limits, HTTPS for Secure cookies): `$JUMEAU_TRUST_PROXY` = `1` for any, or a
- * comma-separated list of addresses or CIDR ranges. Default: none.
+ * Reverse proxies whose `X-Forwarded-For` / `-Proto` / `-Host` are believed (client addresses
+ * for the rate limits, HTTPS for Secure cookies and HSTS, the site for the Origin check):
+ * `$JUMEAU_TRUST_PROXY` = the proxies' addresses or CIDR ranges (comma-separated), or a hop count
+ * (`1`: one proxy in front). Default: none. Trusting every hop is refused (see server/http/proxy.ts).
  */
-export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | string[] {
-  const v = env.JUMEAU_TRUST_PROXY?.trim();
-  if (v === undefined || v === '' || v === '0') return false;
-  return v === '1' ? true : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustProxy {
+  return parseTrustProxy(env.JUMEAU_TRUST_PROXY);
+}
+
+/** `Strict-Transport-Security` sent on answers to requests known to have come over HTTPS. */
+export const HSTS = 'max-age=31536000';
+
+/**
+ * Whether a URL path names a dotfile or dot-folder (`/packs/.git/config`, `/.env`, `/%2e%2e/`):
+ * a segment starting with a dot, once percent-decoded. `/.well-known/` is not one.
+ */
+export function hasDotSegment(url: string): boolean {
+  const q = url.search(/[?#]/);
+  const path = q < 0 ? url : url.slice(0, q);
+  if (!/\.|%2e/i.test(path)) return false;
+  for (const raw of path.split('/')) {
+    let seg = raw;
+    try {
+      seg = decodeURIComponent(raw);
+    } catch {
+      // Malformed escapes: judged as written.
+    }
+    if (seg.startsWith('.') && seg !== '.well-known') return true;
+    if (seg.includes('/') && seg.split('/').some((x) => x.startsWith('.'))) return true;
+  }
+  return false;
+}
+
+/** A fixed-window counter per key, in memory, bounded in size (for the not-found handler). */
+export class WindowCounter {
+  private readonly hits = new Map<string, { n: number; resetsAt: number }>();
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly maxKeys = 50_000,
+  ) {}
+  /** Counts one hit; the seconds to wait when over the limit, else 0. */
+  hit(key: string, now = Date.now()): number {
+    let e = this.hits.get(key);
+    if (e === undefined || e.resetsAt <= now) {
+      if (this.hits.size >= this.maxKeys) {
+        for (const [k, v] of this.hits) if (v.resetsAt <= now) this.hits.delete(k);
+        if (this.hits.size >= this.maxKeys) this.hits.clear();
+      }
+      e = { n: 0, resetsAt: now + this.windowMs };
+      this.hits.set(key, e);
+    }
+    e.n++;
+    return e.n > this.max ? Math.max(1, Math.ceil((e.resetsAt - now) / 1000)) : 0;
+  }
 }
 
 /**
@@ -180,7 +255,7 @@ export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: trustProxyFromEnv(),
+    trustProxy: fastifyTrustProxy(o.trustProxy ?? trustProxyFromEnv()),
     // Under a sub-path, the routes below see the path without it; anything outside it is not found.
     ...(base !== '/'
       ? {
@@ -198,8 +273,33 @@ export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
+  // Dotfiles and dot-folders (`.git`, `.env`…) are never served, wherever they are: refused
+  // before routing, static files and the app's page alike. (Development: packs and the API only;
+  // Vite serves its own `/node_modules/.vite/` and applies its own `server.fs.deny`.)
+  app.addHook('onRequest', async (req, reply) => {
+    if ((o.mode === 'prod' || /^\/(packs|api)\//.test(req.url)) && hasDotSegment(req.originalUrl)) return reply.code(404).header('cache-control', 'no-store').send({ error: 'not found', path: req.originalUrl });
+  });
+  // JSON bodies, for every route: checked on their bytes before parsing (nesting deeper than
+  // MAX_JSON_DEPTH and bytes that are not UTF-8 refused with a 400 naming the field), and not
+  // parsed at all for paths no route answers. Prototype poisoning is refused as by Fastify.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    if (req.is404) return done(null, undefined);
+    const bytes = body as Buffer;
+    if (jsonTooDeep(bytes, MAX_JSON_DEPTH)) {
+      return done(new ApiFailure(400, 'invalid-request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, [{ field: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+    }
+    if (!isValidUtf8(bytes)) {
+      const fields = fieldsWithInvalidUtf8(bytes);
+      return done(new ApiFailure(400, 'invalid-request', fields.map((f) => `${f}: not valid UTF-8`).join('; '), fields.map((f) => ({ field: f, reason: 'not valid UTF-8' }))), undefined);
+    }
+    parseJson(req, bytes.toString('utf8'), done);
+  });
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    // HSTS only when HTTPS is known: direct TLS, or X-Forwarded-Proto from a trusted proxy.
+    if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
     reply.header('content-security-policy', csp);
     reply.header('x-request-id', req.id);
     if (closing) reply.header('connection', 'close');
@@ -242,6 +342,8 @@ export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
     throw e;
   }
   if (ownDb) app.addHook('onClose', async () => db.close());
+  // Runtime configuration (default city, packs URL, city files), read at each request (issue 18).
+  await app.register(configRoute, configFromEnv());
 
   app.get('/api/health', async (_req, reply) => {
     reply.header('cache-control', 'no-store');
@@ -292,7 +394,16 @@ export async function createServer(o: ServerOptions): Promise<FastifyInstance> {
         res.header('cache-control', cacheControlFor(relative(dist, path.replace(/\.(br|gz)$/, ''))));
       },
     });
+    const notFoundLimit = o.notFoundLimit ?? { max: 120, timeWindowMs: 60_000 };
+    const notFoundCounter = new WindowCounter(notFoundLimit.max, notFoundLimit.timeWindowMs);
     app.setNotFoundHandler((req, reply) => {
+      // Cheap answers (the body is not parsed), and a limit per client address on what is not a
+      // plain read of a file or page (GET/HEAD outside the API are as cheap as the static files).
+      const limited = (req.method !== 'GET' && req.method !== 'HEAD') || req.url.startsWith('/api/');
+      const wait = limited ? notFoundCounter.hit(req.ip) : 0;
+      if (wait > 0) {
+        return reply.code(429).header('retry-after', String(wait)).header('cache-control', 'no-store').send({ error: 'rate-limited', message: `too many requests for unknown paths: at most ${notFoundLimit.max} per ${Math.round(notFoundLimit.timeWindowMs / 1000)} s; retry in ${wait} s` });
+      }
       if (req.url.startsWith(OUTSIDE)) {
         // Outside the base path: the root and the base path without its last slash send to the app
         // (with the query), anything else is not ours.

@@ -7,6 +7,7 @@ import { moderatorInputSchema, ROLES, type Role } from '../src/core/schemas/cons
 import { checkBackup, exportDatabase, importDatabase } from './db/backup.ts';
 import { databaseConfigFromEnv, openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { exitUsage, parseCliOrExit, UsageError, type CliSpec } from '../src/city/node/args.ts';
 
 /**
  * Database commands (the database is `DATABASE_URL`, else PGlite in `JUMEAU_PGLITE_DIR` or
@@ -18,18 +19,50 @@ import { migrate } from './db/migrate.ts';
  *   npm run db:moderator -- --email E --name N [--role admin|moderator] [--reset-password]
  *                                                     create a moderator; password from $JUMEAU_MODERATOR_PASSWORD or stdin
  *   npm run db:seed                                   the sample consultation on the demo district (sample data)
+ *   npm run db:<command> -- --help                    the command's help (arguments: src/city/node/args.ts)
  */
 
 const root = resolve(import.meta.dirname, '..');
-const [command, ...args] = process.argv.slice(2);
 
-function opt(name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return v;
-}
+const DB_NOTES = ['The database is DATABASE_URL, else PGlite in JUMEAU_PGLITE_DIR or .data/pglite (stop the server first: a PGlite folder opens in one process only).'];
+const SPEC: CliSpec = {
+  command: 'jumeau-db',
+  summary: 'Database commands of the consultation server (npm run db:<command>).',
+  notes: DB_NOTES,
+  commands: {
+    migrate: { command: 'npm run db:migrate --', summary: 'apply pending migrations', usage: [''], notes: DB_NOTES },
+    export: {
+      command: 'npm run db:export --',
+      summary: 'write a backup (JSON; it holds password and token hashes)',
+      usage: ['[file.json | -]'],
+      positionals: true,
+      notes: ['Default file: jumeau-backup-<time>.json; - writes to standard output.', ...DB_NOTES],
+    },
+    import: {
+      command: 'npm run db:import --',
+      summary: 'restore a backup into an empty database (or replace its data)',
+      usage: ['file.json [--replace]'],
+      positionals: true,
+      options: { replace: { type: 'boolean', description: 'replace the data already in the database' } },
+      notes: DB_NOTES,
+    },
+    moderator: {
+      command: 'npm run db:moderator --',
+      summary: 'create a moderator, or change their password',
+      usage: ['--email E [--name N] [--role admin|moderator] [--reset-password]'],
+      options: {
+        email: { type: 'string', value: 'E', description: 'their e-mail address (their login)' },
+        name: { type: 'string', value: 'N', description: 'the name shown (default: the e-mail address before @)' },
+        role: { type: 'string', value: 'ROLE', description: `${ROLES.join(' or ')} (default moderator)` },
+        'reset-password': { type: 'boolean', description: 'change the password of an existing moderator (ends their sessions)' },
+      },
+      notes: ['The password comes from $JUMEAU_MODERATOR_PASSWORD, else standard input (at least 12 characters).', ...DB_NOTES],
+    },
+    seed: { command: 'npm run db:seed --', summary: 'add the sample consultation on the demo district (sample data)', usage: [''], notes: DB_NOTES },
+  },
+};
+
+let command: string | null = null;
 
 async function readPassword(): Promise<string> {
   const env = process.env.JUMEAU_MODERATOR_PASSWORD;
@@ -57,13 +90,16 @@ async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<void> {
+  const a = parseCliOrExit(SPEC, process.argv.slice(2));
+  command = a.command;
   switch (command) {
     case 'migrate': {
       await withDb(async (db) => console.log('schema up to date', await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')));
       return;
     }
     case 'export': {
-      const file = args[0] ?? `jumeau-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+      if (a.positionals.length > 1) throw new UsageError(`unexpected argument "${a.positionals[1]}"`, a.spec);
+      const file = a.positionals[0] ?? `jumeau-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
       const backup = await withDb((db) => exportDatabase(db));
       const text = JSON.stringify(backup, null, 1) + '\n';
       if (file === '-') process.stdout.write(text);
@@ -75,8 +111,8 @@ async function main(): Promise<void> {
       return;
     }
     case 'import': {
-      const file = args.find((a) => !a.startsWith('--'));
-      if (file === undefined) throw new Error('usage: npm run db:import -- file.json [--replace]');
+      const file = a.positional(0, 'the backup file');
+      if (a.positionals.length > 1) throw new UsageError(`unexpected argument "${a.positionals[1]}"`, a.spec);
       let data: unknown;
       try {
         data = JSON.parse(readFileSync(file, 'utf8'));
@@ -90,7 +126,7 @@ async function main(): Promise<void> {
         throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}; nothing was imported`);
       }
       const counts = await withDb(async (db) => {
-        const c = await importDatabase(db, backup, { replace: args.includes('--replace') });
+        const c = await importDatabase(db, backup, { replace: a.flag('replace') });
         await store.audit(db, 'system (npm run db:import)', 'import', file, { exportedAt: backup.exportedAt });
         return c;
       });
@@ -98,13 +134,12 @@ async function main(): Promise<void> {
       return;
     }
     case 'moderator': {
-      const email = opt('email');
-      const name = opt('name');
-      const role = (opt('role') ?? 'moderator') as Role;
-      if (email === undefined) throw new Error('usage: npm run db:moderator -- --email E --name N [--role admin|moderator] [--reset-password]');
-      if (!ROLES.includes(role)) throw new Error(`--role: must be ${ROLES.join(' or ')}`);
+      const email = a.string('email');
+      const name = a.string('name');
+      if (email === undefined) throw new UsageError('--email is required', a.spec);
+      const role: Role = a.oneOf('role', ROLES) ?? 'moderator';
       const password = await readPassword();
-      const reset = args.includes('--reset-password');
+      const reset = a.flag('reset-password');
       const parsed = moderatorInputSchema.safeParse({ email, displayName: name ?? email.split('@')[0], role, password });
       if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       await withDb(async (db) => {
@@ -132,11 +167,12 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command ${JSON.stringify(command)}: use migrate, export, import, moderator or seed`);
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`, SPEC);
   }
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof UsageError) exitUsage(e);
   console.error(`db ${command ?? ''}: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { createServer } from '../../server/app.ts';
 import { SAMPLE_ID, seedSample } from '../../server/consult/seed.ts';
+import { delayAfterAttempt } from '../../server/consult/login-throttle.ts';
 import { hashToken, newToken } from '../../server/consult/security.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
@@ -19,9 +21,61 @@ import type { BenchRow, BenchSuite } from '../types.ts';
  * - writes: 50 concurrent writers post 2,000 comments; every 2xx must be in the database
  *   afterwards (counted through the API's summary) — zero lost writes — and none may fail.
  *
+ * - login under a distributed guessing attack (issue 22): one account, every attempt from another
+ *   address (forwarded by a trusted proxy, as a botnet behind the site's reverse proxy looks),
+ *   passwords checked at the real scrypt cost; attempts whose password was checked (401) per
+ *   minute, without the per-account limit (as before issue 22) and with it.
+ *
  * Goals from issue 11: ≥ 1,000 reads/s and p99 < 100 ms on 2 cores. Numbers only: the machine
  * is shared, so they move between runs.
  */
+
+const ATTACK_S = Number(process.env.BENCH_LOGIN_ATTACK_S ?? 20);
+
+/** One run of the guessing attack; `throttle: false` is the server without the per-account limit. */
+export async function loginAttack(root: string, throttle: boolean): Promise<{ checked: number; refused: number; other: number; seconds: number }> {
+  const before = process.env.JUMEAU_TRUST_PROXY;
+  process.env.JUMEAU_TRUST_PROXY = '1';
+  const app = await createServer({
+    mode: 'prod',
+    packsDir: join(root, 'packs'),
+    distDir: join(root, 'dist'),
+    rootDir: root,
+    consult: { db: { kind: 'pglite', dataDir: 'memory://' }, bootstrapAdmin: { email: 'admin@ville.example', password: 'the real administrator password', displayName: 'Admin' }, ...(throttle ? {} : { loginThrottle: false }) },
+  }).finally(() => {
+    if (before === undefined) delete process.env.JUMEAU_TRUST_PROXY;
+    else process.env.JUMEAU_TRUST_PROXY = before;
+  });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const me = await fetch(`${base}/api/me`);
+    const cookie = (me.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = ((await me.json()) as { csrfToken: string }).csrfToken;
+    let checked = 0, refused = 0, other = 0, n = 0;
+    const t0 = performance.now();
+    const end = t0 + ATTACK_S * 1000;
+    const worker = async () => {
+      while (performance.now() < end) {
+        n++;
+        const address = `${10 + (n % 200)}.${(n >> 8) & 255}.${n & 255}.${1 + (n % 250)}`;
+        const res = await fetch(`${base}/api/auth/login`, {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', 'x-forwarded-for': address },
+          body: JSON.stringify({ email: 'admin@ville.example', password: `guess number ${n}` }),
+        });
+        await res.arrayBuffer();
+        if (res.status === 401) checked++;
+        else if (res.status === 429) refused++;
+        else other++;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    return { checked, refused, other, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await app.close();
+  }
+}
 
 const EXTRA_PUBLISHED = 200;
 
@@ -69,6 +123,20 @@ export const serverSuite: BenchSuite = {
   name: 'server',
   description: 'Consultation API under load on loopback (autocannon, PGlite, production server)',
   async run({ root, log }) {
+    const attackRows: BenchRow[] = [];
+    for (const throttle of [false, true]) {
+      const a = await loginAttack(root, throttle);
+      const perMin = (a.checked / a.seconds) * 60;
+      const label = throttle ? 'with the per-account limit (issue 22)' : 'per-address limit only (before issue 22)';
+      log(`login attack, ${label}: ${a.checked} passwords checked, ${a.refused} refused (429), ${a.other} other, in ${a.seconds.toFixed(1)} s → ${perMin.toFixed(1)} guesses/min`);
+      attackRows.push({ suite: 'server', metric: `login guesses accepted per minute, one account, a new address per attempt: ${label}`, value: perMin, unit: '/min', note: `${a.checked} checked, ${a.refused} refused with 429 in ${a.seconds.toFixed(0)} s, 16 concurrent attackers` });
+    }
+    // What the delays allow over longer spans than the run (no request needed: the schedule).
+    for (const [span, seconds] of [['first hour', 3600], ['first day', 86_400]] as const) {
+      let t = 0, n = 0;
+      while (t <= seconds * 1000) t += delayAfterAttempt(++n);
+      attackRows.push({ suite: 'server', metric: `login guesses per account allowed by the delays, ${span} (schedule)`, value: n, unit: '', note: `${(n / (seconds / 60)).toFixed(2)}/min on average; 5 free, then 1 s doubling to 15 min` });
+    }
     const dir = await mkdtemp(join(tmpdir(), 'jumeau-bench-db-'));
     let child: ChildProcess | null = null;
     try {
@@ -76,7 +144,7 @@ export const serverSuite: BenchSuite = {
       const s = await startServer(root, dir);
       child = s.child;
       const base = s.base;
-      const rows: BenchRow[] = [];
+      const rows: BenchRow[] = [...attackRows];
       const reads = async (path: string, label: string) => {
         await run({ url: `${base}${path}`, connections: 10, duration: 2 }); // warm-up
         const r = await run({ url: `${base}${path}`, connections: 50, duration: 10 });

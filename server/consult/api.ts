@@ -33,6 +33,7 @@ import {
 } from '../../src/core/schemas/consultation.ts';
 import type { Database } from '../db/database.ts';
 import { toCsv, toGeoJson } from './export.ts';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { postgresRateStore } from './rate-store.ts';
 import { ApiFailure, createRegistry, type Access } from './routes.ts';
 import {
@@ -51,6 +52,7 @@ import {
   type ScryptParams,
 } from './security.ts';
 import * as store from './store.ts';
+import { checkDisplayName } from './text-policy.ts';
 
 /**
  * The consultation HTTP API (a Fastify plugin, registered under /api/ by server/app.ts).
@@ -115,6 +117,38 @@ export interface ConsultApiOptions {
   rateLimitStore?: 'database' | 'memory';
   /** Path of the API's cookies: `/api/` by default, `<base path>api/` when the app is served under a sub-path. */
   cookiePath?: string;
+  /**
+   * Login attempts limited per account (see login-throttle.ts); `false` turns it off (the
+   * benchmark's "before" only).
+   */
+  loginThrottle?: Partial<LoginThrottleOptions> | false;
+  /**
+   * Origins (`https://carto.ville.example`) allowed to send changes. Default: the request's own
+   * host (the `Host` header, or `X-Forwarded-Host` from a trusted proxy). See `JUMEAU_PUBLIC_ORIGIN`.
+   */
+  allowedOrigins?: string[];
+}
+
+/**
+ * Whether a request's `Origin` header names the site itself: one of `allowed` when given, else
+ * the same host (and port) as the request. A request without `Origin` passes (non-browser clients;
+ * the CSRF token still applies); `Origin: null` and anything unparsable do not.
+ */
+export function originAllowed(origin: string | undefined, requestHost: string, allowed: readonly string[] | undefined): boolean {
+  if (origin === undefined) return true;
+  let o: URL;
+  try {
+    o = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (o.origin === 'null' || (o.protocol !== 'http:' && o.protocol !== 'https:')) return false;
+  if (allowed !== undefined && allowed.length > 0) return allowed.some((a) => URL.canParse(a) && new URL(a).origin === o.origin);
+  try {
+    return new URL(`${o.protocol}//${requestHost}`).host === o.host;
+  } catch {
+    return false;
+  }
 }
 
 /** Public reads, kept in memory for a short time; concurrent misses share one query. */
@@ -177,11 +211,14 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
   const sessionTtlMs = o.sessionTtlMs ?? 12 * 3600_000;
   const cache = new ReadCache(o.readCacheMs ?? 1000);
   const secret = await loadSecret(db);
+  const throttle = o.loginThrottle === false ? null : new LoginThrottle(db, { ...DEFAULT_LOGIN_THROTTLE, ...o.loginThrottle });
 
   if (o.bootstrapAdmin !== undefined && o.bootstrapAdmin !== null && (await store.countModerators(db)) === 0) {
     const b = o.bootstrapAdmin;
     const parsed = moderatorInputSchema.safeParse({ email: b.email, displayName: b.displayName, role: 'admin', password: b.password });
     if (!parsed.success) throw new Error(`bootstrap administrator refused: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const name = checkDisplayName(b.displayName, { resident: false });
+    if (!name.ok) throw new Error(`bootstrap administrator refused: displayName: ${name.reason}`);
     const m = await store.createModerator(db, { email: b.email, displayName: b.displayName, role: 'admin', passwordHash: await hashPassword(b.password, scryptParams) });
     if (m !== null) await store.audit(db, 'system (bootstrap from the environment)', 'moderator.create', m.email, { role: 'admin' });
   }
@@ -223,6 +260,9 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
   async function guard(req: FastifyRequest, _reply: FastifyReply, access: Access, method: string): Promise<void> {
     const changing = method !== 'GET';
     if (changing && header(req, 'sec-fetch-site') === 'cross-site') throw new ApiFailure(403, 'cross-site', 'requests from another site cannot change anything');
+    if (changing && !originAllowed(header(req, 'origin'), req.host, o.allowedOrigins)) {
+      throw new ApiFailure(403, 'cross-site', `header origin: ${JSON.stringify(header(req, 'origin'))} is not this site; requests from another site cannot change anything`, [{ field: 'header.origin', reason: 'not this site' }]);
+    }
     const pc = req.cookies[PARTICIPANT_COOKIE];
     if (changing || access === 'participant') {
       const p = checkParticipant(secret, pc);
@@ -314,12 +354,22 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
 
   // ---- Moderator login -------------------------------------------------------------------------
   r.add({ method: 'POST', url: '/api/auth/login', operationId: 'login', summary: 'Moderator login: sets the session cookie and returns a new CSRF token', tag: 'session', access: 'public', body: loginInputSchema, bodyLimit: 4096, rateLimit: rl(limits.login, 'login'), responses: { 200: { description: 'Logged in', schema: meSchema }, 401: { description: 'Wrong e-mail or password' } } }, async ({ req, reply, body }) => {
+    const account = body.email.toLowerCase();
+    const device = hashToken(participants.get(req)!);
+    if (throttle !== null && !(await throttle.knownDevice(account, device))) {
+      const r = await throttle.reserve(account);
+      if (!r.ok) {
+        reply.header('retry-after', String(r.retryAfterS));
+        throw new ApiFailure(429, 'rate-limited', `too many failed logins for this account: retry in ${r.retryAfterS} s (from a browser where this account logged in before, logging in works at once)`);
+      }
+    }
     const m = await store.findModeratorByEmail(db, body.email);
     const ok = await verifyPassword(body.password, m?.passwordHash ?? (await dummyPasswordHash(scryptParams)));
     if (m === null || !ok || m.disabled) {
-      await store.audit(db, `anonymous from ${req.ip}`, 'login.failed', body.email.toLowerCase());
+      await store.audit(db, `anonymous from ${req.ip}`, 'login.failed', account);
       throw new ApiFailure(401, 'login-failed', 'wrong e-mail or password');
     }
+    await throttle?.succeeded(account, device);
     const old = req.cookies[SESSION_COOKIE];
     if (isToken(old)) await store.deleteSession(db, hashToken(old));
     const token = newToken();
@@ -399,7 +449,9 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
     if (p.lonDeg < a.west || p.lonDeg > a.east || p.latDeg < a.south || p.latDeg > a.north) {
       throw new ApiFailure(400, 'invalid-request', `body.position: outside the consultation's area (longitude ${a.west} to ${a.east}, latitude ${a.south} to ${a.north})`, [{ field: 'body.position', reason: "outside the consultation's area" }]);
     }
-    const stored = await store.addContribution(db, params.id, hashToken(participants.get(req)!), body);
+    const name = checkDisplayName(body.displayName, { resident: true });
+    if (!name.ok) throw new ApiFailure(400, 'invalid-request', `body.displayName: ${name.reason}`, [{ field: 'body.displayName', reason: name.reason }]);
+    const stored = await store.addContribution(db, params.id, hashToken(participants.get(req)!), { ...body, displayName: name.value });
     if (stored === null) throw new ApiFailure(409, 'consultation-closed', `consultation ${params.id} is not open: it accepts no more comments`);
     cache.invalidate(params.id);
     reply.code(201);
@@ -478,7 +530,9 @@ export async function consultationApi(app: FastifyInstance, o: ConsultApiOptions
   // ---- Administration --------------------------------------------------------------------------------
   r.add({ method: 'POST', url: '/api/moderators', operationId: 'createModerator', summary: 'Creates a moderator or administrator (admin)', tag: 'admin', access: 'admin', body: moderatorInputSchema, bodyLimit: 4096, rateLimit: rl(limits.moderate, 'moderate'), responses: { 201: { description: 'Created', schema: moderatorSchema }, 409: { description: 'The e-mail is taken' } } }, async ({ req, reply, body }) => {
     const admin = (await currentModerator(req))!;
-    const m = await store.createModerator(db, { email: body.email, displayName: body.displayName, role: body.role, passwordHash: await hashPassword(body.password, scryptParams) });
+    const name = checkDisplayName(body.displayName, { resident: false });
+    if (!name.ok) throw new ApiFailure(400, 'invalid-request', `body.displayName: ${name.reason}`, [{ field: 'body.displayName', reason: name.reason }]);
+    const m = await store.createModerator(db, { email: body.email, displayName: name.value, role: body.role, passwordHash: await hashPassword(body.password, scryptParams) });
     if (m === null) throw new ApiFailure(409, 'exists', 'body.email: a moderator with this e-mail already exists', [{ field: 'body.email', reason: 'taken' }]);
     await store.audit(db, describeModerator(admin), 'moderator.create', m.email, { role: m.role });
     reply.code(201);

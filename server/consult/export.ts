@@ -3,13 +3,15 @@ import type { Consultation, ModeratedContribution } from '../../src/core/schemas
 /**
  * CSV and GeoJSON exports of a consultation's comments, for the city's report. The GeoJSON keeps
  * every text exactly; the CSV is meant for spreadsheets, so a text cell that a spreadsheet would
- * run as a formula (starting with = + - @, a tab or a carriage return) is prefixed with an
+ * run as a formula (starting with = + - @, also after leading spaces or line breaks, a tab or a carriage return) is prefixed with an
  * apostrophe (OWASP's advice against CSV injection). Both say which comments they contain.
  */
 
 export type ExportRow = ModeratedContribution & { moderatedBy: string | null };
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+// A formula sign at the start, also after leading spaces or line breaks (spreadsheets skip them),
+// full-width signs included; or a tab or carriage return first.
+const FORMULA_START = /^(?:[\s\u00A0\u3000\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|[\t\r])/u;
 
 /** One CSV text cell: neutralised against formulas, quoted when needed (RFC 4180). */
 export function csvText(value: string | null): string {

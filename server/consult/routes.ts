@@ -134,7 +134,7 @@ export function createRegistry(app: FastifyInstance, guard: (req: FastifyRequest
         if (s.access !== 'public') {
           responses['401'] ??= { description: s.access === 'participant' ? 'No valid participant cookie (call GET /api/me first)' : 'Not logged in as a moderator', content: errorContent };
         }
-        if (s.method !== 'GET') responses['403'] ??= { description: 'Missing or wrong CSRF token (x-csrf-token), cross-site request, or role not allowed', content: errorContent };
+        if (s.method !== 'GET') responses['403'] ??= { description: 'Missing or wrong CSRF token (x-csrf-token), cross-site request (Sec-Fetch-Site, or an Origin that is not this site), or role not allowed', content: errorContent };
         if (s.rateLimit !== undefined) responses['429'] ??= { description: 'Too many requests (see Retry-After)', content: errorContent };
         const security = s.access === 'public' ? (s.method === 'GET' ? [] : [{ participantCookie: [], csrfToken: [] }]) : s.access === 'participant' ? [{ participantCookie: [], csrfToken: [] }] : [{ sessionCookie: [], ...(s.method !== 'GET' ? { csrfToken: [] } : {}) }];
         (paths[path] ??= {})[s.method.toLowerCase()] = {

@@ -85,13 +85,22 @@ export async function countRows(db: Queryable): Promise<Record<string, number>> 
   return out;
 }
 
+/**
+ * The oldest schema whose backups still restore as they are: migrations 002 (rate-limit counters)
+ * and 003 (login throttle) only add tables a backup does not hold. Raise it with a migration that
+ * changes a backed-up table.
+ */
+export const OLDEST_COMPATIBLE_SCHEMA = 1;
+
 /** Checks a parsed file before anything is written; throws naming what is wrong. */
 export function checkBackup(data: unknown, expectedSchema = Math.max(0, ...loadMigrations().map((m) => m.version))): Backup {
   if (typeof data !== 'object' || data === null) throw new Error('not a JSON object');
   const b = data as Partial<Backup>;
   if (b.format !== BACKUP_FORMAT) throw new Error(`format: expected "${BACKUP_FORMAT}", found ${JSON.stringify(b.format)}`);
   if (b.version !== BACKUP_VERSION) throw new Error(`version: expected ${BACKUP_VERSION}, found ${JSON.stringify(b.version)}`);
-  if (b.schemaVersion !== expectedSchema) throw new Error(`schemaVersion: the backup is of schema ${JSON.stringify(b.schemaVersion)}, this server has schema ${expectedSchema}`);
+  if (typeof b.schemaVersion !== 'number' || b.schemaVersion < OLDEST_COMPATIBLE_SCHEMA || b.schemaVersion > expectedSchema) {
+    throw new Error(`schemaVersion: the backup is of schema ${JSON.stringify(b.schemaVersion)}, this server has schema ${expectedSchema} (it restores backups of schema ${OLDEST_COMPATIBLE_SCHEMA} to ${expectedSchema})`);
+  }
   if (typeof b.tables !== 'object' || b.tables === null) throw new Error('tables: missing');
   for (const t of TABLES) {
     const rows = (b.tables as Record<string, unknown>)[t.name];

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,7 +9,7 @@ import { seedSample, SAMPLE_ID } from '../../server/consult/seed.ts';
 import { checkBackup, countRows, exportDatabase, importDatabase } from '../../server/db/backup.ts';
 import { openDatabase, type Database } from '../../server/db/database.ts';
 import { loadMigrations, migrate } from '../../server/db/migrate.ts';
-import { ADMIN, Client, comment, consultationBody, makeServer } from './helpers/consult-client.ts';
+import { ADMIN, Client, comment, consultationBody, fakeDistDir, makeServer } from './helpers/consult-client.ts';
 
 /**
  * The consultation server against a real database. The same suite runs on PGlite
@@ -498,7 +500,174 @@ export function consultationSuite(label: string, open: () => Promise<{ db: Datab
         await target.close();
       }
       expect(() => checkBackup({ ...backup, schemaVersion: 99 })).toThrow(/schemaVersion/);
+      // Migrations 002 and 003 add no backed-up table: a backup made before them still restores.
+      expect(checkBackup({ ...backup, schemaVersion: 2 }).schemaVersion).toBe(2);
+      expect(() => checkBackup({ ...backup, schemaVersion: 0 })).toThrow(/schemaVersion/);
       expect(() => checkBackup({ ...backup, tables: { ...backup.tables, votes: [{ evil: 1 }] } })).toThrow(/tables\.votes\[0\]: unknown column "evil"/);
+    });
+
+    describe('second security round (issue 22)', () => {
+      /** A server created with $JUMEAU_TRUST_PROXY set as given (what `npm run serve` reads). */
+      const withTrust = async <T>(value: string, make: () => Promise<T>): Promise<T> => {
+        const before = process.env.JUMEAU_TRUST_PROXY;
+        process.env.JUMEAU_TRUST_PROXY = value;
+        try {
+          return await make();
+        } finally {
+          if (before === undefined) delete process.env.JUMEAU_TRUST_PROXY;
+          else process.env.JUMEAU_TRUST_PROXY = before;
+        }
+      };
+      const randomIp = () => `198.51.100.${Math.floor(Math.random() * 254) + 1}, 10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+      it('JUMEAU_TRUST_PROXY=1 trusts one hop: a made-up X-Forwarded-For escapes neither the login nor the comment limits', async () => {
+        const s = await withTrust('1', () => makeServer(db, { loginThrottle: false, limits: { login: { max: 5, timeWindowMs: 60_000 }, contribute: { max: 3, timeWindowMs: 60_000 } } }));
+        try {
+          const c = await new Client(s).hello();
+          const statuses: number[] = [];
+          for (let i = 0; i < 8; i++) statuses.push((await c.req('POST', '/api/auth/login', { email: ADMIN.email, password: `wrong ${i}` }, { 'x-forwarded-for': `${randomIp()}, 203.0.113.7` })).statusCode);
+          expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+          const comments: number[] = [];
+          for (let i = 0; i < 4; i++) comments.push((await c.req('POST', '/api/consultations/place/contributions', comment(`proxy ${i}`), { 'x-forwarded-for': `${randomIp()}, 203.0.113.8` })).statusCode);
+          expect(comments).toEqual([201, 201, 201, 429]);
+          // The address recorded is the one the proxy saw.
+          const audit = (await admin.req('GET', '/api/audit?limit=20')).json() as { entries: { actor: string; action: string }[] };
+          expect(audit.entries.some((e) => e.action === 'login.failed' && e.actor === 'anonymous from 203.0.113.7')).toBe(true);
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('limits logins per account with growing delays; the browser the moderator uses is never locked out, a new one waits at most the delay', async () => {
+        const email = `target-${Math.random().toString(36).slice(2, 8)}@example.org`;
+        const password = 'the real long password';
+        expect((await admin.req('POST', '/api/moderators', { email, displayName: 'Cible', role: 'moderator', password })).statusCode).toBe(201);
+        const s = await withTrust('1', () => makeServer(db, { loginThrottle: { freeAttempts: 3, baseDelayMs: 500, maxDelayMs: 60_000 } }));
+        try {
+          const usual = new Client(s);
+          expect((await usual.login(email, password)).statusCode).toBe(200);
+          const attempt = async (pw: string) => {
+            const c = await new Client(s).hello();
+            return c.req('POST', '/api/auth/login', { email, password: pw }, { 'x-forwarded-for': randomIp() });
+          };
+          // Distributed guessing: every attempt from a new browser and a new address.
+          const first = [];
+          for (let i = 0; i < 4; i++) first.push((await attempt(`guess ${i}`)).statusCode);
+          expect(first).toEqual([401, 401, 401, 401]);
+          const held = await attempt(password);
+          expect(held.statusCode).toBe(429);
+          expect(held.json()).toMatchObject({ error: 'rate-limited', message: expect.stringMatching(/too many failed logins for this account/) });
+          expect(Number(held.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+          // The delay grows: 500 ms after the 4th attempt, 1 s after the 5th.
+          const delay = async () => Number((await db.query<{ ms: number }>("SELECT (extract(epoch FROM blocked_until - last_attempt_at) * 1000)::int AS ms FROM login_throttle WHERE account = $1", [email]))[0]!.ms);
+          expect(await delay()).toBe(500);
+          await new Promise((r) => setTimeout(r, 600));
+          expect((await attempt('guess 5')).statusCode).toBe(401);
+          expect(await delay()).toBe(1000);
+          // Meanwhile the moderator's own browser logs in at once.
+          const again = new Client(s);
+          for (const [k, v] of usual.cookies) if (k === 'jumeau_participant') again.cookies.set(k, v);
+          expect((await again.login(email, password)).statusCode).toBe(200);
+          // An unknown e-mail is held back the same way (nothing tells which accounts exist).
+          const ghost = `ghost-${Math.random().toString(36).slice(2, 8)}@example.org`;
+          const ghostStatuses = [];
+          for (let i = 0; i < 5; i++) ghostStatuses.push((await (await new Client(s).hello()).req('POST', '/api/auth/login', { email: ghost, password: 'x' }, { 'x-forwarded-for': randomIp() })).statusCode);
+          expect(ghostStatuses).toEqual([401, 401, 401, 401, 429]);
+          // After the attack, a new browser waits no longer than the last delay.
+          for (let i = 0; i < 4; i++) await attempt(`more ${i}`);
+          expect((await attempt(password)).statusCode).toBe(429);
+          await new Promise((r) => setTimeout(r, 600));
+          expect((await attempt(password)).statusCode).toBe(200);
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('does not parse bodies sent to unknown paths', async () => {
+        const s = await makeServer(db, {}, { notFoundLimit: { max: 5, timeWindowMs: 60_000 } });
+        try {
+          const deep = '['.repeat(1024 * 1024 - 16);
+          const unknown = await s.inject({ method: 'POST', url: '/no/such/path', headers: { 'content-type': 'application/json' }, payload: deep });
+          expect(unknown.statusCode).toBe(404);
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('limits requests to unknown paths per client', async () => {
+        const s = await makeServer(db, {}, { notFoundLimit: { max: 5, timeWindowMs: 60_000 } });
+        try {
+          const statuses = [];
+          for (let i = 0; i < 6; i++) statuses.push((await s.inject({ method: 'POST', url: `/nothing-${i}`, headers: { 'content-type': 'application/json' }, payload: '{}' })).statusCode);
+          expect(statuses).toEqual([404, 404, 404, 404, 404, 429]);
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('refuses JSON nested deeper than 32 levels before parsing it', async () => {
+        {
+          const c = await new Client(app).hello();
+          const nested = { ...comment('nested'), camera: { lonDeg: -1.68, latDeg: 48.1, heightM: 400, headingDeg: 0, pitchDeg: -30, rollDeg: 0, x: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown } };
+          const res = await c.req('POST', '/api/consultations/place/contributions', nested);
+          expect(res.statusCode).toBe(400);
+          expect(res.json()).toMatchObject({ error: 'invalid-request', message: 'body: nested deeper than 32 levels' });
+        }
+      });
+
+      it('refuses dotfiles everywhere (packs, the app, deep links)', async () => {
+        mkdirSync(join(fakeDistDir(), 'packs', '.git'), { recursive: true });
+        writeFileSync(join(fakeDistDir(), 'packs', '.git', 'config'), '[core]\n');
+        writeFileSync(join(fakeDistDir(), '.env'), 'SECRET=1\n');
+        for (const url of ['/packs/.git/config', '/.env', '/packs/%2egit/config', '/deep/.git/config']) {
+          expect((await app.inject({ url })).statusCode, url).toBe(404);
+        }
+      });
+
+      it('sends HSTS only when HTTPS is known (X-Forwarded-Proto from a trusted proxy)', async () => {
+        expect((await app.inject({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBeUndefined();
+        const s = await withTrust('127.0.0.1', () => makeServer(db));
+        try {
+          const https = await s.inject({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } });
+          expect(https.headers['strict-transport-security']).toBe('max-age=31536000');
+          expect((await s.inject({ url: '/api/health' })).headers['strict-transport-security']).toBeUndefined();
+          expect((await s.inject({ url: '/api/health', remoteAddress: '192.0.2.1', headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBeUndefined();
+        } finally {
+          await s.close();
+        }
+      });
+
+      it('refuses changes whose Origin is another site, even with a valid token', async () => {
+        const c = await new Client(app).hello();
+        const evil = await c.req('POST', '/api/consultations/place/contributions', comment('from elsewhere'), { origin: 'https://evil.example' });
+        expect(evil.statusCode).toBe(403);
+        expect(evil.json()).toMatchObject({ error: 'cross-site', issues: [{ field: 'header.origin' }] });
+        expect((await c.req('POST', '/api/consultations/place/contributions', comment('opaque'), { origin: 'null' })).statusCode).toBe(403);
+        expect((await c.req('POST', '/api/consultations/place/contributions', comment('from here'), { origin: 'http://localhost' })).statusCode).toBe(201);
+      });
+
+      it('refuses text that is not UTF-8 with a 400 naming the field', async () => {
+        const c = await new Client(app).hello();
+        const bytes = Buffer.concat([Buffer.from(JSON.stringify(comment('caf__')).replace('caf__', 'caf')), Buffer.alloc(0)]);
+        const at = bytes.indexOf('"text":"caf') + '"text":"caf'.length;
+        const bad = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe9]), bytes.subarray(at)]);
+        const res = await app.inject({ method: 'POST', url: '/api/consultations/place/contributions', headers: { cookie: c.cookieHeader(), 'x-csrf-token': c.csrf, 'content-type': 'application/json' }, payload: bad });
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toMatchObject({ error: 'invalid-request', issues: [{ field: 'body.text', reason: 'not valid UTF-8' }] });
+      });
+
+      it('normalises display names to NFC and refuses names that hide (bidi, invisible) or pose (role words, look-alikes)', async () => {
+        const c = await new Client(app).hello();
+        for (const name of ['Modérateur (officiel)', 'admin', '\u0410dmin', '\u200B\u200B', 'Léa\u202Eeuqsam', 'Cam\u200Bille']) {
+          const r = await c.req('POST', '/api/consultations/place/contributions', comment('nom', name));
+          expect(r.statusCode, name).toBe(400);
+          expect(r.json(), name).toMatchObject({ issues: [{ field: 'body.displayName' }] });
+        }
+        const ok = await c.req('POST', '/api/consultations/place/contributions', comment('nom normalisé', 'Rene\u0301e'));
+        expect(ok.statusCode).toBe(201);
+        const mine = participationSchema.parse((await c.req('GET', '/api/consultations/place/participation')).json());
+        expect(mine.contributions.find((x) => x.text === 'nom normalisé')?.displayName).toBe('Ren\u00E9e');
+      });
     });
   });
 }

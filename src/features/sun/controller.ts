@@ -15,6 +15,7 @@ import { computeSunPosition, type SunPositionOutput } from './position-kernel.ts
  */
 
 /** The time zone of the studies' local days. */
+/** The time zone of cities that do not name one (pack cities from before city files). */
 export const TIME_ZONE = 'Europe/Paris';
 /** The simulation keys of the feature's runs. */
 export const RUN_KEYS = ['sun-hours', 'sun-hours:baseline', 'sun-hours:scenario'] as const;
@@ -67,8 +68,11 @@ export type SunRunResult = SimResult<SunHoursOutput> & { info: { ms: number; par
 
 /** A city as the controller needs it (the app's open city satisfies it). */
 export interface SunCity {
-  readonly config: Pick<CityConfig, 'bbox' | 'buildings' | 'synthetic'>;
+  readonly config: Pick<CityConfig, 'bbox' | 'buildings' | 'synthetic'> & { readonly timeZone?: string };
 }
+
+/** The time zone of a city's local days: its own (city file), else {@link TIME_ZONE}. */
+export const zoneOf = (city: SunCity | null | undefined): string => city?.config.timeZone ?? TIME_ZONE;
 
 /** Where the results of the controller's decisions go (the panel, the view). */
 export interface SunOutlet {
@@ -91,9 +95,9 @@ export interface SunPorts {
   show: SunOutlet;
 }
 
-/** The local date (YYYY-MM-DD) of an instant in the studies' time zone. */
-export function localDate(ms: number): string {
-  return toZoned(ms, TIME_ZONE).date;
+/** The local date (YYYY-MM-DD) of an instant in a time zone (default: {@link TIME_ZONE}). */
+export function localDate(ms: number, timeZone: string = TIME_ZONE): string {
+  return toZoned(ms, timeZone).date;
 }
 
 /** Area of a ring of [lon, lat] (open), km² (local flat approximation). */
@@ -189,7 +193,7 @@ export function createSunController<C extends SunCity>(ports: SunPorts) {
       city: { tileset: ports.absoluteUrl(b.url), idProperties: [...b.idProperties] },
       date: p.date,
       ...(p.endDate !== undefined ? { endDate: p.endDate } : {}),
-      timeZone: TIME_ZONE,
+      timeZone: zoneOf(city),
       stepMin: p.stepMin,
       cellM: p.cellM,
       facades: p.facades,
@@ -298,7 +302,7 @@ export function createSunController<C extends SunCity>(ports: SunPorts) {
     /** Sunrise and sunset over the city on a local date (06:00 and 18:00 UTC where there is none); null without a city or a date. */
     dayWindow(date: string): { riseMs: number; setMs: number } | null {
       if (city === null || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-      const sun = computeSunPosition({ ...centre(city), time: `${date}T12:00:00Z`, timeZone: TIME_ZONE });
+      const sun = computeSunPosition({ ...centre(city), time: `${date}T12:00:00Z`, timeZone: zoneOf(city) });
       const riseMs = sun.sunrise !== null ? Date.parse(sun.sunrise) : Date.parse(`${date}T06:00:00Z`);
       const setMs = sun.sunset !== null ? Date.parse(sun.sunset) : Date.parse(`${date}T18:00:00Z`);
       return { riseMs, setMs };
@@ -306,7 +310,7 @@ export function createSunController<C extends SunCity>(ports: SunPorts) {
     /** Where the sun is over the city's centre at an instant (null without a city). */
     sunAt(ms: number): SunPositionOutput | null {
       if (city === null) return null;
-      return computeSunPosition({ ...centre(city), time: new Date(ms).toISOString(), timeZone: TIME_ZONE });
+      return computeSunPosition({ ...centre(city), time: new Date(ms).toISOString(), timeZone: zoneOf(city) });
     },
     /** A copy of the state the end-to-end tests read. */
     snapshot(): SimTestState {

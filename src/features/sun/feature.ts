@@ -6,7 +6,7 @@ import { downloadText } from '../../ui/download.ts';
 import { t } from '../../ui/i18n/index.ts';
 import { createMethodCardPanel } from '../../ui/method-card.ts';
 import type { SunHoursOutput } from './contract.ts';
-import { createSunController, localDate, RUN_KEYS } from './controller.ts';
+import { createSunController, localDate, RUN_KEYS, zoneOf } from './controller.ts';
 import { createSimPanel } from './panel.ts';
 import { installSunTestApi } from './test-api.ts';
 import { areaText, buildingText, resultView, stageText, sunNowText } from './texts.ts';
@@ -50,7 +50,7 @@ export function install(ctx: AppContext): () => void {
   });
   const removeSim = ctx.addPanel('sim', panel, 'right', { label: 'sim.toolbar', icon: SUN_GRID_ICON });
   const removeMethod = ctx.addPanel('method', methodPanel, 'right');
-  panel.setDate(localDate(ctx.state.timeMs ?? Date.now()));
+  panel.setDate(localDate(ctx.state.timeMs ?? Date.now(), zoneOf(ctx.city())));
 
   const ctl = createSunController<OpenCity>({
     simulate: (input, o) => sims.get().run<SunHoursOutput>('sun-hours', input, o),
@@ -115,7 +115,7 @@ export function install(ctx: AppContext): () => void {
   const refreshSun = () => {
     const ms = ctx.state.timeMs ?? Date.now();
     const r = ctl.sunAt(ms);
-    if (r !== null) panel.setSunNow(sunNowText(ms, r));
+    if (r !== null) panel.setSunNow(sunNowText(ms, r, zoneOf(ctx.city())));
   };
   const sunTimer = setInterval(() => {
     if (ctx.isPanelOpen('sim')) refreshSun();

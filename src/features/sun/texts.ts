@@ -29,9 +29,9 @@ export function buildingText(ring: readonly [number, number][]): string {
   return `${formatNumber(ringAreaKm2(ring) * 1e6, 0)} m²`;
 }
 
-/** Where the sun is at `ms` over the city, with sunrise and sunset (local times). */
-export function sunNowText(ms: number, r: SunPositionOutput): string {
-  const hm = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLocaleTimeString(getLang() === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' }));
+/** Where the sun is at `ms` over the city, with sunrise and sunset (the city's local times). */
+export function sunNowText(ms: number, r: SunPositionOutput, timeZone: string = TIME_ZONE): string {
+  const hm = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLocaleTimeString(getLang() === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }));
   return t('sim.sunNow', { time: hm(new Date(ms).toISOString()), az: formatNumber(r.azimuthDeg, 1), el: formatNumber(r.elevationDeg, 1), rise: hm(r.sunrise), set: hm(r.sunset) });
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createServer } from '../../../server/app.ts';
+import { createServer, type ServerOptions } from '../../../server/app.ts';
 import type { ConsultApiOptions } from '../../../server/consult/api.ts';
 import type { Database } from '../../../server/db/database.ts';
 
@@ -26,9 +26,14 @@ export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
 const HIGH = { max: 1_000_000, timeWindowMs: 60_000 };
 export const TEST_LIMITS = { read: HIGH, me: HIGH, contribute: HIGH, vote: HIGH, login: HIGH, moderate: HIGH };
 
-export async function makeServer(db: Database, o: Partial<Omit<ConsultApiOptions, 'db'>> = {}): Promise<FastifyInstance> {
+/** The fake build's folder (index.html, and packs/ inside it). */
+export function fakeDistDir(): string {
+  return dist();
+}
+
+export async function makeServer(db: Database, o: Partial<Omit<ConsultApiOptions, 'db'>> = {}, server: Pick<ServerOptions, 'notFoundLimit'> = {}): Promise<FastifyInstance> {
   const d = dist();
-  const app = await createServer({ mode: 'prod', packsDir: join(d, 'packs'), distDir: d, rootDir: d, consult: { db, bootstrapAdmin: ADMIN, scrypt: TEST_SCRYPT, rateLimitStore: 'memory', ...o, limits: { ...TEST_LIMITS, ...o.limits } } });
+  const app = await createServer({ mode: 'prod', packsDir: join(d, 'packs'), distDir: d, rootDir: d, ...server, consult: { db, bootstrapAdmin: ADMIN, scrypt: TEST_SCRYPT, rateLimitStore: 'memory', ...o, limits: { ...TEST_LIMITS, ...o.limits } } });
   await app.ready();
   return app;
 }

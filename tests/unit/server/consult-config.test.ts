@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consultOptionsFromEnv, trustProxyFromEnv } from '../../../server/app.ts';
+import { consultOptionsFromEnv, publicOrigins, trustProxyFromEnv } from '../../../server/app.ts';
 import { databaseConfigFromEnv, redactUrl } from '../../../server/db/database.ts';
 import { loadMigrations } from '../../../server/db/migrate.ts';
 
@@ -18,8 +18,23 @@ describe('consultation server configuration', () => {
   });
   it('trusts proxies only when told', () => {
     expect(trustProxyFromEnv({})).toBe(false);
-    expect(trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '1' })).toBe(true);
+    // `1` is one hop (the proxy in front), never "every hop" (issue 22).
+    expect(trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '1' })).toBe(1);
+    expect(trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '2' })).toBe(2);
     expect(trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' })).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '::1,fd00::/8,loopback' })).toEqual(['::1', 'fd00::/8', 'loopback']);
+  });
+  it('refuses to trust every hop, and names what it cannot read', () => {
+    for (const v of ['true', 'all', '*', '0.0.0.0/0', '::/0', '10.0.0.1, 0.0.0.0/0']) expect(() => trustProxyFromEnv({ JUMEAU_TRUST_PROXY: v }), v).toThrow(/every hop/);
+    expect(() => trustProxyFromEnv({ JUMEAU_TRUST_PROXY: 'proxy.internal' })).toThrow(/"proxy.internal" is not an IP address/);
+    expect(() => trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/not an IP address/);
+    expect(() => trustProxyFromEnv({ JUMEAU_TRUST_PROXY: '50' })).toThrow(/more than 10/);
+  });
+  it('reads the public origins allowed to send changes', () => {
+    expect(publicOrigins({})).toBeUndefined();
+    expect(publicOrigins({ JUMEAU_PUBLIC_ORIGIN: 'https://carto.ville.example, http://localhost:4173/' })).toEqual(['https://carto.ville.example', 'http://localhost:4173']);
+    expect(() => publicOrigins({ JUMEAU_PUBLIC_ORIGIN: 'https://carto.ville.example/jumeau/' })).toThrow(/JUMEAU_PUBLIC_ORIGIN/);
+    expect(consultOptionsFromEnv('/app', { JUMEAU_PUBLIC_ORIGIN: 'https://a.example' }).allowedOrigins).toEqual(['https://a.example']);
   });
   it('numbers migrations uniquely', () => {
     const m = loadMigrations();
