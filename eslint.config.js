@@ -33,6 +33,8 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The `bin` entries: plain JavaScript run by Node (package.json "bin").
+  { files: ['bin/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   {
     files: ['src/**/*.ts', 'workers/**/*.ts'],
     ignores: [...views, 'src/city/node/**', 'workers/headless.ts'],

@@ -13,7 +13,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
  * Usage: `tsx tools/precompress.ts [folder]` (default dist/).
  */
 
-const EXTENSIONS = new Set(['.js', '.mjs', '.css', '.html', '.json', '.svg', '.wasm', '.txt', '.xml', '.map', '.geojson', '.glsl', '.md']);
+const EXTENSIONS = new Set(['.js', '.mjs', '.css', '.html', '.json', '.svg', '.wasm', '.txt', '.xml', '.map', '.geojson', '.glsl', '.md', '.webmanifest']);
 const MIN_BYTES = 1024;
 const br = promisify(brotliCompress);
 const gz = promisify(gzip);

@@ -62,7 +62,7 @@ export function nextProbeDelayMs(s: NetworkState): number {
   return Math.min(15_000, 3_000 * 2 ** Math.min(3, Math.max(0, s.failures - 1)));
 }
 
-/** The message the service worker posts to its pages (src/sw/service-worker.ts). */
+/** The message the service worker posts to its pages (src/sw/sw.ts). */
 export interface SwNetworkMessage {
   type: 'jumeau-network';
   online: boolean;

@@ -132,6 +132,22 @@ test.describe('offline', () => {
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
+    // Workbox precached every built file at install, the lazy ones too (workers, wasm), and the web
+    // app manifest with its icons (so the app can be installed).
+    const precache = await page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('jumeau-precache-'));
+      if (name === undefined) return null;
+      const paths = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      const manifest = link === null ? null : ((await (await fetch(link.href)).json()) as { icons: { sizes: string }[]; start_url: string });
+      return { paths, manifest };
+    });
+    expect(precache).not.toBeNull();
+    expect(precache!.paths.filter((p) => /^\/assets\/.*worker.*\.js$/.test(p)).length).toBeGreaterThan(2);
+    expect(precache!.paths.some((p) => p.endsWith('.wasm'))).toBe(true);
+    expect(precache!.paths).toEqual(expect.arrayContaining(['/index.html', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png']));
+    expect(precache!.manifest?.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(precache!.manifest?.start_url).toBe('/');
     // Once the worker controls the page, a reload fetches everything through it (and caches it).
     await page.reload();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null && document.getElementById('app')?.dataset.ready !== 'false', null, { timeout: 120_000 });

@@ -1,4 +1,6 @@
-import { area as turfArea, featureCollection, intersect, polygon } from '@turf/turf';
+import { area as turfArea } from '@turf/area';
+import { featureCollection, polygon } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

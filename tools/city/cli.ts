@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { addLayer } from '../../src/city/node/add-layer.ts';
+import { exitUsage, parseCli, parseCliOrExit, UsageError, type CliSpec } from '../../src/city/node/args.ts';
 import { buildCity, type BuildOptions, type BuildResult } from '../../src/city/node/build.ts';
 import { checkPack } from '../../src/city/node/checks.ts';
 import { mergeParts } from '../../src/city/node/pack.ts';
@@ -50,17 +50,15 @@ const USAGE = `usage: npm run city -- <command> …
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || !Object.hasOwn(COMMANDS, command)) {
+    // No command, an unknown one, or --help: the shared parser answers (help, or usage and exit 2).
+    const r = parseCli(CITY, argv);
+    if (r.help) process.stdout.write(r.text);
+    return 0;
+  }
   switch (command) {
     case 'add-layer': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          layer: { type: 'string' }, id: { type: 'string' }, title: { type: 'string' }, format: { type: 'string' },
-          publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' },
-          status: { type: 'string' }, origin: { type: 'string' },
-        },
-      });
+      const { values, positionals } = parseCliOrExit(COMMANDS['add-layer'], rest);
       const [packDir, file] = positionals;
       if (packDir === undefined || file === undefined) throw new Error(`add-layer needs <pack-dir> and <file>\n${USAGE}`);
       if (values.format !== undefined && !['geojson', 'csv', 'gtfs'].includes(values.format)) throw new Error(`--format must be geojson, csv or gtfs, not "${values.format}"`);
@@ -86,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'build': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...BUILD_FLAGS, title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' }, origin: { type: 'string' }, from: { type: 'string' }, table: { type: 'string' }, geometry: { type: 'string' } } });
+      const { values, positionals } = parseCliOrExit(COMMANDS.build, rest);
       if (values.from !== undefined && !/^postgres(ql)?:\/\//.test(values.from)) throw new Error(`--from must be a postgresql://… URL, not "${values.from}"`);
       if ((values.from === undefined) !== (values.table === undefined)) throw new Error('--from and --table go together: --from postgresql://user@host/db --table schema.table');
       if (positionals.length === 0 && values.from === undefined) throw new Error(`build needs at least one input file (or --from postgresql://… --table schema.table)\n${USAGE}`);
@@ -108,14 +106,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'fetch': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          ...BUILD_FLAGS, source: { type: 'string' }, url: { type: 'string' }, 'type-name': { type: 'string' }, srs: { type: 'string' }, bbox: { type: 'string' },
-          'page-size': { type: 'string' }, 'max-features': { type: 'string' }, 'sort-by': { type: 'string' }, retries: { type: 'string' }, cache: { type: 'string' },
-          title: { type: 'string' }, publisher: { type: 'string' }, licence: { type: 'string' }, 'licence-url': { type: 'string' }, date: { type: 'string' },
-        },
-      });
+      const { values } = parseCliOrExit(COMMANDS.fetch, rest);
       if (values.source === undefined) throw new Error(`fetch needs --source ${Object.keys(WFS_PRESETS).join('|')}|custom\n${USAGE}`);
       if (values.bbox === undefined) throw new Error('fetch needs --bbox west,south,east,north (degrees)');
       const progress = values.quiet === true ? undefined : terminalProgress();
@@ -142,10 +133,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'synth': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { buildings: { type: 'string' }, out: { type: 'string' }, geojson: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, quiet: { type: 'boolean' } },
-      });
+      const { values } = parseCliOrExit(COMMANDS.synth, rest);
       const n = numberOption(values.buildings, 'buildings', 'n', 1, 50_000_000, true).n;
       if (n === undefined) throw new Error(`synth needs --buildings N\n${USAGE}`);
       if (values.out === undefined && values.geojson === undefined) throw new Error('synth needs --out <pack-dir> and/or --geojson <file>');
@@ -177,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'replay': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { port: { type: 'string' } } });
+      const { values, positionals } = parseCliOrExit(COMMANDS.replay, rest);
       if (positionals[0] === undefined) throw new Error(`replay needs <folder>\n${USAGE}`);
       const srv = await startReplayServer(positionals[0], numberOption(values.port, 'port', 'port', 0, 65535, true).port ?? 0);
       console.log(`replaying ${positionals[0]} at ${srv.url} (Ctrl-C to stop)`);
@@ -185,16 +173,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'merge': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });
+      const { values, positionals } = parseCliOrExit(COMMANDS.merge, rest);
       if (values.out === undefined || positionals.length === 0) throw new Error(`merge needs the part folders and --out <pack-dir>\n${USAGE}`);
       const r = await mergeParts(positionals, values.out);
       console.log(`merged ${positionals.length} parts into ${values.out}: ${r.tiles} tiles, ${(r.glbBytes / 1024).toFixed(0)} KiB glb`);
       return 0;
     }
     case 'validate':
-      return (await import('./validate.ts')).main(rest);
+      return (await import('./validate.ts')).main(parseCliOrExit(COMMANDS.validate, rest).positionals);
     case 'check': {
-      const [packDir] = rest;
+      const [packDir] = parseCliOrExit(COMMANDS.check, rest).positionals;
       if (packDir === undefined) throw new Error(`check needs <pack-dir>\n${USAGE}`);
       const r = await checkPack(packDir);
       console.log(`${r.tiles} tiles, ${r.features} features, ${r.vertices} vertices; worst vertex outside its region: ${r.worstOutsideM.toFixed(4)} m`);
@@ -202,18 +190,64 @@ async function main(argv: string[]): Promise<number> {
       return r.errors.length === 0 ? 0 : 1;
     }
     default:
-      console.error(command === undefined ? USAGE : `unknown command "${command}"\n${USAGE}`);
       return 2;
   }
 }
 
+const S = (description: string, value = 'VALUE') => ({ type: 'string', value, description }) as const;
+const B = (description: string) => ({ type: 'boolean', description }) as const;
+
+/** The options shared by build and fetch (synth takes some of them). */
 const BUILD_FLAGS = {
-  out: { type: 'string' }, crs: { type: 'string' }, height: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' },
-  description: { type: 'string' }, 'pack-id': { type: 'string' }, 'source-name': { type: 'string' },
-  base: { type: 'string' }, 'geoid-undulation': { type: 'string' }, 'storey-height': { type: 'string' }, 'default-height': { type: 'string' },
-  'max-height': { type: 'string' }, workers: { type: 'string' }, 'texture-size': { type: 'string' }, theme: { type: 'string' },
-  'no-compress': { type: 'boolean' }, quiet: { type: 'boolean' }, 'force-crs': { type: 'boolean' }, partition: { type: 'string' },
+  out: S('the pack folder to write (its name is the pack id, e.g. packs/lyon-1er)', 'DIR'), crs: S('CRS of inputs that declare none', 'EPSG:n'),
+  'force-crs': B('accept a --crs that looks wrong for the coordinates'), height: S('height attribute', 'ATTR'), id: S('id attribute', 'ATTR'),
+  name: S('the city\'s name', 'TEXT'), description: S('the pack\'s description', 'TEXT'), 'pack-id': S('pack id (default: the folder name)', 'ID'),
+  'source-name': S('each building\'s source property', 'TEXT'), base: S('ellipsoid or source heights', 'ellipsoid|source'),
+  'geoid-undulation': S('geoid undulation to add, metres', 'M'), 'storey-height': S('metres per storey (3)', 'M'),
+  'default-height': S('height when none is known (10)', 'M'), 'max-height': S('heights above are refused (1000)', 'M'),
+  workers: S('worker threads (0 = none; default by size and cores)', 'N'), 'texture-size': S('largest texture side kept (1024)', 'PX'),
+  theme: S('CityGML appearance theme', 'NAME'), 'no-compress': B('plain glb (for comparisons)'), quiet: B('no progress bar'),
+  partition: S('build part k of n (then merge)', 'k/n'),
 } as const;
+const ATTRIBUTION = {
+  title: S('the source\'s title', 'TEXT'), publisher: S('who publishes the data', 'P'), licence: S('its licence (unknown when not known)', 'L'),
+  'licence-url': S('the licence\'s address', 'URL'), date: S('the data\'s date', 'D'),
+} as const;
+
+/** Every command, its usage and options: `npm run city -- <command> --help` prints them (src/city/node/args.ts). */
+const COMMANDS = {
+  build: {
+    command: 'npm run city -- build', summary: 'GeoJSON / CityJSON / CityGML buildings (files, folders or a PostGIS table) → a city pack', positionals: true,
+    usage: ['<input…> --out DIR --publisher P --licence L --date D [options]', '--from postgresql://… --table schema.table [--geometry COLUMN] --out DIR …'],
+    options: { ...BUILD_FLAGS, ...ATTRIBUTION, origin: S('where the data was taken from', 'TEXT'), from: S('a PostGIS database', 'postgresql://…'), table: S('its table', 'schema.table'), geometry: S('its geometry column', 'COLUMN') },
+  },
+  'add-layer': {
+    command: 'npm run city -- add-layer', summary: 'adds a layer file (GeoJSON, CSV, GTFS) to a pack', positionals: true,
+    usage: ['<pack-dir> <file> --publisher P --licence L --date D [options]'],
+    options: {
+      ...ATTRIBUTION, layer: S('the catalog display kind', 'ID'), id: S('the layer id', 'ID'), format: S('file format', 'geojson|csv|gtfs'),
+      status: S('recorded, live or synthetic', 'STATUS'), origin: S('where the data was taken from', 'TEXT'),
+    },
+  },
+  fetch: {
+    command: 'npm run city -- fetch', summary: 'buildings from a WFS (paged, retried, resumable) → a city pack',
+    usage: ['--source ign-bdtopo|rennes-metropole|custom --bbox W,S,E,N --out DIR [options]'],
+    options: {
+      ...BUILD_FLAGS, ...ATTRIBUTION, source: S('a preset or custom', 'NAME'), bbox: S('west,south,east,north in degrees', 'W,S,E,N'), url: S('the WFS address (custom)', 'URL'),
+      'type-name': S('the feature type', 'T'), srs: S('the CRS to ask for', 'EPSG:n'), 'page-size': S('features per request', 'N'), 'max-features': S('stop after N features', 'N'),
+      'sort-by': S('attribute to page by', 'A'), retries: S('retries per request (0 to 20)', 'N'), cache: S('folder of fetched pages (resumable)', 'DIR'),
+    },
+  },
+  replay: { command: 'npm run city -- replay', summary: 'serves recorded WFS answers to try fetch offline', positionals: true, usage: ['<folder> [--port N]'], options: { port: S('port (default: any free one)', 'N') } },
+  synth: {
+    command: 'npm run city -- synth', summary: 'a synthetic city of N buildings (GeoJSON in Lambert-93), built as a pack', usage: ['--buildings N [--out DIR] [--geojson FILE] [--seed S] [--workers N]'],
+    options: { buildings: S('how many buildings', 'N'), out: S('the pack folder to write', 'DIR'), geojson: S('also write the GeoJSON', 'FILE'), seed: S('random seed', 'S'), workers: S('worker threads', 'N'), quiet: B('no progress bar') },
+  },
+  merge: { command: 'npm run city -- merge', summary: 'assembles the parts of a build run with --partition k/n (same bytes as one run)', positionals: true, usage: ['<part-dir…> --out DIR'], options: { out: S('the pack folder to write', 'DIR') } },
+  check: { command: 'npm run city -- check', summary: 'structural checks and the glTF validator on every tile', positionals: true, usage: ['<pack-dir>'] },
+  validate: { command: 'npm run city -- validate', summary: 'city files and pack manifests: every error names its JSON path', positionals: true, usage: ['<dir|file…>'] },
+} as const satisfies Record<string, CliSpec>;
+const CITY: CliSpec = { command: 'npm run city --', summary: 'The city pipeline: builds, fetches, checks and extends city packs (README, "City pipeline").', commands: COMMANDS };
 
 type BuildFlagValues = { [K in keyof typeof BUILD_FLAGS]?: (typeof BUILD_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
 
@@ -277,6 +311,7 @@ function numberOption<K extends string>(raw: string | undefined, flag: string, k
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
+    if (e instanceof UsageError) exitUsage(e);
     console.error(`npm run city: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   },

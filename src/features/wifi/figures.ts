@@ -1,4 +1,6 @@
-import { area as turfArea, featureCollection, intersect, multiPolygon, polygon } from '@turf/turf';
+import { area as turfArea } from '@turf/area';
+import { featureCollection, multiPolygon, polygon } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
 import type { MultiPolygon, Polygon, Feature } from 'geojson';
 import { enuFrame } from '../../core/geodesy.ts';
 import { rasterizePolygons, type GridSpec, type PolygonM } from '../../core/grid.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachePlan, packOf, withinBase } from '../../../src/core/offline-policy.ts';
+import { cachePlan, isCurrentCache, packOf, PACK_CACHE, startsNewPack, withinBase } from '../../../src/core/offline-policy.ts';
 
 const O = 'http://127.0.0.1:4173';
 const plan = (path: string, method = 'GET', mode?: string, origin = O) => cachePlan(new URL(path, origin), method, O, mode);
@@ -41,5 +41,21 @@ describe('service worker cache plan', () => {
     expect(withinBase('/jumeau', '/jumeau/')).toBe('/');
     expect(withinBase('/jumeau-other/x', '/jumeau/')).toBeNull();
     expect(withinBase('/x/y', '/')).toBe('/x/y');
+  });
+  it('drops the other packs when a city starts, never on the catalog or a tile', () => {
+    expect(startsNewPack('/packs/demo/city.json')).toBe(true);
+    expect(startsNewPack('/packs/demo/tileset.json')).toBe(true);
+    expect(startsNewPack('/jumeau/packs/demo/tileset.json', '/jumeau/')).toBe(true);
+    expect(startsNewPack('/packs/demo/tiles/0.glb')).toBe(false);
+    expect(startsNewPack('/packs/index.json')).toBe(false);
+    expect(startsNewPack('/packs/demo/tileset.json', '/jumeau/')).toBe(false);
+  });
+  it("evicts caches of earlier schemes, keeps the current ones, Workbox's and other apps' ones", () => {
+    const keep = [PACK_CACHE, 'jumeau-precache-v2-https://x/'];
+    expect(isCurrentCache('jumeau-app-v1', keep)).toBe(false);
+    expect(isCurrentCache('jumeau-pack-v0', keep)).toBe(false);
+    expect(isCurrentCache(PACK_CACHE, keep)).toBe(true);
+    expect(isCurrentCache('jumeau-precache-v2-https://x/other/', keep)).toBe(true);
+    expect(isCurrentCache('another-app', keep)).toBe(true);
   });
 });
