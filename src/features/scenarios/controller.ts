@@ -18,6 +18,7 @@ import type { scenarioMessages } from './messages.ts';
  */
 
 /** The time zone of the scenario studies (sun). */
+/** The time zone of cities that name none (pack cities from before city files). */
 export const TIME_ZONE = 'Europe/Paris';
 
 export type Tool = 'building' | 'remove' | 'hide' | 'clip' | 'hotspot' | 'model' | 'facility' | 'carpark';
@@ -80,6 +81,8 @@ export interface ScenarioPort {
 /** The open city as the controller sees it. */
 export interface ControllerCity {
   synthetic: boolean;
+  /** The city's IANA time zone (its city file); {@link TIME_ZONE} when it names none. */
+  timeZone?: string;
   /** The city's buildings as the simulations take them (null: the city has no 3D buildings). */
   buildings(): KpiStudy['city'] | null;
 }
@@ -305,7 +308,7 @@ export function createScenarioController(deps: ControllerDeps) {
       if (area === null) return c.say(t('scenario.kpiNeedEdits'), 'error');
       const study = { ...s.study, ...(/^\d{4}-\d{2}-\d{2}$/.test(date) ? { date } : {}) };
       if (study.date !== s.study.date) scenarios.updateMeta({ study });
-      let kstudy: KpiStudy = { city: buildings, area, date: study.date, stepMin: study.stepMin, cellM: study.cellM, timeZone: TIME_ZONE };
+      let kstudy: KpiStudy = { city: buildings, area, date: study.date, stepMin: study.stepMin, cellM: study.cellM, timeZone: deps.city()?.timeZone ?? TIME_ZONE };
       const { scenario, missing } = deps.kpis.simScenario(s.edits);
       if (missing.length > 0) c.say(t('scenario.refused', { reason: missing.join(', ') }), 'error');
       job?.abort();

@@ -78,7 +78,7 @@ export function install(ctx: AppContext): () => void {
     onReport: () => void exchange.makeReport(true),
   });
   const removePanel = ctx.addPanel('scenario', panel, 'right', { label: 'scenario.toolbar', icon: SCENARIO_ICON });
-  panel.setDate(toZoned(ctx.state.timeMs ?? Date.now(), TIME_ZONE).date);
+  panel.setDate(toZoned(ctx.state.timeMs ?? Date.now(), ctx.city()?.config.timeZone ?? TIME_ZONE).date);
 
   const redraw = () => layer?.update(service.effect(), (sha) => service.asset(sha)?.bytes ?? null);
   const tools = createScenarioTools({ ctx, controller, service, city: () => city, layer: () => layer, outlines: kpis.outlines });

@@ -53,6 +53,7 @@ export function createKpiRuns(ctx: AppContext, o: { city(): OpenCity | null; mod
       if (c === null) return null;
       return {
         synthetic: c.config.synthetic === true,
+        ...(c.config.timeZone !== undefined ? { timeZone: c.config.timeZone } : {}),
         buildings: () => {
           const b = c.config.buildings;
           return b === undefined ? null : { tileset: new URL(b.url, location.href).href, idProperties: [...b.idProperties] };

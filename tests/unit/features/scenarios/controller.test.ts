@@ -49,7 +49,7 @@ function fakePort(scenario: Scenario | null) {
 const table = (rows: Partial<KpiTable['rows'][number]>[] = []): KpiTable => ({ rows: rows as KpiTable['rows'], study: { city: { tileset: 't' }, area: AREA, date: '2026-06-21', stepMin: 30, cellM: 4, timeZone: TIME_ZONE }, runs: [], key: 'k' });
 const provider = (id: string, prepare: boolean): KpiProvider => ({ id, label: { fr: id, en: id }, unit: '', better: 'neutral', decimals: 0, method: { fr: '', en: '' }, compute: () => ({ baseline: 0, scenario: 0 }), runs: [{ id: `${id}-run`, simulation: id, title: { fr: id, en: `${id} run` }, input: () => ({}), ...(prepare ? { prepare: () => Promise.resolve({}) } : {}) }] });
 
-function setup(o: { scenario?: Scenario | null; extra?: Record<string, string>; indicators?: KpiProvider[]; job?: () => KpiJob; synthetic?: boolean; buildings?: boolean } = {}) {
+function setup(o: { scenario?: Scenario | null; extra?: Record<string, string>; indicators?: KpiProvider[]; job?: () => KpiJob; synthetic?: boolean; buildings?: boolean; timeZone?: string } = {}) {
   const port = fakePort(o.scenario === undefined ? { ...createScenario({ id: 's1', name: 'Tour', cityId: 'rennes', now: '2026-01-01T00:00:00Z' }), edits: [TOWER] } : o.scenario);
   const extra = o.extra ?? {};
   const views: ScenarioView[] = [];
@@ -64,7 +64,7 @@ function setup(o: { scenario?: Scenario | null; extra?: Record<string, string>; 
     formatNumber: (v, d) => v.toFixed(d),
     url: { extra, sync },
     registry: { simulations: sims, findSimulation: (id) => sims.find((s) => s.id === id) ?? null, indicators: o.indicators ?? [provider('transit-15min', false)] },
-    city: () => ({ synthetic: o.synthetic ?? false, buildings: () => (o.buildings === false ? null : { tileset: 'https://x/tileset.json', idProperties: ['id'] }) }),
+    city: () => ({ synthetic: o.synthetic ?? false, ...(o.timeZone !== undefined ? { timeZone: o.timeZone } : {}), buildings: () => (o.buildings === false ? null : { tileset: 'https://x/tileset.json', idProperties: ['id'] }) }),
     kpis: {
       autoArea: (edits) => (edits.length === 0 ? null : AREA),
       simScenario: () => ({ scenario: { added: [], removed: [], meshes: [], clips: [] }, missing: [] }),
@@ -277,6 +277,15 @@ describe('scenario controller', () => {
 
     await c.runKpis('not a date');
     expect(port.meta).toHaveLength(1);
+  });
+
+  it('runKpis: the study takes the time zone of the city file, Europe/Paris when it names none', async () => {
+    let zone: string | null = null;
+    const job = () => ({ abort: vi.fn(), prepare: (_p: unknown, s: KpiTable['study']) => Promise.resolve(s), compute: (_p: unknown, s: KpiTable['study']) => ((zone = s.timeZone), Promise.resolve({ ...table(), study: s })) }) as unknown as KpiJob;
+    await setup({ job, timeZone: 'Europe/London' }).c.runKpis('2026-06-21');
+    expect(zone).toBe('Europe/London');
+    await setup({ job }).c.runKpis('2026-06-21');
+    expect(zone).toBe(TIME_ZONE);
   });
 
   it('runKpis: a newer comparison cancels the older, whose late result is dropped; errors are said, cancellations not', async () => {
