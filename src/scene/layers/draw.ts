@@ -3,7 +3,6 @@ import {
   BoundingSphere,
   Cartesian2,
   Cartesian3,
-  Cartographic,
   ClassificationType,
   Color,
   ColorGeometryInstanceAttribute,
@@ -11,7 +10,6 @@ import {
   CylinderGeometry,
   EllipsoidGeometry,
   EllipsoidTerrainProvider,
-  HeadingPitchRange,
   GeometryInstance,
   GroundPolylineGeometry,
   GroundPolylinePrimitive,
@@ -39,6 +37,7 @@ import { clusterPoints, declutter, type Box } from '../../core/screen-layout.ts'
 import { colorOf, sizeOf, symbolsFor } from '../../layers/style.ts';
 import type { LabelSpec, LayerDefinition, LayerFeature, ParsedLayer, Position, SymbolSpec } from '../../layers/types.ts';
 import { toNumber } from '../../layers/parse/geojson.ts';
+import { anchorOf, extent, ringArea } from '../../layers/feature-geometry.ts';
 
 /**
  * Draws a parsed layer with batched primitives (DESIGN.md: big layers are batched, not one Entity
@@ -103,55 +102,6 @@ interface Batch {
   tags: FeatureTag[];
   colors: Rgb[];
   alphas: number[];
-}
-
-function centroid(ring: readonly Position[]): Position {
-  let a = 0, cx = 0, cy = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const p = ring[i]!, q = ring[j]!;
-    const f = q[0] * p[1] - p[0] * q[1];
-    a += f;
-    cx += (q[0] + p[0]) * f;
-    cy += (q[1] + p[1]) * f;
-  }
-  if (Math.abs(a) < 1e-18) {
-    const n = ring.length;
-    return [ring.reduce((s, p) => s + p[0], 0) / n, ring.reduce((s, p) => s + p[1], 0) / n];
-  }
-  return [cx / (3 * a), cy / (3 * a)];
-}
-
-function ringArea(ring: readonly Position[]): number {
-  let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += ring[j]![0] * ring[i]![1] - ring[i]![0] * ring[j]![1];
-  return Math.abs(a / 2);
-}
-
-/** Where a feature's label (and fly-to target) sits. */
-export function anchorOf(f: LayerFeature): Position {
-  const g = f.geometry;
-  if (g.type === 'point') return g.coordinates;
-  if (g.type === 'line') {
-    const longest = g.lines.reduce((a, b) => (b.length > a.length ? b : a));
-    return longest[Math.floor(longest.length / 2)]!;
-  }
-  const largest = g.polygons.reduce((a, b) => (ringArea(b[0]!) > ringArea(a[0]!) ? b : a));
-  return centroid(largest[0]!);
-}
-
-function extent(f: LayerFeature): [number, number, number, number] {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  const add = (p: Position) => {
-    w = Math.min(w, p[0]);
-    e = Math.max(e, p[0]);
-    s = Math.min(s, p[1]);
-    n = Math.max(n, p[1]);
-  };
-  const g = f.geometry;
-  if (g.type === 'point') add(g.coordinates);
-  else if (g.type === 'line') g.lines.forEach((l) => l.forEach(add));
-  else g.polygons.forEach((p) => p[0]!.forEach(add));
-  return [w, s, e, n];
 }
 
 /** A unit cylinder (centred on its origin) scaled to `heightM` and standing on the frame's origin. */
@@ -605,30 +555,5 @@ export function drawLayer(scene: Scene, def: Pick<LayerDefinition, 'id' | 'varia
   };
 }
 
-/**
- * Terrain height under a position: 0 on the ellipsoid (where `globe.getHeight` can answer with
- * the skirt of a coarse tile, tens of kilometres below), else the loaded terrain's height when it
- * is plausible, else 0.
- */
-export function groundHeightFn(scene: Scene): (lonDeg: number, latDeg: number) => number {
-  if (scene.terrainProvider instanceof EllipsoidTerrainProvider) return () => 0;
-  return (lon, lat) => {
-    const h = scene.globe.getHeight(Cartographic.fromDegrees(lon, lat));
-    return h !== undefined && Number.isFinite(h) && h > -500 && h < 9000 ? h : 0;
-  };
-}
-
-export type Sphere = BoundingSphere;
-
-/** The smallest sphere around several (nulls skipped); null when there is none. */
-export function unionSpheres(spheres: readonly (BoundingSphere | null)[]): BoundingSphere | null {
-  let out: BoundingSphere | null = null;
-  for (const s of spheres) if (s !== null) out = out === null ? BoundingSphere.clone(s) : BoundingSphere.union(out, s, out);
-  return out;
-}
-
-/** Flies the camera to look at a sphere from `rangeM`, keeping the heading (instantly in stable mode). */
-export function flyToSphere(scene: Scene, sphere: BoundingSphere, rangeM: number, stable: boolean): void {
-  scene.camera.flyToBoundingSphere(sphere, { offset: new HeadingPitchRange(scene.camera.heading, -0.7, rangeM), duration: stable ? 0 : 1.2 });
-  scene.requestRender();
-}
+export { flyToSphere, groundHeightFn, unionSpheres, type Sphere } from './camera.ts';
+export { anchorOf } from '../../layers/feature-geometry.ts';
