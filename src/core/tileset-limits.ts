@@ -1,3 +1,5 @@
+import { WhereError } from './errors.ts';
+
 /**
  * Limits against huge or hostile 3D tilesets (a city pack, an online service, a tileset a user
  * opens): how deep the tile tree may go, how many tiles it may declare, how many bytes of tile
@@ -55,14 +57,8 @@ export const fmtBytes = (n: number): string => {
   return mb >= 10 ? `${Math.round(mb)} MB` : mb >= 0.1 ? `${mb.toFixed(1)} MB` : `${fmtCount(n)} bytes`;
 };
 
-export class TilesetLimitError extends Error {
-  constructor(
-    readonly where: string,
-    readonly reason: string,
-  ) {
-    super(`${where}: ${reason}`);
-    this.name = 'TilesetLimitError';
-  }
+export class TilesetLimitError extends WhereError {
+  override name = 'TilesetLimitError';
 }
 
 export interface TilesetSummary {

@@ -1,6 +1,7 @@
 import type { Rgb, SteppedRamp } from '../core/color-ramp.ts';
 import type { Attribution } from '../core/schemas/attribution.ts';
 import type { LayerMessageKey } from './messages.ts';
+import { WhereError } from '../core/errors.ts';
 
 /**
  * A layer is data, not a class (DESIGN.md convention 2): one typed constant per file in
@@ -79,14 +80,8 @@ export interface ParseContext {
 }
 
 /** A file or answer that cannot be read at all: the layer is marked in error with this reason. */
-export class LayerParseError extends Error {
-  constructor(
-    readonly where: string,
-    readonly reason: string,
-  ) {
-    super(`${where}: ${reason}`);
-    this.name = 'LayerParseError';
-  }
+export class LayerParseError extends WhereError {
+  override name = 'LayerParseError';
 }
 
 /** [west, south, east, north], degrees. */

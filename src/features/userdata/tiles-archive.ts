@@ -1,5 +1,6 @@
 import { inflateSync } from 'fflate';
 import { normalisePath } from '../../core/paths.ts';
+import { WhereError } from '../../core/errors.ts';
 
 /**
  * Local 3D Tiles (issue 13): a `.3tz` archive (3D Tiles archive format: a zip whose root holds
@@ -54,14 +55,8 @@ export const bytesAccess = (b: Uint8Array): RandomAccess => ({
 });
 
 /** A file of a tiles archive or folder that cannot be read: names the file and the reason. */
-export class TilesFileError extends Error {
-  constructor(
-    readonly where: string,
-    readonly reason: string,
-  ) {
-    super(`${where}: ${reason}`);
-    this.name = 'TilesFileError';
-  }
+export class TilesFileError extends WhereError {
+  override name = 'TilesFileError';
 }
 
 /** A set of files by path ('/'-separated, relative to the tileset's folder). */

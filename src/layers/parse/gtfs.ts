@@ -1,5 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { forEachCsvRecord } from '../../core/csv.ts';
+import { WhereError } from '../../core/errors.ts';
 
 /**
  * GTFS feed (zip) → stops and route shapes. Pure and synchronous: runs in the layers worker.
@@ -50,14 +51,8 @@ export interface GtfsFeed {
   issues: { where: string; reason: string }[];
 }
 
-export class GtfsError extends Error {
-  constructor(
-    readonly where: string,
-    readonly reason: string,
-  ) {
-    super(`${where}: ${reason}`);
-    this.name = 'GtfsError';
-  }
+export class GtfsError extends WhereError {
+  override name = 'GtfsError';
 }
 
 const NEEDED = ['stops.txt', 'routes.txt', 'trips.txt', 'stop_times.txt', 'feed_info.txt'];
